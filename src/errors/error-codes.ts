@@ -1,0 +1,27 @@
+/**
+ * The catalogue of every error code the library raises. One place, so that the docs, the HTTP mapping and
+ * the classes cannot drift apart: `docs/errors.md` is checked against this list by a test.
+ *
+ * @module
+ */
+
+/** Every stable error code, with a one-line description of when it is raised. */
+export const ERROR_CODES = {
+  INVALID_ARGUMENT: "An argument or option is not of the documented type or range.",
+  INVALID_USER_ID: "A user id is neither a non-empty string of at most 255 characters nor a safe integer.",
+  INVALID_TIME_ZONE: "A time zone (configured or resolved for a user) is not a valid IANA zone or offset.",
+  INVALID_DATETIME:
+    "A start time is not a supported ISO 8601 / RFC 3339 / RFC 9557 string, Temporal object or valid Date.",
+  MISALIGNED_START: "A start time is not on the alignment step in the user's local time, or has seconds.",
+  NONEXISTENT_LOCAL_TIME: "A wall-clock start time falls in a daylight-saving gap of the user's time zone.",
+  AMBIGUOUS_LOCAL_TIME: "A wall-clock start time occurs twice and the scheduler is set to reject ambiguity.",
+  OUTSIDE_BOOKING_WINDOW: "A start time is sooner than the minimum notice or later than the maximum horizon.",
+  LIMIT_REACHED: "The user already has the maximum number of appointments in a period the new one occupies.",
+  NOT_FOUND: "No active appointment with that id exists for that user.",
+  STORE_UNAVAILABLE: "The appointment store could not be reached or failed unexpectedly.",
+  TIMED_OUT: "The operation's AbortSignal fired because its time ran out.",
+  ABORTED: "The operation's AbortSignal fired for another reason.",
+} as const;
+
+/** A stable error code: branch on this (or on `instanceof`), never on message text. */
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,6 @@
+/**
+ * Placeholder: filled in by its issue.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,230 @@
+/**
+ * The booking policy: what an appointment is (duration, alignment) and how many a user may have (the
+ * frequency limit). The defaults are the seed's rules. All judgements are made in the user's local time.
+ *
+ * @module
+ */
+import { Temporal } from "temporal-polyfill";
+import { InvalidArgumentError, type LimitPeriod } from "../errors/scheduler-errors.js";
+import { readFields } from "./read-fields.js";
+
+/** The policy options of {@link createScheduler}. Every option is optional; defaults are the seed's rules. */
+export interface PolicyOptions {
+  /**
+   * Length of every appointment, in minutes of elapsed time (an appointment across a daylight-saving change
+   * still lasts exactly this long). A positive integer; default `30`.
+   */
+  readonly durationMinutes?: number;
+  /**
+   * Starts must fall on a multiple of this many minutes after local midnight, with zero seconds: `30` (the
+   * default) allows :00 and :30. A positive divisor of 1440 (a day), so that every day has the same grid.
+   */
+  readonly alignmentMinutes?: number;
+  /**
+   * The per-user frequency limit: at most `max` appointments per `per` of the user's calendar. Default
+   * `{ max: 1, per: "day" }`, the seed's "one appointment per calendar date". Weeks start on
+   * {@link weekStartsOn}; months are calendar months.
+   */
+  readonly limit?: { readonly max: number; readonly per: LimitPeriod };
+  /**
+   * Whether an appointment that ends exactly at local midnight also occupies the next date (and so counts
+   * toward that date's limit). Default `true`, as the seed: 23:30–00:00 blocks both dates.
+   */
+  readonly endAtMidnightCountsOnNextDate?: boolean;
+  /** First day of a week for `per: "week"`: 1 = Monday (ISO, the default) … 7 = Sunday. */
+  readonly weekStartsOn?: number;
+  /**
+   * Minimum time between now (the scheduler's clock) and a start, for example `{ hours: 2 }` or `"PT2H"`.
+   * Calendar units are added in the user's zone. Off by default, as in the seed.
+   */
+  readonly minimumNotice?: Temporal.DurationLike | string;
+  /** Maximum time between now and a start, for example `{ days: 90 }`. Off by default, as in the seed. */
+  readonly maximumHorizon?: Temporal.DurationLike | string;
+}
+
+/** A validated policy with every default filled in. */
+export interface Policy {
+  readonly durationMinutes: number;
+  readonly alignmentMinutes: number;
+  readonly limit: { readonly max: number; readonly per: LimitPeriod };
+  readonly endAtMidnightCountsOnNextDate: boolean;
+  readonly weekStartsOn: number;
+  readonly minimumNotice: Temporal.Duration | null;
+  readonly maximumHorizon: Temporal.Duration | null;
+}
+
+const MINUTES_PER_DAY = 1440;
+
+/** The span of the years a start may have (0000–9999): the longest notice or horizon that means anything. */
+const LONGEST_WINDOW_FROM = new Temporal.PlainDateTime(0, 1, 1);
+const LONGEST_WINDOW_TO = new Temporal.PlainDateTime(10000, 1, 1);
+
+/** Validates the options and fills in the defaults; throws {@link InvalidArgumentError} naming the option. */
+export function resolvePolicy(options: unknown): Policy {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError("options.policy", "options.policy must be an object");
+  }
+  const o = readFields(
+    options,
+    [
+      "durationMinutes",
+      "alignmentMinutes",
+      "limit",
+      "endAtMidnightCountsOnNextDate",
+      "weekStartsOn",
+      "minimumNotice",
+      "maximumHorizon",
+    ],
+    "options.policy",
+  );
+  const durationMinutes = integerOption(o.durationMinutes, "durationMinutes", 30, 1, 10 * MINUTES_PER_DAY);
+  const alignmentMinutes = integerOption(o.alignmentMinutes, "alignmentMinutes", 30, 1, MINUTES_PER_DAY);
+  if (MINUTES_PER_DAY % alignmentMinutes !== 0) {
+    throw new InvalidArgumentError("options.policy.alignmentMinutes", "alignmentMinutes must divide 1440 (a day)");
+  }
+  return {
+    durationMinutes,
+    alignmentMinutes,
+    limit: limitOption(o.limit),
+    endAtMidnightCountsOnNextDate: booleanOption(
+      o.endAtMidnightCountsOnNextDate,
+      "endAtMidnightCountsOnNextDate",
+      true,
+    ),
+    weekStartsOn: integerOption(o.weekStartsOn, "weekStartsOn", 1, 1, 7),
+    minimumNotice: durationOption(o.minimumNotice, "minimumNotice"),
+    maximumHorizon: durationOption(o.maximumHorizon, "maximumHorizon"),
+  };
+}
+
+/** True when `start` is on the policy's grid in its own (the user's) local time, with zero seconds. */
+export function isAligned(policy: Policy, start: Temporal.ZonedDateTime): boolean {
+  return (
+    start.second === 0 &&
+    start.millisecond === 0 &&
+    start.microsecond === 0 &&
+    start.nanosecond === 0 &&
+    (start.hour * 60 + start.minute) % policy.alignmentMinutes === 0
+  );
+}
+
+/** The end of an appointment starting at `start`: exactly `durationMinutes` of elapsed time later. */
+export function endOf(policy: Policy, start: Temporal.ZonedDateTime): Temporal.ZonedDateTime {
+  return start.add({ minutes: policy.durationMinutes });
+}
+
+/**
+ * The calendar dates an appointment occupies: every local date from its start to its end, inclusive; an end
+ * exactly at the start of a day counts on that day only when `endAtMidnightCountsOnNextDate` is set.
+ */
+export function occupiedDates(
+  policy: Policy,
+  start: Temporal.ZonedDateTime,
+  end: Temporal.ZonedDateTime,
+): Temporal.PlainDate[] {
+  let last = end.toPlainDate();
+  if (!policy.endAtMidnightCountsOnNextDate && end.equals(end.startOfDay())) {
+    last = last.subtract({ days: 1 });
+  }
+  const dates: Temporal.PlainDate[] = [];
+  for (let date = start.toPlainDate(); Temporal.PlainDate.compare(date, last) <= 0; date = date.add({ days: 1 })) {
+    dates.push(date);
+  }
+  return dates;
+}
+
+/**
+ * The limit periods an appointment holds, as the opaque keys stores compare: `day:YYYY-MM-DD`,
+ * `week:YYYY-MM-DD` (the week's first date) or `month:YYYY-MM`. Distinct, in calendar order.
+ */
+export function occupiedPeriods(policy: Policy, start: Temporal.ZonedDateTime, end: Temporal.ZonedDateTime): string[] {
+  const keys = occupiedDates(policy, start, end).map((date) => periodKey(policy, date));
+  return [...new Set(keys)];
+}
+
+/** The key of the limit period that contains `date`. */
+export function periodKey(policy: Policy, date: Temporal.PlainDate): string {
+  switch (policy.limit.per) {
+    case "day":
+      return `day:${date.toString()}`;
+    case "week": {
+      const daysIntoWeek = (date.dayOfWeek - policy.weekStartsOn + 7) % 7;
+      return `week:${date.subtract({ days: daysIntoWeek }).toString()}`;
+    }
+    case "month":
+      return `month:${date.toPlainYearMonth().toString()}`;
+  }
+}
+
+/** The first date of the limit period that contains `date`, and the first date after it. */
+export function periodBounds(policy: Policy, date: Temporal.PlainDate): [Temporal.PlainDate, Temporal.PlainDate] {
+  switch (policy.limit.per) {
+    case "day":
+      return [date, date.add({ days: 1 })];
+    case "week": {
+      const first = date.subtract({ days: (date.dayOfWeek - policy.weekStartsOn + 7) % 7 });
+      return [first, first.add({ weeks: 1 })];
+    }
+    case "month": {
+      const first = date.with({ day: 1 });
+      return [first, first.add({ months: 1 })];
+    }
+  }
+}
+
+function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`options.policy.${name}`, `${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new InvalidArgumentError(`options.policy.${name}`, `${name} must be a boolean`);
+  }
+  return value;
+}
+
+function limitOption(value: unknown): Policy["limit"] {
+  if (value === undefined) return { max: 1, per: "day" };
+  const { max, per } =
+    typeof value === "object" && value !== null
+      ? readFields(value, ["max", "per"], "options.policy.limit")
+      : { max: undefined, per: undefined };
+  if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > 1000) {
+    throw new InvalidArgumentError("options.policy.limit.max", "limit.max must be an integer from 1 to 1000");
+  }
+  if (per !== "day" && per !== "week" && per !== "month") {
+    throw new InvalidArgumentError("options.policy.limit.per", 'limit.per must be "day", "week" or "month"');
+  }
+  return { max, per };
+}
+
+function durationOption(value: unknown, name: string): Temporal.Duration | null {
+  if (value === undefined || value === null) return null;
+  let duration: Temporal.Duration;
+  try {
+    duration = Temporal.Duration.from(value as Temporal.DurationLike | string);
+  } catch (cause) {
+    throw new InvalidArgumentError(`options.policy.${name}`, `${name} must be a Temporal duration`, { cause });
+  }
+  if (duration.sign < 0) {
+    throw new InvalidArgumentError(`options.policy.${name}`, `${name} must not be negative`);
+  }
+  // Temporal accepts durations (300000 years) that cannot be added to any date; starts are years 0000–9999,
+  // so nothing longer than that span is meaningful, and refusing it here keeps RangeErrors out of bookings.
+  let end: Temporal.PlainDateTime | undefined;
+  try {
+    end = LONGEST_WINDOW_FROM.add(duration);
+  } catch {
+    end = undefined;
+  }
+  if (end === undefined || Temporal.PlainDateTime.compare(end, LONGEST_WINDOW_TO) > 0) {
+    throw new InvalidArgumentError(`options.policy.${name}`, `${name} must be at most 10000 years`);
+  }
+  return duration;
+}

@@ -1,0 +1,49 @@
+/**
+ * The seed's wire format for times: `YYYY-MM-DD HH:mm` in the user's local time.
+ *
+ * @module
+ */
+import { Temporal } from "temporal-polyfill";
+import { InvalidArgumentError } from "../errors/scheduler-errors.js";
+import { temporalKind } from "./temporal-kind.js";
+
+/**
+ * Formats a zoned time as the seed did: `YYYY-MM-DD HH:mm`, wall-clock time in the time's own zone.
+ *
+ * The form carries no offset, so the two occurrences of a repeated hour (daylight-saving fall-back) format
+ * alike; keep the `Temporal.ZonedDateTime` where the difference matters.
+ *
+ * @example
+ * ```ts
+ * formatWireTime(appointment.start); // "2021-04-22 11:30"
+ * ```
+ */
+export function formatWireTime(time: Temporal.ZonedDateTime): string {
+  return formatZoned(time, "time");
+}
+
+/** {@link formatWireTime}, naming `argument` in the error for anything that is not a `ZonedDateTime`. */
+export function formatZoned(time: unknown, argument: string): string {
+  const iso = ownZonedDateTime(time, argument).withCalendar("iso8601");
+  return `${pad(iso.year, 4)}-${pad(iso.month, 2)}-${pad(iso.day, 2)} ${pad(iso.hour, 2)}:${pad(iso.minute, 2)}`;
+}
+
+/** `time` as this library's `Temporal.ZonedDateTime`; one of another Temporal implementation is converted. */
+function ownZonedDateTime(time: unknown, argument: string): Temporal.ZonedDateTime {
+  try {
+    if (time instanceof Temporal.ZonedDateTime) return time;
+    if (temporalKind(time) === "ZonedDateTime") {
+      const { epochNanoseconds, timeZoneId } = time as { epochNanoseconds: unknown; timeZoneId: unknown };
+      if (typeof epochNanoseconds === "bigint" && typeof timeZoneId === "string") {
+        return Temporal.Instant.fromEpochNanoseconds(epochNanoseconds).toZonedDateTimeISO(timeZoneId);
+      }
+    }
+  } catch (cause) {
+    throw new InvalidArgumentError(argument, `${argument} must be a Temporal.ZonedDateTime`, { cause });
+  }
+  throw new InvalidArgumentError(argument, `${argument} must be a Temporal.ZonedDateTime`);
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, "0");
+}

@@ -1,0 +1,60 @@
+/**
+ * The seed's appointments API on Fastify 5: routing only, `appointment-scheduler/http` does the rest.
+ *
+ * Run it with `npx tsx examples/fastify.ts`: `PORT` defaults to 5000.
+ */
+import type { AddressInfo } from "node:net";
+import type { Scheduler } from "appointment-scheduler";
+import {
+  APPOINTMENTS_ROUTE,
+  type AppointmentsHttpOptions,
+  createAppointmentsHttpApi,
+  type HttpResponse,
+  matchAppointmentsPath,
+  type RequestBody,
+} from "appointment-scheduler/http";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import { type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
+
+type AppointmentsRoute = { Params: { userId: string } };
+
+export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHttpOptions): FastifyInstance {
+  const api = createAppointmentsHttpApi(scheduler, options);
+  const app = Fastify({
+    // A URL Fastify cannot route (bad percent-encoding) names nothing: 404, as in the other frameworks.
+    frameworkErrors: (_error, _request, reply) => send(reply, api.notFound()),
+    // User ids may be long (up to 255 digits, leading zeros allowed); Fastify's default cap is 100 characters.
+    routerOptions: { maxParamLength: 16 * 1024 },
+  });
+  // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+
+  app.get<AppointmentsRoute>(APPOINTMENTS_ROUTE, async (request, reply) =>
+    send(reply, await api.list(request.params.userId)),
+  );
+  app.post<AppointmentsRoute>(APPOINTMENTS_ROUTE, async (request, reply) =>
+    send(reply, await api.book(request.params.userId, { headers: request.headers, body: request.body as RequestBody })),
+  );
+  // Requests for another path or method are answered on arrival, in place of a not-found handler: that one
+  // runs only after Fastify has judged the body's Content-Type. (Fastify also routes "/api/appointments/".)
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.is404 || matchAppointmentsPath(request.url) === null) return send(reply, api.unmatched(request.url));
+  });
+  app.setErrorHandler((error, _request, reply) => send(reply, api.error(error)));
+  return app;
+}
+
+export async function startFastifyServer(options: ServerOptions): Promise<RunningServer> {
+  const { port = 0, host = "127.0.0.1" } = options;
+  const app = createFastifyApp(options.scheduler, options.http);
+  await app.listen({ port, host });
+  const { port: actualPort } = app.server.address() as AddressInfo;
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`, close: () => app.close() };
+}
+
+function send(reply: FastifyReply, { status, headers, body }: HttpResponse): FastifyReply {
+  return reply.code(status).headers(headers).send(body);
+}
+
+await runIfMain(import.meta.url, startFastifyServer);

@@ -1,0 +1,42 @@
+/**
+ * The seed's appointments API on Hono 4 with `@hono/node-server`: routing only, `appointment-scheduler/http`
+ * does the rest.
+ *
+ * Run it with `npx tsx examples/hono.ts`: `PORT` defaults to 5000.
+ */
+import type { Server } from "node:http";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Scheduler } from "appointment-scheduler";
+import {
+  APPOINTMENTS_ROUTE,
+  type AppointmentsHttpOptions,
+  createAppointmentsHttpApi,
+  type HttpResponse,
+} from "appointment-scheduler/http";
+import { Hono } from "hono";
+import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
+
+export function createHonoApp(scheduler: Scheduler, options?: AppointmentsHttpOptions): Hono {
+  const api = createAppointmentsHttpApi(scheduler, options);
+  const app = new Hono();
+
+  // The helper reads the raw body stream, so every framework rejects bad bodies alike.
+  app.get(APPOINTMENTS_ROUTE, async (c) => send(await api.list(c.req.param("userId"))));
+  app.post(APPOINTMENTS_ROUTE, async (c) =>
+    send(await api.book(c.req.param("userId"), { headers: c.req.raw.headers, body: c.req.raw.body })),
+  );
+  app.notFound((c) => send(api.unmatched(c.req.path)));
+  app.onError((error) => send(api.error(error)));
+  return app;
+}
+
+export function startHonoServer(options: ServerOptions): Promise<RunningServer> {
+  const app = createHonoApp(options.scheduler, options.http);
+  return listen(createAdaptorServer({ fetch: app.fetch }) as Server, options);
+}
+
+function send({ status, headers, body }: HttpResponse): Response {
+  return Response.json(body, { status, headers });
+}
+
+await runIfMain(import.meta.url, startHonoServer);

@@ -1,0 +1,56 @@
+/**
+ * The seed's appointments API on Koa 3 with `@koa/router`: routing only, `appointment-scheduler/http` does
+ * the rest.
+ *
+ * Run it with `npx tsx examples/koa.ts`: `PORT` defaults to 5000.
+ */
+import { createServer } from "node:http";
+import Router from "@koa/router";
+import type { Scheduler } from "appointment-scheduler";
+import {
+  APPOINTMENTS_ROUTE,
+  type AppointmentsHttpOptions,
+  createAppointmentsHttpApi,
+  type HttpResponse,
+} from "appointment-scheduler/http";
+import Koa, { type Context } from "koa";
+import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
+
+export function createKoaApp(scheduler: Scheduler, options?: AppointmentsHttpOptions): Koa {
+  const api = createAppointmentsHttpApi(scheduler, options);
+  // As in the seed: "/api/appointments/1/" and "/API/appointments/1" are other paths.
+  const router = new Router({ strict: true, sensitive: true });
+
+  // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
+  router.get(APPOINTMENTS_ROUTE, async (ctx) => send(ctx, await api.list(ctx.params.userId)));
+  router.post(APPOINTMENTS_ROUTE, async (ctx) =>
+    send(ctx, await api.book(ctx.params.userId, { headers: ctx.headers, body: ctx.req })),
+  );
+
+  const app = new Koa();
+  // The helper answers (and reports) every failure of a request; what would still reach Koa's default error
+  // log is a client that went away mid-request, which is not the server's failure.
+  app.silent = true;
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      send(ctx, api.error(error));
+    }
+  });
+  app.use(router.routes());
+  app.use((ctx) => send(ctx, api.unmatched(ctx.path)));
+  return app;
+}
+
+export function startKoaServer(options: ServerOptions): Promise<RunningServer> {
+  return listen(createServer(createKoaApp(options.scheduler, options.http).callback()), options);
+}
+
+function send(ctx: Context, { status, headers, body }: HttpResponse): void {
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.body = body;
+}
+
+await runIfMain(import.meta.url, startKoaServer);

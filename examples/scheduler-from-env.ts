@@ -1,0 +1,115 @@
+/**
+ * What the example servers share besides their routing: the scheduler they serve, built from the
+ * environment, and running a server from the command line (`PORT`, `HOST`, a clean stop on SIGINT/SIGTERM).
+ */
+import { once } from "node:events";
+import { realpathSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createScheduler, type Scheduler } from "appointment-scheduler";
+import type { AppointmentsHttpOptions } from "appointment-scheduler/http";
+
+/** How every example's `start…Server` function is called. Tests inject their own scheduler and port 0. */
+export interface ServerOptions {
+  readonly scheduler: Scheduler;
+  /** Default 0: any free port. */
+  readonly port?: number;
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Deadline, body limit, error reporting: see `createAppointmentsHttpApi`. */
+  readonly http?: AppointmentsHttpOptions;
+}
+
+/** A listening server: where it is, and how to stop it (in-flight requests are answered first). */
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The scheduler the examples serve, and how to release its store. For now the embedded default store: in
+ * memory, so appointments last as long as the process. Async, so that a persistent store can be chosen
+ * from the environment here without changing the examples.
+ */
+export async function schedulerFromEnv(): Promise<{ scheduler: Scheduler; close(): Promise<void> }> {
+  return { scheduler: createScheduler(), close: async () => {} };
+}
+
+/** Starts `server` on `port` and `host` and resolves once it listens. */
+export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: ServerOptions): Promise<RunningServer> {
+  server.listen(port, host);
+  await once(server, "listening");
+  const { port: actualPort } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`,
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+        // In-flight requests end within their deadline; a connection still open well after that is cut.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * When `moduleUrl` is the program being run (`npx tsx examples/express.ts`, `npm start`), serves the API on
+ * `PORT` (default 5000, as the seed) and `HOST` (default `localhost`) until SIGINT or SIGTERM, then stops
+ * the server and the store and exits with code 0. Does nothing when the module is imported (by the tests).
+ */
+export async function runIfMain(moduleUrl: string, start: (options: ServerOptions) => Promise<RunningServer>) {
+  if (!isMainModule(moduleUrl)) return;
+  const port = portFromEnv(process.env.PORT);
+  const host = process.env.HOST || "localhost";
+  const store = await schedulerFromEnv();
+  let server: RunningServer;
+  try {
+    server = await start({ scheduler: store.scheduler, port, host });
+  } catch (error) {
+    await store.close();
+    console.error(`Could not start on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`Appointments API listening on ${server.url} (Ctrl+C to stop)`);
+
+  const stop = async (signal: NodeJS.Signals) => {
+    console.log(`${signal} received: finishing requests in flight, then stopping`);
+    await server.close();
+    await store.close();
+    console.log("Stopped");
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      stop(signal).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+/** True when the module at `moduleUrl` is the script Node.js (or tsx) was started with. */
+function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+function portFromEnv(value: string | undefined): number {
+  if (value === undefined || value === "") return 5000;
+  const port = Number(value);
+  if (!/^[0-9]+$/.test(value) || port > 65535) throw new Error(`PORT must be a number from 0 to 65535, not "${value}"`);
+  return port;
+}

@@ -1,0 +1,17 @@
+/**
+ * A request the HTTP layer rejects before the scheduler sees it (a body that is not JSON, a path id that is
+ * not a user id, …). Internal: it only travels from the request readers to {@link errorResponse}.
+ *
+ * @module
+ */
+import type { ResponseErrorCode } from "./status-table.js";
+
+/** A rejected request, with the code (hence the status) and message to answer. */
+export class HttpRequestError extends Error {
+  readonly code: ResponseErrorCode;
+  constructor(code: ResponseErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = "HttpRequestError";
+  }
+}

@@ -1,0 +1,647 @@
+/**
+ * One conformance suite for every example server (in the spirit of Hono's `common.case.test.ts`): each
+ * example's test file is one call to {@link runConformanceSuite}. It drives the server over real HTTP on an
+ * ephemeral loopback port: the seed's parity cases, the error cases, fast-check requests, faults injected
+ * through the public API (a slow store, an unreachable store, a failing callback), and the example run as a
+ * program (PORT, then SIGTERM/SIGINT). Every response is also validated against docs/openapi.yaml.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { METHODS } from "node:http";
+import { fileURLToPath } from "node:url";
+import { createScheduler, type Scheduler } from "appointment-scheduler";
+import type { AppointmentsHttpOptions } from "appointment-scheduler/http";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer, ServerOptions } from "../../examples/scheduler-from-env.js";
+import { createOpenApiChecker } from "./openapi-checker.js";
+import {
+  GarbageStore,
+  LateCommitStore,
+  type RawRequest,
+  type RawResponse,
+  SlowStore,
+  STORE_SECRET,
+  send,
+  sendAndDisconnect,
+  sendStalledBody,
+  UnreachableStore,
+} from "./support.js";
+
+/** An example server under test: its name, its exported start function, and its file (run as a program). */
+export interface ConformanceTarget {
+  readonly name: string;
+  readonly start: (options: ServerOptions) => Promise<RunningServer>;
+  readonly file: URL;
+}
+
+interface ParityStep {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly expect: { readonly status: number; readonly body: Record<string, unknown> };
+}
+
+/** The seed's own scenarios, copied from the shared parity cases (see test/fixtures). */
+const PARITY_CASES = (
+  JSON.parse(readFileSync(new URL("../fixtures/parity-cases.json", import.meta.url), "utf8")) as {
+    cases: { name: string; steps: ParityStep[] }[];
+  }
+).cases;
+
+const JSON_TYPE = { "Content-Type": "application/json" };
+const ALLOW = "GET, HEAD, POST";
+const SEED_MESSAGES = {
+  INVALID_DATETIME: "Appointments must be a valid datetime",
+  MISALIGNED_START: "Appointments must start on the hour or half hour",
+  LIMIT_REACHED: "User already has an appointment scheduled for this calendar date",
+} as const;
+
+const openApi = createOpenApiChecker();
+
+/** Registers the whole suite for one example. */
+export function runConformanceSuite({ name, start, file }: ConformanceTarget): void {
+  /** Sends a request and checks the response against the OpenAPI document before returning it. */
+  const call = async (url: string, request: RawRequest): Promise<RawResponse> => {
+    const response = await send(url, request);
+    openApi.check(request, response);
+    return response;
+  };
+
+  /** Starts the example with a fresh scheduler (or the given one), runs `use`, and stops it. */
+  const withServer = async (
+    options: { scheduler?: Scheduler; http?: AppointmentsHttpOptions },
+    use: (request: (request: RawRequest) => Promise<RawResponse>, url: string) => Promise<void>,
+  ) => {
+    const server = await start({
+      scheduler: options.scheduler ?? createScheduler(),
+      port: 0,
+      host: "127.0.0.1",
+      http: { onServerError: () => {}, ...options.http },
+    });
+    try {
+      await use((request) => call(server.url, request), server.url);
+    } finally {
+      await server.close();
+    }
+  };
+
+  /** One server for a group of tests, each using its own user ids. */
+  const sharedServer = () => {
+    let server: RunningServer | undefined;
+    beforeAll(async () => {
+      server = await start({
+        scheduler: createScheduler(),
+        port: 0,
+        host: "127.0.0.1",
+        http: { onServerError: () => {} },
+      });
+    });
+    afterAll(() => server?.close());
+    return (request: RawRequest) => {
+      if (!server) throw new Error("server not started");
+      return call(server.url, request);
+    };
+  };
+
+  const post = (userId: string, body: string | Uint8Array, headers: Record<string, string> = JSON_TYPE) => ({
+    method: "POST",
+    path: `/api/appointments/${userId}`,
+    headers,
+    body,
+  });
+  const booking = (start: string) => JSON.stringify({ appointment: start });
+
+  describe(`${name}: the seed's parity cases`, () => {
+    it.each(PARITY_CASES)("$name", ({ steps }) =>
+      withServer({}, async (request) => {
+        for (const step of steps) {
+          const response = await request({
+            method: step.method,
+            path: step.path,
+            ...(step.body === undefined ? {} : { headers: JSON_TYPE, body: JSON.stringify(step.body) }),
+          });
+          const what = `${step.method} ${step.path} ${JSON.stringify(step.body ?? null)}`;
+          expect(response.status, what).toBe(step.expect.status);
+          expect(response.json, what).toMatchObject(step.expect.body);
+        }
+      }),
+    );
+
+    it("answers the seed's three errors with a stable code beside the exact message", () =>
+      withServer({}, async (request) => {
+        await expect(request(post("1", booking("BAD_INPUT")))).resolves.toMatchObject({
+          status: 400,
+          json: { code: "INVALID_DATETIME", message: SEED_MESSAGES.INVALID_DATETIME },
+        });
+        await expect(request(post("1", booking("2021-04-22 11:03:00")))).resolves.toMatchObject({
+          status: 400,
+          json: { code: "MISALIGNED_START", message: SEED_MESSAGES.MISALIGNED_START },
+        });
+        await request(post("1", booking("2021-04-22 11:30")));
+        await expect(request(post("1", booking("2021-04-22 15:00")))).resolves.toMatchObject({
+          status: 400,
+          json: { code: "LIMIT_REACHED", message: SEED_MESSAGES.LIMIT_REACHED },
+        });
+      }));
+  });
+
+  describe(`${name}: requests the seed did not handle`, () => {
+    const request = sharedServer();
+    let nextUser = 1000;
+    const freshUser = () => String(nextUser++);
+
+    it.each([
+      ["text that is not JSON", "appointment=2021-04-22 11:30", "INVALID_JSON"],
+      ["truncated JSON", '{"appointment": "2021-04-22 11:30"', "INVALID_JSON"],
+      ["an empty body", "", "INVALID_JSON"],
+      ["bytes that are not UTF-8", new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), "INVALID_JSON"],
+      ["a JSON array", '["2021-04-22 11:30"]', "INVALID_BODY"],
+      ["a JSON string", '"2021-04-22 11:30"', "INVALID_BODY"],
+      ["JSON null", "null", "INVALID_BODY"],
+      ["an object without appointment", "{}", "INVALID_BODY"],
+      ["the wrong key (the seed answered 500)", '{"appointments": "2021-04-22 11:30"}', "INVALID_BODY"],
+      ["a number as appointment", '{"appointment": 1619091000}', "INVALID_BODY"],
+      ["null as appointment", '{"appointment": null}', "INVALID_BODY"],
+      ["an object as appointment", '{"appointment": {"date": "2021-04-22"}}', "INVALID_BODY"],
+      ["appointment only on the prototype", '{"__proto__": {"appointment": "2021-04-22 11:30"}}', "INVALID_BODY"],
+    ] as const)("POST with %s is 400 %s", async (_, body, code) => {
+      const user = freshUser();
+      const response = await request(post(user, body));
+      expect(response.status).toBe(400);
+      expect(response.json).toMatchObject({ code, message: expect.stringMatching(/\S/) });
+      expect((await request({ method: "GET", path: `/api/appointments/${user}` })).json).toEqual({
+        appointments: [],
+      });
+    });
+
+    it.each([
+      ["no Content-Type", {}],
+      ["text/plain", { "Content-Type": "text/plain" }],
+      ["a form", { "Content-Type": "application/x-www-form-urlencoded" }],
+      ["multipart", { "Content-Type": "multipart/form-data; boundary=x" }],
+      ["JSON in Latin-1", { "Content-Type": "application/json; charset=iso-8859-1" }],
+      ["a content type that is not one", { "Content-Type": "json" }],
+    ])("POST with %s is 415 UNSUPPORTED_MEDIA_TYPE", async (_, headers) => {
+      const response = await request(post(freshUser(), booking("2021-04-22 11:30"), headers));
+      expect(response.status).toBe(415);
+      expect(response.json).toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE", message: expect.stringMatching(/\S/) });
+    });
+
+    it.each([
+      "application/json; charset=utf-8",
+      "application/json;charset=UTF-8",
+      "Application/JSON",
+      "application/vnd.api+json",
+    ])("POST with Content-Type %s books", async (contentType) => {
+      const response = await request(post(freshUser(), booking("2021-04-22 11:30"), { "Content-Type": contentType }));
+      expect(response).toMatchObject({ status: 201, json: { start_time: "2021-04-22 11:30" } });
+    });
+
+    it("refuses a body over 16 KiB with 413, declared or chunked, and accepts one of exactly 16 KiB", async () => {
+      const over = booking("2021-04-22 11:30").padEnd(16 * 1024 + 1, " ");
+      for (const chunked of [false, true]) {
+        const response = await request({ ...post(freshUser(), over), chunked });
+        expect(response.status).toBe(413);
+        expect(response.json).toMatchObject({ code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/16384/) });
+      }
+      const exact = booking("2021-04-22 11:30").padEnd(16 * 1024, " ");
+      expect((await request(post(freshUser(), exact))).status).toBe(201);
+    });
+
+    it.each([
+      "abc",
+      "-1",
+      "%2B1",
+      "1.5",
+      "1e3",
+      "0x1",
+      "%201",
+      "1%20",
+      "%D9%A3", // ARABIC-INDIC DIGIT THREE: a digit, but not an ASCII one
+      `1${"0".repeat(255)}`,
+    ])("user id %s is 404 INVALID_USER_ID, for GET and POST", async (id) => {
+      for (const response of [
+        await request({ method: "GET", path: `/api/appointments/${id}` }),
+        await request(post(id, booking("2021-04-22 11:30"))),
+      ]) {
+        expect(response.status).toBe(404);
+        expect(response.json).toMatchObject({
+          code: "INVALID_USER_ID",
+          message: "User id must be a non-negative integer",
+        });
+      }
+    });
+
+    it("a user id that is not valid percent-encoding is 404", async () => {
+      const response = await request({ method: "GET", path: "/api/appointments/%E0%A4%A" });
+      expect(response.status).toBe(404);
+      expect(response.json).toMatchObject({ code: expect.stringMatching(/^(INVALID_USER_ID|ROUTE_NOT_FOUND)$/) });
+    });
+
+    it("reads user ids as the seed did: leading zeros ignored, percent-encoding decoded, 255 digits allowed", async () => {
+      expect((await request(post("007", booking("2021-04-22 11:30")))).status).toBe(201);
+      expect((await request({ method: "GET", path: "/api/appointments/7" })).json).toEqual({
+        appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
+      });
+      expect((await request({ method: "GET", path: "/api/appointments/%37" })).json).toMatchObject({
+        appointments: [{ start_time: "2021-04-22 11:30" }],
+      });
+      expect((await request({ method: "GET", path: "/api/appointments/0" })).status).toBe(200);
+      const longest = "9".repeat(255);
+      expect((await request({ method: "GET", path: `/api/appointments/${longest}` })).status).toBe(200);
+      expect((await request({ method: "GET", path: `/api/appointments/${"0".repeat(300)}${longest}` })).status).toBe(
+        200,
+      );
+    });
+
+    it.each([
+      "/",
+      "/api",
+      "/api/appointments",
+      "/api/appointments/",
+      "/api/appointments/1/",
+      "/api/appointments/1/extra",
+      "/API/appointments/1",
+      "/api/Appointments/1",
+      "/favicon.ico",
+    ])("path %s is 404 ROUTE_NOT_FOUND, whatever the method", async (path) => {
+      for (const method of ["GET", "POST", "PUT"]) {
+        const response = await request({ method, path, headers: JSON_TYPE, body: booking("2021-04-22 11:30") });
+        expect(response.status).toBe(404);
+        expect(response.json).toMatchObject({ code: "ROUTE_NOT_FOUND", message: "Not found" });
+      }
+    });
+
+    it.each(METHODS.filter((method) => !["GET", "HEAD", "POST", "CONNECT"].includes(method)))(
+      "%s on the route is 405 with Allow: GET, HEAD, POST",
+      async (method) => {
+        const response = await request({ method, path: "/api/appointments/1" });
+        expect(response.status).toBe(405);
+        expect(response.headers.allow).toBe(ALLOW);
+        expect(response.json).toMatchObject({ code: "METHOD_NOT_ALLOWED", message: expect.stringMatching(/\S/) });
+      },
+    );
+
+    it("answers HEAD like GET without a body", async () => {
+      const response = await request({ method: "HEAD", path: "/api/appointments/1" });
+      expect(response.status).toBe(200);
+      expect(response.headers["content-type"]).toMatch(/^application\/json/);
+      expect(response.text).toBe("");
+    });
+
+    it("ignores a query string", async () => {
+      const user = freshUser();
+      expect((await request(post(`${user}?notify=yes`, booking("2021-04-22 11:30")))).status).toBe(201);
+      expect((await request({ method: "GET", path: `/api/appointments/${user}?page=2` })).json).toMatchObject({
+        appointments: [{ start_time: "2021-04-22 11:30" }],
+      });
+    });
+
+    it("lists appointments sorted by start, whatever the booking order", async () => {
+      const user = freshUser();
+      for (const start of ["2021-04-25 09:00", "2021-04-21 17:30", "2021-04-23 00:00"]) {
+        expect((await request(post(user, booking(start)))).status).toBe(201);
+      }
+      const { json } = await request({ method: "GET", path: `/api/appointments/${user}` });
+      expect((json as { appointments: { start_time: string }[] }).appointments.map((a) => a.start_time)).toEqual([
+        "2021-04-21 17:30",
+        "2021-04-23 00:00",
+        "2021-04-25 09:00",
+      ]);
+    });
+
+    it.each([
+      ["2021-04-22T11:30", 201, "2021-04-22 11:30"],
+      ["2021-04-22 11:30:00.000", 201, "2021-04-22 11:30"],
+      ["2021-04-22T11:30:00Z", 201, "2021-04-22 11:30"],
+      ["2021-04-22 13:30+02:00", 201, "2021-04-22 11:30"],
+      ["04/22/2021 11:30", 400, "INVALID_DATETIME"],
+      ["April 22 2021 11:30", 400, "INVALID_DATETIME"],
+      ["2021-04-22", 400, "INVALID_DATETIME"],
+      ["2021-02-30 11:30", 400, "INVALID_DATETIME"],
+      ["", 400, "INVALID_DATETIME"],
+      ["2021-04-22 11:30:15", 400, "MISALIGNED_START"],
+    ] as const)("appointment %j is %i (%s)", async (start, status, expected) => {
+      const response = await request(post(freshUser(), booking(start)));
+      expect(response.status).toBe(status);
+      expect(response.json).toMatchObject(status === 201 ? { start_time: expected } : { code: expected });
+    });
+
+    it("books one of many concurrent requests for the same user and date, and refuses the others", async () => {
+      const user = freshUser();
+      const starts = Array.from({ length: 12 }, (_, i) => `2021-05-01 ${String(8 + i).padStart(2, "0")}:00`);
+      const responses = await Promise.all(starts.map((start) => request(post(user, booking(start)))));
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(responses.filter((r) => r.status === 400).map((r) => (r.json as { code: string }).code)).toEqual(
+        Array(11).fill("LIMIT_REACHED"),
+      );
+    });
+  });
+
+  describe(`${name}: failures`, () => {
+    it("answers 408 TIMED_OUT when the store is slower than the deadline, and books nothing", async () => {
+      await withServer(
+        { scheduler: createScheduler({ store: new SlowStore(60_000) }), http: { deadlineMs: 50 } },
+        async (request) => {
+          for (const response of [
+            await request({ method: "GET", path: "/api/appointments/1" }),
+            await request(post("1", booking("2021-04-22 11:30"))),
+          ]) {
+            expect(response.status).toBe(408);
+            expect(response.json).toEqual({ code: "TIMED_OUT", message: expect.stringMatching(/\S/) });
+            expect(response.headers.connection).toBe("close");
+          }
+        },
+      );
+    });
+
+    it("answers 201, not 408, for a booking the store committed after the deadline", async () => {
+      const scheduler = createScheduler({ store: new LateCommitStore(150) });
+      await withServer({ scheduler, http: { deadlineMs: 20 } }, async (request) => {
+        expect(await request(post("1", booking("2021-04-22 11:30")))).toMatchObject({
+          status: 201,
+          json: { start_time: "2021-04-22 11:30" },
+        });
+        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toMatchObject({
+          appointments: [{ start_time: "2021-04-22 11:30" }],
+        });
+      });
+    });
+
+    it("answers 408 TIMED_OUT when the body does not arrive before the deadline", async () => {
+      await withServer({ http: { deadlineMs: 200 } }, async (request, url) => {
+        const response = await sendStalledBody(url, "/api/appointments/1", '{"appointment": ', 100);
+        expect(response.status).toBe(408);
+        expect(response.json).toMatchObject({ code: "TIMED_OUT" });
+        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({ appointments: [] });
+      });
+    });
+
+    it("answers 503 STORE_UNAVAILABLE when the store cannot be reached, without its details, and reports them", async () => {
+      const reported: unknown[] = [];
+      await withServer(
+        {
+          scheduler: createScheduler({ store: new UnreachableStore() }),
+          http: { onServerError: (e) => reported.push(e) },
+        },
+        async (request) => {
+          for (const response of [
+            await request({ method: "GET", path: "/api/appointments/1" }),
+            await request(post("1", booking("2021-04-22 11:30"))),
+          ]) {
+            expect(response.status).toBe(503);
+            expect(response.json).toEqual({ code: "STORE_UNAVAILABLE", message: expect.stringMatching(/\S/) });
+            expect(response.text).not.toContain("ECONNREFUSED");
+            expect(response.text).not.toContain("hunter2");
+          }
+        },
+      );
+      expect(reported).toHaveLength(2);
+      expect(reported.map((error) => ((error as Error).cause as Error).message)).toEqual([STORE_SECRET, STORE_SECRET]);
+    });
+
+    it("answers 500 INTERNAL_ERROR for an unexpected failure, with a generic message and no stack, and reports it", async () => {
+      // A time-zone resolver is the integrator's own code: its failures are bugs, passed through unwrapped.
+      const bug = new Error("resolver exploded: token=s3cr3t");
+      const reported: unknown[] = [];
+      const scheduler = createScheduler({
+        timeZone: () => {
+          throw bug;
+        },
+      });
+      await withServer({ scheduler, http: { onServerError: (e) => reported.push(e) } }, async (request) => {
+        for (const response of [
+          await request({ method: "GET", path: "/api/appointments/1" }),
+          await request(post("1", booking("2021-04-22 11:30"))),
+        ]) {
+          expect(response.status).toBe(500);
+          expect(response.json).toEqual({ code: "INTERNAL_ERROR", message: "Internal server error" });
+          expect(response.text).not.toMatch(/s3cr3t|resolver|\bat\b|\.ts:/);
+        }
+      });
+      expect(reported).toEqual([bug, bug]);
+    });
+
+    it("answers 500 when the store returns records outside its contract", async () => {
+      await withServer({ scheduler: createScheduler({ store: new GarbageStore() }) }, async (request) => {
+        const response = await request({ method: "GET", path: "/api/appointments/1" });
+        expect(response.status).toBe(500);
+        expect(response.json).toEqual({ code: "INTERNAL_ERROR", message: "Internal server error" });
+      });
+    });
+
+    it("survives a client that disconnects in the middle of its body, and reports nothing", async () => {
+      const reported: unknown[] = [];
+      await withServer({ http: { onServerError: (e) => reported.push(e) } }, async (request, url) => {
+        await sendAndDisconnect(url, "/api/appointments/1");
+        expect((await request(post("1", booking("2021-04-22 11:30")))).status).toBe(201);
+      });
+      expect(reported).toEqual([]);
+    });
+  });
+
+  describe(`${name}: run as a program`, () => {
+    it.each(["SIGTERM", "SIGINT"] as const)("serves on PORT and exits with code 0 on %s", async (signal) => {
+      const program = await runProgram(file);
+      try {
+        expect((await send(program.url, { method: "GET", path: "/api/appointments/42" })).json).toEqual({
+          appointments: [],
+        });
+      } finally {
+        program.child.kill(signal);
+      }
+      const [code, killedBy] = await program.exited;
+      expect({ code, killedBy }).toEqual({ code: 0, killedBy: null });
+      expect(program.output()).toMatch(/Stopped/);
+    });
+  });
+
+  describe(`${name}: arbitrary requests`, () => {
+    it("never answers 5xx, gives every error a JSON message, and still books correctly afterwards", () =>
+      withServer({}, async (request) => {
+        await fc.assert(
+          fc.asyncProperty(arbitraryRequest, async (raw) => {
+            const response = await request(raw);
+            expect(response.status).toBeLessThan(500);
+            if (raw.method !== "HEAD") {
+              expect(response.headers["content-type"]).toMatch(/^application\/json/);
+              if (response.status >= 400) {
+                expect(response.json).toMatchObject({ code: expect.any(String), message: expect.stringMatching(/\S/) });
+              }
+            }
+          }),
+          { numRuns: 80 },
+        );
+        await expectStillCorrect(request);
+      }));
+
+    it("books any aligned start it accepts exactly as asked, and rejects the rest with a seed error", () =>
+      withServer({}, async (request) => {
+        let user = 5_000_000;
+        await fc.assert(
+          fc.asyncProperty(arbitraryStart, async (start) => {
+            const id = String(user++);
+            const response = await request(post(id, booking(start)));
+            if (response.status === 201) {
+              const wallClock = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::00)?$/.exec(start);
+              if (wallClock) expect(response.json).toMatchObject({ start_time: `${wallClock[1]} ${wallClock[2]}` });
+              const listed = await request({ method: "GET", path: `/api/appointments/${id}` });
+              expect(listed.json).toEqual({ appointments: [response.json] });
+            } else {
+              expect(response.status).toBe(400);
+              expect((response.json as { code: string }).code).toMatch(
+                /^(INVALID_DATETIME|MISALIGNED_START|NONEXISTENT_LOCAL_TIME)$/,
+              );
+            }
+          }),
+          { numRuns: 60 },
+        );
+        await expectStillCorrect(request);
+      }));
+  });
+}
+
+/**
+ * Runs an example as `npx tsx examples/….ts` would (tsx as Node.js's loader, from the repository root so
+ * that tsconfig's paths resolve the package name), on `PORT=0`, and resolves once it listens.
+ */
+async function runProgram(file: URL) {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(file)], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout.on("data", onData);
+    exited.then(() => reject(new Error(`the example exited before listening:\n${output}`)));
+  });
+  return { child, url, exited, output: () => output };
+}
+
+/** A known-good booking, then a refused second one that day, on a user no property touches. */
+async function expectStillCorrect(request: (request: RawRequest) => Promise<RawResponse>) {
+  const user = "4".repeat(40);
+  const path = `/api/appointments/${user}`;
+  const first = await request({ method: "POST", path, headers: JSON_TYPE, body: '{"appointment":"2021-04-22 23:30"}' });
+  expect(first).toMatchObject({ status: 201, json: { start_time: "2021-04-22 23:30", end_time: "2021-04-23 00:00" } });
+  const second = await request({
+    method: "POST",
+    path,
+    headers: JSON_TYPE,
+    body: '{"appointment":"2021-04-23 13:00"}',
+  });
+  expect(second).toMatchObject({ status: 400, json: { message: SEED_MESSAGES.LIMIT_REACHED } });
+  expect((await request({ method: "GET", path })).json).toEqual({
+    appointments: [{ start_time: "2021-04-22 23:30", end_time: "2021-04-23 00:00" }],
+  });
+}
+
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
+
+const arbitraryStart = fc.oneof(
+  fc
+    .tuple(
+      fc.integer({ min: 1990, max: 2040 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 24 }),
+      fc.oneof(fc.constantFrom(0, 30), fc.integer({ min: 0, max: 60 })),
+      fc.constantFrom(" ", "T"),
+      fc.constantFrom("", ":00", ":15", ".5", "Z", "+05:30", "[Europe/London]"),
+    )
+    .map(
+      ([y, mo, d, h, mi, sep, tail]) =>
+        `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}${sep}${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}${tail}`,
+    ),
+  fc.string({ maxLength: 30 }),
+);
+
+const arbitraryUserId = fc.oneof(
+  fc.nat().map(String),
+  fc.string({ maxLength: 12 }).map(encodeURIComponent),
+  fc.constantFrom("-1", "1.5", "%E0%A4%A", "%", "..", ".", "007", "%00", "%2F", "1%2F2", "%2e%2e"),
+);
+
+const arbitraryPath = fc.oneof(
+  { weight: 4, arbitrary: arbitraryUserId.map((id) => `/api/appointments/${id}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.string({ maxLength: 8 }).map(encodeURIComponent), { maxLength: 4 })
+      .map((s) => `/${s.join("/")}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "/",
+      "/api/appointments",
+      "/api/appointments/",
+      "/api/appointments/1/",
+      "/api/appointments/1?x=%ZZ",
+    ),
+  },
+);
+
+const arbitraryContentType = fc.option(
+  fc.oneof(
+    fc.constantFrom(
+      "application/json",
+      "application/json; charset=utf-8",
+      "application/vnd.api+json",
+      "application/json; charset=latin1",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "*/*",
+      "",
+    ),
+    printable,
+  ),
+  { nil: undefined },
+);
+
+const arbitraryBody = fc.option(
+  fc.oneof(
+    fc.json(),
+    fc.string({ maxLength: 60 }),
+    fc.uint8Array({ maxLength: 60 }),
+    fc.record({ appointment: fc.oneof(arbitraryStart, fc.jsonValue()) }).map((value) => JSON.stringify(value)),
+    fc.jsonValue().map((value) => JSON.stringify(value)),
+  ),
+  { nil: undefined },
+);
+
+const arbitraryRequest: fc.Arbitrary<RawRequest> = fc
+  .record({
+    method: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom("GET", "POST") },
+      { weight: 2, arbitrary: fc.constantFrom(...METHODS.filter((method) => method !== "CONNECT")) },
+    ),
+    path: arbitraryPath,
+    contentType: arbitraryContentType,
+    body: arbitraryBody,
+    chunked: fc.boolean(),
+  })
+  .map(({ method, path, contentType, body, chunked }) => ({
+    method,
+    path,
+    headers: contentType === undefined ? {} : { "Content-Type": contentType },
+    ...(body === undefined ? {} : { body, chunked: chunked && body.length > 1 }),
+  }));

@@ -48,24 +48,17 @@ describe("docs/http-api.md", () => {
   });
 
   it("gives, for its curl session against `npm start`'s example, the answers shown", async () => {
-    const session = /```console\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
-    const exchanges = [...session.matchAll(/^\$ (curl .*)\n((?:(?!\$ ).*\n)*)/gm)].map(
-      ([, command = "", output = ""]) => ({
-        command,
-        output: output.trim(),
-      }),
-    );
+    const exchanges = curlSession(doc);
     expect(exchanges.length).toBeGreaterThanOrEqual(8);
-    const server = await startExpressServer({ scheduler: createScheduler() });
-    try {
-      for (const { command, output } of exchanges) {
-        const { method, path, headers, body } = parseCurl(command);
-        const response = await send(server.url, { method, path, headers, ...(body === undefined ? {} : { body }) });
-        expect(response.json, command).toEqual(JSON.parse(output));
-      }
-    } finally {
-      await server.close();
-    }
+    await expectAnswersAsShown(exchanges);
+  });
+});
+
+describe("README.md", () => {
+  it("gives, for its curl session against `npm start`'s example, the answers shown", async () => {
+    const exchanges = curlSession(readFileSync(new URL("../../README.md", import.meta.url), "utf8"));
+    expect(exchanges.length).toBeGreaterThanOrEqual(3);
+    await expectAnswersAsShown(exchanges);
   });
 });
 
@@ -162,4 +155,27 @@ function resolvePointer(document: unknown, ref: string): unknown {
     node = (node as Record<string, unknown> | undefined)?.[token.replace(/~1/g, "/").replace(/~0/g, "~")];
   }
   return node;
+}
+
+/** The `$ curl …` lines of a document's first console block, each with the output shown under it. */
+function curlSession(markdown: string): { command: string; output: string }[] {
+  const session = /```console\n([\s\S]*?)```/.exec(markdown)?.[1] ?? "";
+  return [...session.matchAll(/^\$ (curl .*)\n((?:(?!\$ ).*\n)*)/gm)].map(([, command = "", output = ""]) => ({
+    command,
+    output: output.trim(),
+  }));
+}
+
+/** Runs the exchanges in order against a fresh default example server and compares every answer. */
+async function expectAnswersAsShown(exchanges: { command: string; output: string }[]): Promise<void> {
+  const server = await startExpressServer({ scheduler: createScheduler() });
+  try {
+    for (const { command, output } of exchanges) {
+      const { method, path, headers, body } = parseCurl(command);
+      const response = await send(server.url, { method, path, headers, ...(body === undefined ? {} : { body }) });
+      expect(response.json, command).toEqual(JSON.parse(output));
+    }
+  } finally {
+    await server.close();
+  }
 }

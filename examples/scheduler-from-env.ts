@@ -7,8 +7,11 @@ import { realpathSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
 import { createScheduler, type Scheduler } from "appointment-scheduler";
 import type { AppointmentsHttpOptions } from "appointment-scheduler/http";
+import { PostgresStore } from "appointment-scheduler/postgres";
+import pg from "pg";
 
 /** How every example's `start…Server` function is called. Tests inject their own scheduler and port 0. */
 export interface ServerOptions {
@@ -27,13 +30,53 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A scheduler built from the environment, what it stores appointments in, and how to release that. */
+export interface SchedulerFromEnv {
+  readonly scheduler: Scheduler;
+  /** For the start-up line: `PostgreSQL (DATABASE_URL)` or `PGlite in .data`. */
+  readonly storage: string;
+  close(): Promise<void>;
+}
+
 /**
- * The scheduler the examples serve, and how to release its store. For now the embedded default store: in
- * memory, so appointments last as long as the process. Async, so that a persistent store can be chosen
- * from the environment here without changing the examples.
+ * The scheduler the examples serve, on a store that outlives the process:
+ * - `DATABASE_URL` set: a PostgreSQL server, through a `pg` pool (how several instances share one database);
+ * - otherwise PGlite, PostgreSQL embedded in the process, in the directory `DATA_DIR` (default `.data`).
+ *
+ * `TABLE_PREFIX` chooses the store's table names (default `scheduler_`). The schema is created or updated at
+ * start; that is safe when several instances start at once.
  */
-export async function schedulerFromEnv(): Promise<{ scheduler: Scheduler; close(): Promise<void> }> {
-  return { scheduler: createScheduler(), close: async () => {} };
+export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SchedulerFromEnv> {
+  const options = env.TABLE_PREFIX ? { tablePrefix: env.TABLE_PREFIX } : {};
+  if (env.DATABASE_URL) {
+    const pool = new pg.Pool({
+      connectionString: env.DATABASE_URL,
+      // Bounds every statement on the server, so that a booking stuck behind a lock ends as a 408, and a
+      // statement the server cancelled is known not to have committed.
+      statement_timeout: 5_000,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle connection that the server drops (a restart) must not crash the process: the pool replaces it.
+    pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+    const store = new PostgresStore(pool, options);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return { scheduler: createScheduler({ store }), storage: "PostgreSQL (DATABASE_URL)", close: () => pool.end() };
+  }
+  const dataDir = env.DATA_DIR || ".data";
+  const db = await PGlite.create(dataDir);
+  const store = new PostgresStore(db, options);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return { scheduler: createScheduler({ store }), storage: `PGlite in ${dataDir}`, close: () => db.close() };
 }
 
 /** Starts `server` on `port` and `host` and resolves once it listens. */
@@ -65,7 +108,14 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
   if (!isMainModule(moduleUrl)) return;
   const port = portFromEnv(process.env.PORT);
   const host = process.env.HOST || "localhost";
-  const store = await schedulerFromEnv();
+  let store: SchedulerFromEnv;
+  try {
+    store = await schedulerFromEnv();
+  } catch (error) {
+    console.error(`Could not open the appointment store: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    return;
+  }
   let server: RunningServer;
   try {
     server = await start({ scheduler: store.scheduler, port, host });
@@ -75,7 +125,7 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
     process.exitCode = 1;
     return;
   }
-  console.log(`Appointments API listening on ${server.url} (Ctrl+C to stop)`);
+  console.log(`Appointments API listening on ${server.url} (Ctrl+C to stop), appointments in ${store.storage}`);
 
   const stop = async (signal: NodeJS.Signals) => {
     console.log(`${signal} received: finishing requests in flight, then stopping`);

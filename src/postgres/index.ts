@@ -1,6 +1,9 @@
 /**
- * Placeholder: filled in by its issue.
+ * `appointment-scheduler/postgres`: the PostgreSQL store, for node-postgres (`pg`) or PGlite.
  *
  * @module
  */
-export {};
+export { PostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
+export type { PostgresQueryable } from "./queryable.js";
+export { type PostgresSchemaOptions, postgresSchemaSql, postgresSchemaStatements } from "./schema.js";
+export { DEFAULT_TABLE_PREFIX } from "./table-names.js";

@@ -5,16 +5,14 @@
  * through the public API (a slow store, an unreachable store, a failing callback), and the example run as a
  * program (PORT, then SIGTERM/SIGINT). Every response is also validated against docs/openapi.yaml.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { METHODS } from "node:http";
-import { fileURLToPath } from "node:url";
 import { createScheduler, type Scheduler } from "appointment-scheduler";
 import type { AppointmentsHttpOptions } from "appointment-scheduler/http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer, ServerOptions } from "../../examples/scheduler-from-env.js";
+import { runExample } from "../support/run-example.js";
 import { createOpenApiChecker } from "./openapi-checker.js";
 import {
   GarbageStore,
@@ -444,7 +442,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
 
   describe(`${name}: run as a program`, () => {
     it.each(["SIGTERM", "SIGINT"] as const)("serves on PORT and exits with code 0 on %s", async (signal) => {
-      const program = await runProgram(file);
+      const program = await runExample(file);
       try {
         expect((await send(program.url, { method: "GET", path: "/api/appointments/42" })).json).toEqual({
           appointments: [],
@@ -501,35 +499,6 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
         await expectStillCorrect(request);
       }));
   });
-}
-
-/**
- * Runs an example as `npx tsx examples/….ts` would (tsx as Node.js's loader, from the repository root so
- * that tsconfig's paths resolve the package name), on `PORT=0`, and resolves once it listens.
- */
-async function runProgram(file: URL) {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(file)], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on("data", onData);
-    exited.then(() => reject(new Error(`the example exited before listening:\n${output}`)));
-  });
-  return { child, url, exited, output: () => output };
 }
 
 /** A known-good booking, then a refused second one that day, on a user no property touches. */

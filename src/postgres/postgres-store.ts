@@ -1,0 +1,175 @@
+/**
+ * The PostgreSQL store: appointments in a database shared by any number of processes.
+ *
+ * Every operation is one SQL statement, so one round trip. A booking calls the schema's function, which locks
+ * the user's row, counts the periods the booking would hold and inserts, all in the statement's own
+ * transaction: no other booking of that user can slip between the count and the insert, whichever process
+ * or connection it comes from, and bookings of different users never wait for each other.
+ *
+ * @module
+ */
+import type {
+  AppointmentRecord,
+  AppointmentStore,
+  InsertAppointmentRequest,
+  InsertAppointmentResult,
+  RecordRange,
+  StoreOperationOptions,
+} from "../store/appointment-store.js";
+import { fromDriverError } from "./driver-errors.js";
+import type { PostgresQueryable } from "./queryable.js";
+import { migrationStatement, type PostgresSchemaOptions } from "./schema.js";
+import { type TableNames, tableNames } from "./table-names.js";
+
+/** Options of {@link PostgresStore}. */
+export interface PostgresStoreOptions extends PostgresSchemaOptions {}
+
+/** A row as the store's queries return it: bigint columns cast to float8, so both drivers give numbers. */
+interface RecordRow {
+  id: string;
+  user_id: string;
+  start_ms: number;
+  end_ms: number;
+  periods: string[];
+}
+
+/** A row of the booking function. */
+interface OutcomeRow {
+  r_outcome: "inserted" | "replaced" | "limit-reached" | "replaced-not-found";
+  r_id: string;
+  r_user_id: string;
+  r_start_ms: number;
+  r_end_ms: number;
+  r_periods: string[];
+}
+
+const RECORD_COLUMNS = "id, user_id, start_ms::float8 AS start_ms, end_ms::float8 AS end_ms, periods";
+
+/**
+ * An {@link AppointmentStore} in PostgreSQL, over node-postgres (`pg.Pool`, `pg.Client`) or PGlite. It does
+ * not own the connection: close your pool or PGlite instance yourself.
+ *
+ * Create the schema once with {@link PostgresStore.migrate} (idempotent, safe to call at every start) or
+ * with the SQL of `postgresSchemaSql()` in your own migration tool.
+ *
+ * Deadlines: a write cannot be abandoned from the client without the risk of reporting failure for a
+ * booking that committed, so bound writes on the server with `statement_timeout` (and `lock_timeout`) in
+ * your pool's configuration; the store reports a statement the server cancelled as `OperationTimedOutError`.
+ *
+ * @example
+ * ```ts
+ * import pg from "pg";
+ * import { createScheduler } from "appointment-scheduler";
+ * import { PostgresStore } from "appointment-scheduler/postgres";
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, statement_timeout: 5000 });
+ * pool.on("error", (error) => console.error("idle PostgreSQL client failed", error));
+ * const store = new PostgresStore(pool);
+ * await store.migrate();
+ * const scheduler = createScheduler({ store });
+ * ```
+ */
+export class PostgresStore implements AppointmentStore {
+  readonly #db: PostgresQueryable;
+  readonly #names: TableNames;
+  readonly #insertSql: string;
+  readonly #listSql: string;
+  readonly #getSql: string;
+  readonly #deleteSql: string;
+
+  constructor(db: PostgresQueryable, options: PostgresStoreOptions = {}) {
+    this.#db = db;
+    this.#names = tableNames(options.tablePrefix);
+    const { appointments, insertFunction } = this.#names;
+    this.#insertSql = `SELECT * FROM ${insertFunction}($1, $2, $3, $4, $5, $6, $7)`;
+    this.#listSql = `SELECT ${RECORD_COLUMNS} FROM ${appointments}
+      WHERE user_id = $1 AND ($2::bigint IS NULL OR end_ms > $2::bigint) AND ($3::bigint IS NULL OR start_ms < $3::bigint)
+      ORDER BY start_ms, id COLLATE "C"`;
+    this.#getSql = `SELECT ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`;
+    this.#deleteSql = `DELETE FROM ${appointments} WHERE user_id = $1 AND id = $2 RETURNING ${RECORD_COLUMNS}`;
+  }
+
+  /**
+   * Creates or updates the store's tables and booking function. Idempotent, and safe when several
+   * processes call it at once (they take turns on an advisory lock).
+   */
+  async migrate(options: StoreOperationOptions = {}): Promise<void> {
+    await this.#query(migrationStatement(this.#names), [], options.signal);
+  }
+
+  async insertAppointment(
+    request: InsertAppointmentRequest,
+    options: StoreOperationOptions = {},
+  ): Promise<InsertAppointmentResult> {
+    const { record, limit, replaces } = request;
+    const rows = await this.#query<OutcomeRow>(
+      this.#insertSql,
+      [record.id, record.userId, record.startMs, record.endMs, [...record.periods], limit, replaces ?? null],
+      options.signal,
+    );
+    const outcome = rows[0]?.r_outcome;
+    if (outcome === "replaced-not-found") return { status: "replaced-not-found" };
+    if (outcome === "limit-reached") return { status: "limit-reached", conflicting: outcomeRecord(rows[0]) };
+    if (outcome !== "inserted") throw new Error(`Unexpected answer from ${this.#names.insertFunction}: ${outcome}`);
+    const replaced = rows.find((row) => row.r_outcome === "replaced");
+    // The record exactly as given (its periods in the caller's order), not as the database echoes it.
+    const inserted = { ...record, periods: [...record.periods] };
+    return replaced
+      ? { status: "inserted", record: inserted, replaced: outcomeRecord(replaced) }
+      : { status: "inserted", record: inserted };
+  }
+
+  async listAppointments(
+    userId: string,
+    range: RecordRange,
+    options: StoreOperationOptions = {},
+  ): Promise<AppointmentRecord[]> {
+    // Bounds are rounded outwards to whole milliseconds: stored instants are whole, so the answer is the same.
+    const fromMs = range.fromMs === undefined ? null : Math.floor(range.fromMs);
+    const toMs = range.toMs === undefined ? null : Math.ceil(range.toMs);
+    const rows = await this.#query<RecordRow>(this.#listSql, [userId, fromMs, toMs], options.signal);
+    return rows.map(rowRecord);
+  }
+
+  async getAppointment(
+    userId: string,
+    id: string,
+    options: StoreOperationOptions = {},
+  ): Promise<AppointmentRecord | null> {
+    const [row] = await this.#query<RecordRow>(this.#getSql, [userId, id], options.signal);
+    return row ? rowRecord(row) : null;
+  }
+
+  async deleteAppointment(
+    userId: string,
+    id: string,
+    options: StoreOperationOptions = {},
+  ): Promise<AppointmentRecord | null> {
+    const [row] = await this.#query<RecordRow>(this.#deleteSql, [userId, id], options.signal);
+    return row ? rowRecord(row) : null;
+  }
+
+  /**
+   * Runs one statement. A signal that has already fired stops it before it is sent (nothing written yet);
+   * once sent, the statement runs to its answer, which the scheduler waits for on writes.
+   */
+  async #query<Row>(text: string, params: unknown[], signal: AbortSignal | undefined): Promise<Row[]> {
+    // The scheduler reports the signal's reason as its typed timeout or abort error.
+    signal?.throwIfAborted();
+    try {
+      const { rows } = await this.#db.query(text, params);
+      return rows as Row[];
+    } catch (error) {
+      throw fromDriverError(error);
+    }
+  }
+}
+
+function rowRecord(row: RecordRow): AppointmentRecord {
+  return { id: row.id, userId: row.user_id, startMs: row.start_ms, endMs: row.end_ms, periods: row.periods };
+}
+
+function outcomeRecord(row: OutcomeRow | undefined): AppointmentRecord {
+  if (!row) throw new Error("Missing row from the booking function");
+  return { id: row.r_id, userId: row.r_user_id, startMs: row.r_start_ms, endMs: row.r_end_ms, periods: row.r_periods };
+}

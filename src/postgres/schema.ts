@@ -1,0 +1,128 @@
+/**
+ * The store's schema as SQL: readable DDL for a user's own migration tool, and the guarded, idempotent
+ * migration the store runs itself.
+ *
+ * @module
+ */
+import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from "./table-names.js";
+
+/** Options shared by the schema helpers and the store. */
+export interface PostgresSchemaOptions {
+  /**
+   * Prefix of every table and function name: 1 to 40 characters of `a-z`, `0-9` and `_`. Default
+   * `"scheduler_"` (tables `scheduler_users`, `scheduler_appointments`, `scheduler_periods`).
+   */
+  readonly tablePrefix?: string;
+}
+
+/**
+ * The DDL statements that create the store's schema, each idempotent (`IF NOT EXISTS`, `OR REPLACE`). Run
+ * them in your own migration tool, in order, or call {@link PostgresStore.migrate}, which runs them under a
+ * lock so that several processes starting at once do not race.
+ */
+export function postgresSchemaStatements(options: PostgresSchemaOptions = {}): string[] {
+  return schemaStatements(tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX));
+}
+
+/** {@link postgresSchemaStatements} as one SQL script. */
+export function postgresSchemaSql(options: PostgresSchemaOptions = {}): string {
+  return `${postgresSchemaStatements(options).join(";\n\n")};\n`;
+}
+
+/**
+ * The migration as one statement: a transaction-scoped advisory lock (per prefix) makes concurrent
+ * migrations of the same schema wait for each other instead of failing on `CREATE … IF NOT EXISTS` races.
+ */
+export function migrationStatement(names: TableNames): string {
+  const steps = schemaStatements(names)
+    .map((statement) => `  EXECUTE $ddl$${statement}$ddl$;`)
+    .join("\n");
+  return `DO $migration$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('appointment-scheduler'), hashtext('${names.appointments}'));
+${steps}
+END
+$migration$`;
+}
+
+function schemaStatements(names: TableNames): string[] {
+  const { users, appointments, periods, insertFunction } = names;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${users} (
+  user_id text PRIMARY KEY
+)`,
+    `CREATE TABLE IF NOT EXISTS ${appointments} (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  start_ms bigint NOT NULL,
+  end_ms bigint NOT NULL,
+  periods text[] NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, id)
+)`,
+    `CREATE INDEX IF NOT EXISTS ${appointments}_by_start ON ${appointments} (user_id, start_ms)`,
+    `CREATE TABLE IF NOT EXISTS ${periods} (
+  user_id text NOT NULL,
+  period text NOT NULL,
+  appointment_id text NOT NULL,
+  PRIMARY KEY (user_id, period, appointment_id),
+  FOREIGN KEY (user_id, appointment_id) REFERENCES ${appointments} (user_id, id) ON DELETE CASCADE
+)`,
+    `CREATE OR REPLACE FUNCTION ${insertFunction}(
+  p_id text, p_user_id text, p_start_ms bigint, p_end_ms bigint, p_periods text[], p_limit integer, p_replaces text
+) RETURNS TABLE (
+  r_outcome text, r_id text, r_user_id text, r_start_ms double precision, r_end_ms double precision, r_periods text[]
+) LANGUAGE plpgsql AS $fn$
+DECLARE
+  replaced ${appointments}%ROWTYPE;
+BEGIN
+  -- Serialise this user's bookings: each waits here until the previous one has committed. Under READ
+  -- COMMITTED every statement below then sees that commit, so the count cannot be stale.
+  INSERT INTO ${users} AS u (user_id) VALUES (p_user_id) ON CONFLICT (user_id) DO NOTHING;
+  PERFORM 1 FROM ${users} AS u WHERE u.user_id = p_user_id FOR UPDATE;
+
+  -- A move: lock the appointment being replaced, so that a concurrent cancel either wins (and we answer
+  -- replaced-not-found) or waits for us.
+  IF p_replaces IS NOT NULL THEN
+    SELECT * INTO replaced FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_replaces FOR UPDATE;
+    IF NOT FOUND THEN
+      RETURN QUERY SELECT 'replaced-not-found'::text, NULL::text, NULL::text, NULL::float8, NULL::float8, NULL::text[];
+      RETURN;
+    END IF;
+  END IF;
+
+  -- The earliest appointment (other than the replaced one) holding a period that is already full.
+  RETURN QUERY
+    SELECT 'limit-reached'::text, a.id, a.user_id, a.start_ms::float8, a.end_ms::float8, a.periods
+    FROM ${appointments} AS a
+    JOIN ${periods} AS h ON h.user_id = a.user_id AND h.appointment_id = a.id
+    WHERE a.user_id = p_user_id
+      AND a.id IS DISTINCT FROM p_replaces
+      AND h.period IN (
+        SELECT f.period FROM ${periods} AS f
+        WHERE f.user_id = p_user_id AND f.period = ANY (p_periods) AND f.appointment_id IS DISTINCT FROM p_replaces
+        GROUP BY f.period
+        HAVING count(*) >= p_limit)
+    ORDER BY a.start_ms, a.id COLLATE "C"
+    LIMIT 1;
+  IF FOUND THEN
+    RETURN;
+  END IF;
+
+  IF p_replaces IS NOT NULL THEN
+    DELETE FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_replaces;
+  END IF;
+  INSERT INTO ${appointments} (user_id, id, start_ms, end_ms, periods)
+    VALUES (p_user_id, p_id, p_start_ms, p_end_ms, p_periods);
+  INSERT INTO ${periods} (user_id, period, appointment_id)
+    SELECT DISTINCT p_user_id, period, p_id FROM unnest(p_periods) AS period;
+
+  RETURN QUERY SELECT 'inserted'::text, p_id, p_user_id, p_start_ms::float8, p_end_ms::float8, p_periods;
+  IF p_replaces IS NOT NULL THEN
+    RETURN QUERY SELECT 'replaced'::text, replaced.id, replaced.user_id, replaced.start_ms::float8,
+      replaced.end_ms::float8, replaced.periods;
+  END IF;
+END
+$fn$`,
+  ];
+}

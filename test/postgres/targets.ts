@@ -1,0 +1,85 @@
+/**
+ * The PostgreSQL databases the store is tested on: PGlite always (embedded, no server needed), and the
+ * server at `TEST_DATABASE_URL` when it is set. Each opened store gets tables of its own (a unique prefix),
+ * dropped again on close, so test files can share one database and run in parallel.
+ */
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { type PostgresQueryable, PostgresStore } from "appointment-scheduler/postgres";
+import pg from "pg";
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+/** An opened store, the database under it, and its table prefix. */
+export interface OpenedStore {
+  readonly store: PostgresStore;
+  readonly db: PostgresQueryable;
+  readonly prefix: string;
+  /** Drops the store's tables and releases the connection. */
+  close(): Promise<void>;
+}
+
+type PgPool = InstanceType<typeof pg.Pool>;
+
+export interface PostgresTarget {
+  readonly name: string;
+  /** Opens a migrated store with fresh tables. */
+  open(poolOptions?: pg.PoolConfig): Promise<OpenedStore>;
+}
+
+/** A table prefix no other test uses. */
+export function uniquePrefix(): string {
+  return `t${randomBytes(5).toString("hex")}_`;
+}
+
+/** Drops everything the migration of `prefix` created. */
+export async function dropSchema(db: { query(text: string): Promise<unknown> }, prefix: string): Promise<void> {
+  await db.query(`DROP TABLE IF EXISTS ${prefix}periods, ${prefix}appointments, ${prefix}users`);
+  await db.query(
+    `DROP FUNCTION IF EXISTS ${prefix}insert_appointment(text, text, bigint, bigint, text[], integer, text)`,
+  );
+}
+
+/** One PGlite instance per test file (starting one takes seconds); stores on it differ by prefix. */
+let sharedPglite: Promise<PGlite> | undefined;
+
+export const pgliteTarget: PostgresTarget = {
+  name: "PGlite",
+  async open() {
+    sharedPglite ??= PGlite.create();
+    const db = await sharedPglite;
+    const prefix = uniquePrefix();
+    const store = new PostgresStore(db, { tablePrefix: prefix });
+    await store.migrate();
+    return { store, db, prefix, close: () => dropSchema(db, prefix) };
+  },
+};
+
+/** A pool on the test server; `error` events of idle clients are expected when a test cuts connections. */
+export function serverPool(options: pg.PoolConfig = {}): PgPool {
+  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 8, ...options });
+  pool.on("error", () => {});
+  return pool;
+}
+
+export const serverTarget: PostgresTarget = {
+  name: "PostgreSQL server",
+  async open(poolOptions) {
+    const pool = serverPool(poolOptions);
+    const prefix = uniquePrefix();
+    const store = new PostgresStore(pool, { tablePrefix: prefix });
+    await store.migrate();
+    return {
+      store,
+      db: pool,
+      prefix,
+      close: async () => {
+        await dropSchema(pool, prefix);
+        await pool.end();
+      },
+    };
+  },
+};
+
+/** PGlite, plus the server when `TEST_DATABASE_URL` is set. */
+export const postgresTargets: PostgresTarget[] = TEST_DATABASE_URL ? [pgliteTarget, serverTarget] : [pgliteTarget];

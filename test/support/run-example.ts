@@ -1,0 +1,69 @@
+/**
+ * Runs an example server as a program, as `npm start` or `npx tsx examples/….ts` would: tsx as Node.js's
+ * loader, from the repository root (so that tsconfig's paths resolve the package name), on `PORT=0`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface RunningExample {
+  readonly child: ChildProcess;
+  /** Where it listens, as it printed it. */
+  readonly url: string;
+  /** Resolves with the exit code and signal once the process has exited. */
+  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+}
+
+/** A fresh, empty directory for an example's embedded database (`DATA_DIR`). */
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "appointment-scheduler-data-"));
+}
+
+/**
+ * Starts `file` and resolves once it listens. Unless `env` says otherwise, its appointments go to a fresh
+ * `DATA_DIR` and not to a `DATABASE_URL` of the test's own environment.
+ */
+export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promise<RunningExample> {
+  const { DATABASE_URL: _notInherited, ...inherited } = process.env;
+  const ownDataDir = env.DATA_DIR === undefined && env.DATABASE_URL === undefined ? newDataDir() : undefined;
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(file)], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = once(child, "exit").then((how) => {
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    return how;
+  }) as Promise<[number | null, NodeJS.Signals | null]>;
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout.on("data", onData);
+    exited.then(() => reject(new Error(`the example exited before listening:\n${output}`)));
+  });
+  return { child, url, exited, output: () => output };
+}
+
+/** Stops a running example with `signal` and resolves with how it exited. */
+export async function stopExample(
+  example: RunningExample,
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<{ code: number | null; killedBy: NodeJS.Signals | null }> {
+  example.child.kill(signal);
+  const [code, killedBy] = await example.exited;
+  return { code, killedBy };
+}

@@ -4,10 +4,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 export interface RunningExample {
   readonly child: ChildProcess;
@@ -19,9 +20,14 @@ export interface RunningExample {
   output(): string;
 }
 
-/** A fresh, empty directory for an example's embedded database (`DATA_DIR`). */
+/**
+ * A fresh directory for an example's embedded database (`DATA_DIR`): a copy of the empty database the
+ * global setup initialised, which opens in a fraction of the time a new one takes.
+ */
 export function newDataDir(): string {
-  return mkdtempSync(join(tmpdir(), "appointment-scheduler-data-"));
+  const dir = mkdtempSync(join(tmpdir(), "appointment-scheduler-data-"));
+  cpSync(inject("pgliteTemplate"), dir, { recursive: true });
+  return dir;
 }
 
 /**

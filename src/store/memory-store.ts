@@ -42,13 +42,14 @@ export class MemoryStore implements AppointmentStore {
     const replaced = request.replaces === undefined ? undefined : existing?.byId.get(request.replaces);
     if (request.replaces !== undefined && replaced === undefined) return { status: "replaced-not-found" };
 
+    // The earliest holder of any full period: the one the caller is told about.
+    let conflicting: AppointmentRecord | undefined;
     for (const period of record.periods) {
       const holding = (existing?.holders.get(period) ?? []).filter((held) => held !== replaced);
-      if (holding.length >= request.limit) {
-        const conflicting = holding.reduce((a, b) => (compareRecords(a, b) <= 0 ? a : b));
-        return { status: "limit-reached", conflicting };
-      }
+      if (holding.length < request.limit) continue;
+      for (const held of holding) if (!conflicting || compareRecords(held, conflicting) < 0) conflicting = held;
     }
+    if (conflicting) return { status: "limit-reached", conflicting };
 
     const bucket = existing ?? this.#newBucket(record.userId);
     if (replaced) removeFromBucket(bucket, replaced);

@@ -55,7 +55,12 @@ export function appointmentFromRecord(record: AppointmentRecord, timeZone: strin
   return {
     id: record.id,
     userId: record.userId,
-    start: Temporal.Instant.fromEpochMilliseconds(record.startMs).toZonedDateTimeISO(timeZone),
-    end: Temporal.Instant.fromEpochMilliseconds(record.endMs).toZonedDateTimeISO(timeZone),
+    start: zonedAt(record.startMs, timeZone),
+    end: zonedAt(record.endMs, timeZone),
   };
+}
+
+/** The instant `epochMs` in `timeZone`, built directly (no intermediate `Instant`: this runs per appointment). */
+function zonedAt(epochMs: number, timeZone: string): Temporal.ZonedDateTime {
+  return new Temporal.ZonedDateTime(BigInt(epochMs) * 1_000_000n, timeZone);
 }

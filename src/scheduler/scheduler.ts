@@ -33,6 +33,7 @@ import {
 } from "./policy.js";
 import { readFields } from "./read-fields.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
+import { type Slot, utcSeedSlot } from "./utc-fast-path.js";
 
 /**
  * Finds the time zone whose calendar defines a user's dates, for schedulers whose users live in different
@@ -164,8 +165,7 @@ class PolicyScheduler implements Scheduler {
     return this.#operation(options, async (signal) => {
       const user = normalizeUserId(userId);
       const timeZone = await this.#timeZoneOf(user, signal);
-      const zonedStart = this.#acceptableStart(start, timeZone);
-      return this.#insert(user, zonedStart, timeZone, undefined, signal);
+      return this.#insert(user, this.#acceptableSlot(start, timeZone), timeZone, undefined, signal);
     });
   }
 
@@ -213,8 +213,7 @@ class PolicyScheduler implements Scheduler {
       const user = normalizeUserId(userId);
       const appointmentId = appointmentIdOf(id);
       const timeZone = await this.#timeZoneOf(user, signal);
-      const zonedStart = this.#acceptableStart(newStart, timeZone);
-      return this.#insert(user, zonedStart, timeZone, appointmentId, signal);
+      return this.#insert(user, this.#acceptableSlot(newStart, timeZone), timeZone, appointmentId, signal);
     });
   }
 
@@ -264,23 +263,40 @@ class PolicyScheduler implements Scheduler {
   }
 
   /** Runs one public operation after validating its options; a fired signal stops it before it starts. */
-  async #operation<T>(options: unknown, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const signal = signalOf(options);
-    throwIfAborted(signal);
+  #operation<T>(options: unknown, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    // Not async itself, to spare every operation a promise: bad options still arrive as a rejection.
+    let signal: AbortSignal | undefined;
+    try {
+      signal = signalOf(options);
+      throwIfAborted(signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return run(signal);
   }
 
-  async #timeZoneOf(userId: string, signal: AbortSignal | undefined): Promise<string> {
+  /** The user's zone: at once for a fixed zone (the common case costs no promise), or from the resolver. */
+  #timeZoneOf(userId: string, signal: AbortSignal | undefined): string | Promise<string> {
     if (typeof this.#timeZone === "string") return this.#timeZone;
-    return validateTimeZone(await untilAborted(Promise.resolve(this.#timeZone(userId, { signal })), signal));
+    return untilAborted(Promise.resolve(this.#timeZone(userId, { signal })), signal).then(validateTimeZone);
   }
 
-  /** Parses a start and checks it against everything but the limit (which the store checks atomically). */
-  #acceptableStart(input: unknown, timeZone: string): Temporal.ZonedDateTime {
+  /**
+   * Parses a start, checks it against everything but the limit (which the store checks atomically), and
+   * gives what the booking would occupy.
+   */
+  #acceptableSlot(input: unknown, timeZone: string): Slot {
+    const fast = timeZone === "UTC" ? utcSeedSlot(input, this.policy) : undefined;
+    if (fast) return fast;
     const start = parseDateTime(input, timeZone, this.#ambiguousTime);
     if (!isAligned(this.policy, start)) throw new MisalignedStartError(this.policy.alignmentMinutes);
     this.#bookingWindow(timeZone).check(start);
-    return start;
+    const end = endOf(this.policy, start);
+    return {
+      startMs: start.epochMilliseconds,
+      endMs: end.epochMilliseconds,
+      periods: occupiedPeriods(this.policy, start, end),
+    };
   }
 
   /** The minimum-notice and maximum-horizon bounds as of now, in the user's zone. */
@@ -311,19 +327,12 @@ class PolicyScheduler implements Scheduler {
   /** The one write of a booking or a move: the store checks the limit and commits atomically. */
   async #insert(
     userId: string,
-    start: Temporal.ZonedDateTime,
+    slot: Slot,
     timeZone: string,
     replaces: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Appointment> {
-    const end = endOf(this.policy, start);
-    const record = {
-      id: this.#newId(),
-      userId,
-      startMs: start.epochMilliseconds,
-      endMs: end.epochMilliseconds,
-      periods: occupiedPeriods(this.policy, start, end),
-    };
+    const record = { id: this.#newId(), userId, ...slot };
     throwIfAborted(signal);
     // A write: wait for the store's answer even if the signal fires (see operation-options.ts).
     const result: InsertAppointmentResult = await fromStore(

@@ -44,10 +44,12 @@ export class MemoryStore implements AppointmentStore {
 
     // The earliest holder of any full period: the one the caller is told about.
     let conflicting: AppointmentRecord | undefined;
-    for (const period of record.periods) {
-      const holding = (existing?.holders.get(period) ?? []).filter((held) => held !== replaced);
-      if (holding.length < request.limit) continue;
-      for (const held of holding) if (!conflicting || compareRecords(held, conflicting) < 0) conflicting = held;
+    for (const period of existing ? record.periods : []) {
+      const holding = existing?.holders.get(period);
+      if (!holding || holding.length - (replaced && holding.includes(replaced) ? 1 : 0) < request.limit) continue;
+      for (const held of holding) {
+        if (held !== replaced && (!conflicting || compareRecords(held, conflicting) < 0)) conflicting = held;
+      }
     }
     if (conflicting) return { status: "limit-reached", conflicting };
 

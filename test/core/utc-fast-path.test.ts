@@ -1,0 +1,143 @@
+/**
+ * The UTC fast path (src/scheduler/utc-fast-path.ts) gives exactly what the general Temporal path gives:
+ * the same instants, the same period keys, the same errors, for any string of the seed's form (valid or
+ * not) under any policy. Checked directly against the general functions, and through two schedulers, one
+ * in "UTC" (fast) and one in "+00:00" (the same zone, always the general path).
+ */
+import {
+  type AppointmentRecord,
+  createScheduler,
+  isSchedulerError,
+  MemoryStore,
+  type PolicyOptions,
+} from "appointment-scheduler";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { endOf, isAligned, occupiedPeriods, resolvePolicy } from "../../src/scheduler/policy.js";
+import { utcSeedSlot } from "../../src/scheduler/utc-fast-path.js";
+import { parseDateTime } from "../../src/time/parse-date-time.js";
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** Strings of the seed's form, mostly valid, with out-of-range fields and edge years mixed in. */
+const seedString = fc
+  .record({
+    year: fc.oneof(
+      fc.integer({ min: 1990, max: 2040 }),
+      fc.integer({ min: 0, max: 9999 }),
+      fc.constantFrom(999, 1000, 9998, 9999),
+    ),
+    month: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 })),
+    day: fc.oneof(fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 99 })),
+    hour: fc.oneof(fc.integer({ min: 0, max: 23 }), fc.constantFrom(23, 24, 99)),
+    minute: fc.oneof(fc.constantFrom(0, 30), fc.integer({ min: 0, max: 59 }), fc.constant(60)),
+    separator: fc.constantFrom(" ", "T"),
+    seconds: fc.constantFrom("", ":00", ":30", ":60"),
+  })
+  .map(
+    ({ year, month, day, hour, minute, separator, seconds }) =>
+      `${pad(year, 4)}-${pad(month)}-${pad(day)}${separator}${pad(hour)}:${pad(minute)}${seconds}`,
+  );
+
+const policyOptions: fc.Arbitrary<PolicyOptions> = fc.record({
+  durationMinutes: fc.constantFrom(15, 30, 45, 60, 90, 24 * 60, 3 * 24 * 60),
+  alignmentMinutes: fc.constantFrom(5, 15, 30, 60),
+  limit: fc.record({ max: fc.integer({ min: 1, max: 3 }), per: fc.constantFrom("day", "week", "month") }),
+  endAtMidnightCountsOnNextDate: fc.boolean(),
+  weekStartsOn: fc.integer({ min: 1, max: 7 }),
+}) as fc.Arbitrary<PolicyOptions>;
+
+/** The general path, as the scheduler ran it before the fast path: the slot, or the error's code. */
+function generalSlot(input: string, options: PolicyOptions) {
+  const policy = resolvePolicy(options);
+  try {
+    const start = parseDateTime(input, "UTC", "earlier");
+    if (!isAligned(policy, start)) return { code: "MISALIGNED_START" };
+    const end = endOf(policy, start);
+    return {
+      startMs: start.epochMilliseconds,
+      endMs: end.epochMilliseconds,
+      periods: occupiedPeriods(policy, start, end),
+    };
+  } catch (error) {
+    if (isSchedulerError(error)) return { code: error.code };
+    throw error;
+  }
+}
+
+function fastSlot(input: string, options: PolicyOptions) {
+  try {
+    const slot = utcSeedSlot(input, resolvePolicy(options));
+    return slot && { ...slot };
+  } catch (error) {
+    if (isSchedulerError(error)) return { code: error.code };
+    throw error;
+  }
+}
+
+describe("the UTC fast path", () => {
+  it("gives the general path's slot or error whenever it answers (property)", () => {
+    fc.assert(
+      fc.property(seedString, policyOptions, (input, options) => {
+        const fast = fastSlot(input, options);
+        if (fast !== undefined) expect(fast).toEqual(generalSlot(input, options));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("answers for every valid seed string of an ordinary year, so bookings really take it (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("1000-01-01T00:00Z"), max: new Date("9998-12-31T23:30Z"), noInvalidDate: true }),
+        (date) => {
+          const input = date.toISOString().slice(0, 16).replace("T", " ");
+          expect(fastSlot(input, {})).not.toBeUndefined();
+        },
+      ),
+    );
+  });
+
+  it("leaves booking windows and other forms to the general path", () => {
+    expect(utcSeedSlot("2021-04-22 11:30", resolvePolicy({ minimumNotice: "PT1H" }))).toBeUndefined();
+    for (const input of ["2021-04-22T11:30Z", "2021-04-22 11:30:00.000", "2021-04-22T11:30[UTC]", "20210422T1130"]) {
+      expect(utcSeedSlot(input, resolvePolicy({}))).toBeUndefined();
+    }
+  });
+
+  it("books, moves and refuses exactly as a scheduler in the same zone on the general path (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(policyOptions, fc.array(seedString, { minLength: 1, maxLength: 12 }), async (policy, inputs) => {
+        const outcomes = async (timeZone: string) => {
+          const records: AppointmentRecord[] = [];
+          const store = new MemoryStore();
+          const recording = Object.assign(Object.create(store) as MemoryStore, {
+            insertAppointment: async (request: Parameters<MemoryStore["insertAppointment"]>[0]) => {
+              records.push(request.record);
+              return store.insertAppointment(request);
+            },
+          });
+          const scheduler = createScheduler({ store: recording, timeZone, policy });
+          const results: unknown[] = [];
+          let previous: string | undefined;
+          for (const [i, input] of inputs.entries()) {
+            try {
+              const booked =
+                i % 3 === 2 && previous
+                  ? await scheduler.reschedule(1, previous, input)
+                  : await scheduler.book(1, input);
+              previous = booked.id;
+              results.push([booked.start.epochMilliseconds, booked.end.epochMilliseconds]);
+            } catch (error) {
+              if (!isSchedulerError(error)) throw error;
+              results.push(error.code);
+            }
+          }
+          return { results, records: records.map(({ startMs, endMs, periods }) => ({ startMs, endMs, periods })) };
+        };
+        expect(await outcomes("UTC")).toEqual(await outcomes("+00:00"));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

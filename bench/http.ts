@@ -30,9 +30,11 @@ async function startServer(framework: string, variant: "bare" | "example") {
   };
 }
 
+/** The next user id to book for: never reused within a run, so that every booking is accepted. */
+let user = 1;
+
 /** Requests per second of `url` under the POST/GET mix, for `seconds`. */
 async function load(url: string, seconds: number): Promise<{ rps: number; failed: number }> {
-  let user = 1;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,

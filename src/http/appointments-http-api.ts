@@ -152,8 +152,7 @@ export function createAppointmentsHttpApi(
     list: (userIdParam) =>
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
-        const signal = AbortSignal.timeout(deadlineMs);
-        const appointments = await scheduler.list(userId, undefined, { signal });
+        const appointments = await withDeadline(deadlineMs, (signal) => scheduler.list(userId, undefined, { signal }));
         return { status: 200, headers: {}, body: { appointments: appointments.map(toWireAppointment) } };
       }),
 
@@ -161,15 +160,16 @@ export function createAppointmentsHttpApi(
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
         // One deadline for the whole request: a client that stalls its body is timed out like a slow store.
-        const signal = AbortSignal.timeout(deadlineMs);
-        const headers = request?.headers;
-        checkJsonContentType(headerValue(headers, "content-type"));
-        const text = await readBodyText(request?.body, {
-          limitBytes,
-          declaredLength: headerValue(headers, "content-length"),
-          signal,
+        const appointment = await withDeadline(deadlineMs, async (signal) => {
+          const headers = request?.headers;
+          checkJsonContentType(headerValue(headers, "content-type"));
+          const text = await readBodyText(request?.body, {
+            limitBytes,
+            declaredLength: headerValue(headers, "content-length"),
+            signal,
+          });
+          return scheduler.book(userId, readAppointmentField(text), { signal });
         });
-        const appointment = await scheduler.book(userId, readAppointmentField(text), { signal });
         return { status: 201, headers: {}, body: toWireAppointment(appointment) };
       }),
 
@@ -182,6 +182,21 @@ export function createAppointmentsHttpApi(
 
     error,
   };
+}
+
+/**
+ * Runs `run` with a signal that times out after `ms`, and clears the timer as soon as it is done.
+ * (`AbortSignal.timeout` would leave one timer per request pending for the whole deadline.)
+ */
+async function withDeadline<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("The request timed out", "TimeoutError")), ms);
+  timer.unref();
+  try {
+    return await run(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function integerOption(value: unknown, name: string, fallback: number, max: number): number {

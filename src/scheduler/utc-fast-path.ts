@@ -8,6 +8,7 @@
  * @module
  */
 import { MisalignedStartError } from "../errors/scheduler-errors.js";
+import { DAY_MS, isoDate } from "../time/civil-date.js";
 import type { Policy } from "./policy.js";
 
 /** What a booking occupies: its instants and the limit periods it holds. */
@@ -19,7 +20,6 @@ export interface Slot {
 
 const SEED_FORM = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::00)?$/;
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 /**
  * The slot of `input` for a UTC user under `policy`, or `undefined` when the general path must decide.
@@ -61,21 +61,4 @@ function periodKeyOf(policy: Policy, epochDay: number): string {
     case "month":
       return `month:${isoDate(epochDay).slice(0, 7)}`;
   }
-}
-
-/** `YYYY-MM-DD` of a day count since 1970-01-01 (proleptic Gregorian), by integer arithmetic alone. */
-function isoDate(epochDay: number): string {
-  // Days since 0000-03-01, split into 400-year eras, so that leap days fall at the end of each year.
-  const days = epochDay + 719_468;
-  const era = Math.floor(days / 146_097);
-  const dayOfEra = days - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
-  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
-  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${month < 10 ? "0" : ""}${month}-${day < 10 ? "0" : ""}${day}`;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { isSchedulerError } from "../errors/scheduler-errors.js";
-import { untilAborted } from "../scheduler/operation-options.js";
+import { abortError, untilAborted } from "../scheduler/operation-options.js";
 import { HttpRequestError } from "./http-request-error.js";
 
 /**
@@ -83,6 +83,8 @@ export async function readBodyText(
     return decodeUtf8(body);
   }
 
+  if (isNodeStream(body)) return decodeUtf8(await readNodeStream(body, limitBytes, signal, tooLarge));
+
   const iterator = body[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -95,6 +97,68 @@ export async function readBodyText(
     chunks.push(chunk);
   }
   return decodeUtf8(concat(chunks, size));
+}
+
+/** The part of a Node.js readable stream (`IncomingMessage`) that reading it by events needs. */
+interface NodeStream {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  readonly readableEnded?: boolean;
+}
+
+function isNodeStream(body: object): body is NodeStream & object {
+  const candidate = body as Partial<NodeStream>;
+  return typeof candidate.on === "function" && typeof candidate.removeListener === "function";
+}
+
+/**
+ * Reads a Node.js stream by its events: several times cheaper per request than its async iterator, which
+ * dominated the cost of a booking over HTTP. A stream that stops being read is left flowing, its data
+ * dropped, so that the answer can still be sent on its connection.
+ */
+function readNodeStream(
+  stream: NodeStream,
+  limitBytes: number,
+  signal: AbortSignal,
+  tooLarge: () => Error,
+): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Uint8Array | string) => {
+      const bytes = typeof chunk === "string" ? utf8Encoder.encode(chunk) : chunk;
+      size += bytes.byteLength;
+      if (size > limitBytes) fail(tooLarge());
+      else chunks.push(bytes);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(concat(chunks, size));
+    };
+    const onError = (cause: unknown) =>
+      fail(new HttpRequestError("BAD_REQUEST", "The request body could not be read", { cause }));
+    // A client that goes away mid-body: the stream closes without ending.
+    const onClose = () => onError(new Error("The request closed before its body ended"));
+    const onAbort = () => fail(abortError(signal));
+    const stop = () => {
+      stream.removeListener("data", onData);
+      stream.removeListener("end", onEnd);
+      stream.removeListener("error", onError);
+      stream.removeListener("close", onClose);
+      signal.removeEventListener("abort", onAbort);
+    };
+    const fail = (error: unknown) => {
+      stop();
+      reject(error);
+    };
+    if (signal.aborted) return onAbort();
+    if (stream.readableEnded) return resolve(new Uint8Array(0));
+    signal.addEventListener("abort", onAbort, { once: true });
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onError);
+    stream.on("close", onClose);
+  });
 }
 
 /** The stream's next chunk; a stream that fails (a client that went away) is a request that cannot be read. */

@@ -28,7 +28,7 @@ export function formatZoned(time: unknown, argument: string): string {
   const zoned = ownZonedDateTime(time, argument);
   // Local wall-clock milliseconds, by arithmetic: Temporal's field getters each convert the exact time again,
   // which made formatting the costliest step of answering a request. (Offsets are whole seconds.)
-  const localMs = zoned.epochMilliseconds + zoned.offsetNanoseconds / 1_000_000;
+  const localMs = zoned.epochMilliseconds + offsetMs(zoned);
   const epochDay = Math.floor(localMs / DAY_MS);
   const minuteOfDay = Math.floor((localMs - epochDay * DAY_MS) / 60_000);
   if (epochDay < FIRST_DAY_OF_YEAR_0 || epochDay > LAST_DAY_OF_YEAR_9999) {
@@ -53,6 +53,20 @@ function ownZonedDateTime(time: unknown, argument: string): Temporal.ZonedDateTi
     throw new InvalidArgumentError(argument, `${argument} must be a Temporal.ZonedDateTime`, { cause });
   }
   throw new InvalidArgumentError(argument, `${argument} must be a Temporal.ZonedDateTime`);
+}
+
+const FIXED_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
+
+/**
+ * The zone's offset at that time, in milliseconds. Read from the zone's id when it is fixed (`UTC`, the
+ * default, or `+05:30`): Temporal's `offsetNanoseconds` computes every local field to get it.
+ */
+function offsetMs(zoned: Temporal.ZonedDateTime): number {
+  const id = zoned.timeZoneId;
+  if (id === "UTC") return 0;
+  const fixed = FIXED_OFFSET.exec(id);
+  if (fixed) return (fixed[1] === "-" ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60_000;
+  return zoned.offsetNanoseconds / 1_000_000;
 }
 
 /** Days from 1970-01-01 to 0000-01-01 and to 9999-12-31. */

@@ -9,6 +9,7 @@ import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import { toWireAppointment, type WireAppointment } from "../scheduler/appointment.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { APPOINTMENTS_ROUTE_METHODS, matchAppointmentsPath, parseUserIdParam } from "./appointments-route.js";
+import { deadlineSignals } from "./deadline-signals.js";
 import { codeResponse, errorResponse } from "./error-response.js";
 import type { AppointmentListBody, ErrorBody, HttpResponse, ResponseBody } from "./http-response.js";
 import {
@@ -119,6 +120,7 @@ export function createAppointmentsHttpApi(
     throw new InvalidArgumentError("scheduler", "scheduler must be a Scheduler (from createScheduler)");
   }
   const deadlineMs = integerOption(options?.deadlineMs, "deadlineMs", DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS);
+  const deadline = deadlineSignals(deadlineMs);
   const limitBytes = integerOption(options?.bodyLimitBytes, "bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES, 2 ** 30);
   const onServerError = options?.onServerError ?? ((error: unknown) => console.error(error));
   if (typeof onServerError !== "function") {
@@ -152,7 +154,7 @@ export function createAppointmentsHttpApi(
     list: (userIdParam) =>
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
-        const appointments = await withDeadline(deadlineMs, (signal) => scheduler.list(userId, undefined, { signal }));
+        const appointments = await scheduler.list(userId, undefined, { signal: deadline() });
         return { status: 200, headers: {}, body: { appointments: appointments.map(toWireAppointment) } };
       }),
 
@@ -160,16 +162,15 @@ export function createAppointmentsHttpApi(
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
         // One deadline for the whole request: a client that stalls its body is timed out like a slow store.
-        const appointment = await withDeadline(deadlineMs, async (signal) => {
-          const headers = request?.headers;
-          checkJsonContentType(headerValue(headers, "content-type"));
-          const text = await readBodyText(request?.body, {
-            limitBytes,
-            declaredLength: headerValue(headers, "content-length"),
-            signal,
-          });
-          return scheduler.book(userId, readAppointmentField(text), { signal });
+        const signal = deadline();
+        const headers = request?.headers;
+        checkJsonContentType(headerValue(headers, "content-type"));
+        const text = await readBodyText(request?.body, {
+          limitBytes,
+          declaredLength: headerValue(headers, "content-length"),
+          signal,
         });
+        const appointment = await scheduler.book(userId, readAppointmentField(text), { signal });
         return { status: 201, headers: {}, body: toWireAppointment(appointment) };
       }),
 
@@ -182,21 +183,6 @@ export function createAppointmentsHttpApi(
 
     error,
   };
-}
-
-/**
- * Runs `run` with a signal that times out after `ms`, and clears the timer as soon as it is done.
- * (`AbortSignal.timeout` would leave one timer per request pending for the whole deadline.)
- */
-async function withDeadline<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException("The request timed out", "TimeoutError")), ms);
-  timer.unref();
-  try {
-    return await run(controller.signal);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function integerOption(value: unknown, name: string, fallback: number, max: number): number {

@@ -5,7 +5,7 @@
  * Run it with `npx tsx examples/hono.ts`: `PORT` defaults to 5000.
  */
 import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
+import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import type { Scheduler } from "appointment-scheduler";
 import {
   APPOINTMENTS_ROUTE,
@@ -16,15 +16,23 @@ import {
 import { Hono } from "hono";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
 
-export function createHonoApp(scheduler: Scheduler, options?: AppointmentsHttpOptions): Hono {
+export function createHonoApp(
+  scheduler: Scheduler,
+  options?: AppointmentsHttpOptions,
+): Hono<{ Bindings: HttpBindings }> {
   const api = createAppointmentsHttpApi(scheduler, options);
-  const app = new Hono();
+  const app = new Hono<{ Bindings: HttpBindings }>();
 
-  // The helper reads the raw body stream, so every framework rejects bad bodies alike.
+  // The helper reads the raw body stream, so every framework rejects bad bodies alike. On Node.js the
+  // request itself is the cheaper stream to read; elsewhere (or in app.request()), the Fetch Request's body.
   app.get(APPOINTMENTS_ROUTE, async (c) => send(await api.list(c.req.param("userId"))));
-  app.post(APPOINTMENTS_ROUTE, async (c) =>
-    send(await api.book(c.req.param("userId"), { headers: c.req.raw.headers, body: c.req.raw.body })),
-  );
+  app.post(APPOINTMENTS_ROUTE, async (c) => {
+    const incoming = c.env?.incoming;
+    const request = incoming
+      ? { headers: incoming.headers, body: incoming }
+      : { headers: c.req.raw.headers, body: c.req.raw.body };
+    return send(await api.book(c.req.param("userId"), request));
+  });
   app.notFound((c) => send(api.unmatched(c.req.path)));
   app.onError((error) => send(api.error(error)));
   return app;

@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL store: appointments in a database shared by any number of processes.
  *
- * Every operation is one SQL statement, so one round trip. A booking calls the schema's function, which locks
- * the user's row, counts the periods the booking would hold and inserts, all in the statement's own
+ * Every operation is one SQL statement, so one round trip. A booking calls the schema's function, which takes
+ * the user's lock, counts the periods the booking would hold and inserts, all in the statement's own
  * transaction: no other booking of that user can slip between the count and the insert, whichever process
  * or connection it comes from, and bookings of different users never wait for each other.
  *
@@ -80,13 +80,20 @@ export class PostgresStore implements AppointmentStore {
   constructor(db: PostgresQueryable, options: PostgresStoreOptions = {}) {
     this.#db = db;
     this.#names = tableNames(options.tablePrefix);
-    const { appointments, insertFunction } = this.#names;
+    const { appointments, periods, insertFunction } = this.#names;
     this.#insertSql = `SELECT * FROM ${insertFunction}($1, $2, $3, $4, $5, $6, $7)`;
     this.#listSql = `SELECT ${RECORD_COLUMNS} FROM ${appointments}
       WHERE user_id = $1 AND ($2::bigint IS NULL OR end_ms > $2::bigint) AND ($3::bigint IS NULL OR start_ms < $3::bigint)
       ORDER BY start_ms, id COLLATE "C"`;
     this.#getSql = `SELECT ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`;
-    this.#deleteSql = `DELETE FROM ${appointments} WHERE user_id = $1 AND id = $2 RETURNING ${RECORD_COLUMNS}`;
+    // One statement deletes the appointment and its periods (no foreign key: its check would lock the
+    // appointment's row on every booking).
+    this.#deleteSql = `WITH deleted AS (
+        DELETE FROM ${appointments} WHERE user_id = $1 AND id = $2 RETURNING ${RECORD_COLUMNS}
+      ), released AS (
+        DELETE FROM ${periods} WHERE user_id = $1 AND appointment_id IN (SELECT id FROM deleted)
+      )
+      SELECT * FROM deleted`;
   }
 
   /**

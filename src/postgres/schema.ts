@@ -10,7 +10,7 @@ import { DEFAULT_TABLE_PREFIX, type TableNames, tableNames } from "./table-names
 export interface PostgresSchemaOptions {
   /**
    * Prefix of every table and function name: 1 to 40 characters of `a-z`, `0-9` and `_`. Default
-   * `"scheduler_"` (tables `scheduler_users`, `scheduler_appointments`, `scheduler_periods`).
+   * `"scheduler_"` (tables `scheduler_appointments` and `scheduler_periods`).
    */
   readonly tablePrefix?: string;
 }
@@ -46,11 +46,8 @@ $migration$`;
 }
 
 function schemaStatements(names: TableNames): string[] {
-  const { users, appointments, periods, insertFunction } = names;
+  const { appointments, periods, insertFunction } = names;
   return [
-    `CREATE TABLE IF NOT EXISTS ${users} (
-  user_id text PRIMARY KEY
-)`,
     `CREATE TABLE IF NOT EXISTS ${appointments} (
   user_id text NOT NULL,
   id text NOT NULL,
@@ -65,8 +62,7 @@ function schemaStatements(names: TableNames): string[] {
   user_id text NOT NULL,
   period text NOT NULL,
   appointment_id text NOT NULL,
-  PRIMARY KEY (user_id, period, appointment_id),
-  FOREIGN KEY (user_id, appointment_id) REFERENCES ${appointments} (user_id, id) ON DELETE CASCADE
+  PRIMARY KEY (user_id, period, appointment_id)
 )`,
     `CREATE OR REPLACE FUNCTION ${insertFunction}(
   p_id text, p_user_id text, p_start_ms bigint, p_end_ms bigint, p_periods text[], p_limit integer, p_replaces text
@@ -77,9 +73,9 @@ DECLARE
   replaced ${appointments}%ROWTYPE;
 BEGIN
   -- Serialise this user's bookings: each waits here until the previous one has committed. Under READ
-  -- COMMITTED every statement below then sees that commit, so the count cannot be stale.
-  INSERT INTO ${users} AS u (user_id) VALUES (p_user_id) ON CONFLICT (user_id) DO NOTHING;
-  PERFORM 1 FROM ${users} AS u WHERE u.user_id = p_user_id FOR UPDATE;
+  -- COMMITTED every statement below then sees that commit, so the count cannot be stale. (A transaction
+  -- lock in memory: no row to write. Two users whose ids hash alike merely take turns.)
+  PERFORM pg_advisory_xact_lock(hashtext('${appointments}'), hashtext(p_user_id));
 
   -- A move: lock the appointment being replaced, so that a concurrent cancel either wins (and we answer
   -- replaced-not-found) or waits for us.
@@ -91,26 +87,36 @@ BEGIN
     END IF;
   END IF;
 
-  -- The earliest appointment (other than the replaced one) holding a period that is already full.
-  RETURN QUERY
-    SELECT 'limit-reached'::text, a.id, a.user_id, a.start_ms::float8, a.end_ms::float8, a.periods
-    FROM ${appointments} AS a
-    JOIN ${periods} AS h ON h.user_id = a.user_id AND h.appointment_id = a.id
-    WHERE a.user_id = p_user_id
-      AND a.id IS DISTINCT FROM p_replaces
-      AND h.period IN (
-        SELECT f.period FROM ${periods} AS f
-        WHERE f.user_id = p_user_id AND f.period = ANY (p_periods) AND f.appointment_id IS DISTINCT FROM p_replaces
-        GROUP BY f.period
-        HAVING count(*) >= p_limit)
-    ORDER BY a.start_ms, a.id COLLATE "C"
-    LIMIT 1;
+  -- Full periods are rare: look for one first, and name the holder only when there is one.
+  PERFORM 1 FROM ${periods} AS f
+    WHERE f.user_id = p_user_id AND f.period = ANY (p_periods) AND f.appointment_id IS DISTINCT FROM p_replaces
+    GROUP BY f.period
+    HAVING count(*) >= p_limit;
   IF FOUND THEN
-    RETURN;
+    -- The earliest appointment (other than the replaced one) holding a period that is already full.
+    RETURN QUERY
+      SELECT 'limit-reached'::text, a.id, a.user_id, a.start_ms::float8, a.end_ms::float8, a.periods
+      FROM ${appointments} AS a
+      JOIN ${periods} AS h ON h.user_id = a.user_id AND h.appointment_id = a.id
+      WHERE a.user_id = p_user_id
+        AND a.id IS DISTINCT FROM p_replaces
+        AND h.period IN (
+          SELECT f.period FROM ${periods} AS f
+          WHERE f.user_id = p_user_id AND f.period = ANY (p_periods) AND f.appointment_id IS DISTINCT FROM p_replaces
+          GROUP BY f.period
+          HAVING count(*) >= p_limit)
+      ORDER BY a.start_ms, a.id COLLATE "C"
+      LIMIT 1;
+    -- None after all: a cancel (it does not wait for the user's lock) freed the period in between. Only
+    -- cancels can change this user's appointments now, and they only free room: the booking fits.
+    IF FOUND THEN
+      RETURN;
+    END IF;
   END IF;
 
   IF p_replaces IS NOT NULL THEN
     DELETE FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_replaces;
+    DELETE FROM ${periods} AS h WHERE h.user_id = p_user_id AND h.appointment_id = p_replaces;
   END IF;
   INSERT INTO ${appointments} (user_id, id, start_ms, end_ms, periods)
     VALUES (p_user_id, p_id, p_start_ms, p_end_ms, p_periods);

@@ -11,8 +11,6 @@ export const DEFAULT_TABLE_PREFIX = "scheduler_";
 
 /** The store's database objects. Each is a plain lower-case identifier, safe to splice into SQL. */
 export interface TableNames {
-  /** One row per user who ever booked: the row each booking locks, serialising that user's writes. */
-  readonly users: string;
   /** One row per appointment. */
   readonly appointments: string;
   /** One row per (appointment, limit period): the index the limit check counts in. */
@@ -34,7 +32,6 @@ export function tableNames(tablePrefix: unknown = DEFAULT_TABLE_PREFIX): TableNa
     );
   }
   return {
-    users: `${tablePrefix}users`,
     appointments: `${tablePrefix}appointments`,
     periods: `${tablePrefix}periods`,
     insertFunction: `${tablePrefix}insert_appointment`,

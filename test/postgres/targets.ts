@@ -34,7 +34,7 @@ export function uniquePrefix(): string {
 
 /** Drops everything the migration of `prefix` created. */
 export async function dropSchema(db: { query(text: string): Promise<unknown> }, prefix: string): Promise<void> {
-  await db.query(`DROP TABLE IF EXISTS ${prefix}periods, ${prefix}appointments, ${prefix}users`);
+  await db.query(`DROP TABLE IF EXISTS ${prefix}periods, ${prefix}appointments`);
   await db.query(
     `DROP FUNCTION IF EXISTS ${prefix}insert_appointment(text, text, bigint, bigint, text[], integer, text)`,
   );

@@ -118,12 +118,16 @@ BEGIN
     DELETE FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_replaces;
     DELETE FROM ${periods} AS h WHERE h.user_id = p_user_id AND h.appointment_id = p_replaces;
   END IF;
-  INSERT INTO ${appointments} (user_id, id, start_ms, end_ms, periods)
-    VALUES (p_user_id, p_id, p_start_ms, p_end_ms, p_periods);
+  WITH inserted AS (
+    INSERT INTO ${appointments} (user_id, id, start_ms, end_ms, periods)
+      VALUES (p_user_id, p_id, p_start_ms, p_end_ms, p_periods)
+  )
   INSERT INTO ${periods} (user_id, period, appointment_id)
-    SELECT DISTINCT p_user_id, period, p_id FROM unnest(p_periods) AS period;
+    SELECT p_user_id, period, p_id FROM unnest(p_periods) AS period
+    ON CONFLICT DO NOTHING; -- a period listed twice is held once
 
-  RETURN QUERY SELECT 'inserted'::text, p_id, p_user_id, p_start_ms::float8, p_end_ms::float8, p_periods;
+  -- The caller has the inserted record already: no need to send it back.
+  RETURN QUERY SELECT 'inserted'::text, NULL::text, NULL::text, NULL::float8, NULL::float8, NULL::text[];
   IF p_replaces IS NOT NULL THEN
     RETURN QUERY SELECT 'replaced'::text, replaced.id, replaced.user_id, replaced.start_ms::float8,
       replaced.end_ms::float8, replaced.periods;

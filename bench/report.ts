@@ -69,8 +69,9 @@ export function environment(extra: readonly string[] = []): string[] {
   ];
 }
 
-/** docs/benchmarks.md: how to run, the environment, and every section as measured. */
+/** docs/benchmarks.md: how to run, the environment, every section as measured, then bench/findings.md. */
 export function markdownReport(sections: readonly Section[], env: readonly string[], date: string): string {
+  const findings = readFileSync(new URL("./findings.md", import.meta.url), "utf8");
   return `# Benchmarks
 
 \`npm run bench\` measures what the library costs against the least code that does the same job, always as a
@@ -83,5 +84,6 @@ Measured ${date} on:
 
 ${env.map((line) => `- ${line}`).join("\n")}
 
-${sections.map((s) => `## ${s.title}\n\n${s.method}\n\n${sectionTable(s)}\n`).join("\n")}`;
+${sections.map((s) => `## ${s.title}\n\n${s.method}\n\n${sectionTable(s)}\n`).join("\n")}
+${findings}`;
 }

@@ -119,7 +119,7 @@ export class PostgresStore implements AppointmentStore {
     if (outcome === "limit-reached") return { status: "limit-reached", conflicting: outcomeRecord(rows[0]) };
     if (outcome !== "inserted") throw new Error(`Unexpected answer from ${this.#names.insertFunction}: ${outcome}`);
     const replaced = rows.find((row) => row.r_outcome === "replaced");
-    // The record exactly as given (its periods in the caller's order), not as the database echoes it.
+    // The record as given, in a copy of its own: the booking function does not send it back.
     const inserted = { ...record, periods: [...record.periods] };
     return replaced
       ? { status: "inserted", record: inserted, replaced: outcomeRecord(replaced) }

@@ -34,7 +34,7 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
   const prefix = `bench_${randomBytes(4).toString("hex")}_`;
   const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
   try {
-    const store = new PostgresStore(pool, { tablePrefix: prefix });
+    const store = new PostgresStore(pool, { tablePrefix: prefix, preparedStatements: true });
     await store.migrate();
     await pool.query(
       `CREATE TABLE ${prefix}bare (user_id text NOT NULL, day text NOT NULL, id text NOT NULL, start_ms bigint NOT NULL, PRIMARY KEY (user_id, day))`,
@@ -68,7 +68,7 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
     const { rows } = await pool.query("SELECT current_setting('server_version') AS version");
     return {
       title,
-      method: `A \`pg.Pool\` of ${CLIENTS} connections to the server of \`TEST_DATABASE_URL\` (PostgreSQL ${(rows[0] as { version: string }).version}, on this machine), ${CLIENTS} clients each booking in a loop: through \`createScheduler({ store: new PostgresStore(pool) })\` (1 000 users booked in turn, each on a new date every round, so every booking succeeds and does the full work, and the clients in flight book for different users), and, as the baseline, one \`INSERT … ON CONFLICT DO NOTHING\` of a row keyed by user and date. ${rounds} × ${seconds} s each, alternating, after a warm-up; bookings per second.`,
+      method: `A \`pg.Pool\` of ${CLIENTS} connections to the server of \`TEST_DATABASE_URL\` (PostgreSQL ${(rows[0] as { version: string }).version}, on this machine), ${CLIENTS} clients each booking in a loop: through \`createScheduler({ store: new PostgresStore(pool, { preparedStatements: true }) })\` (1 000 users booked in turn, each on a new date every round, so every booking succeeds and does the full work, and the clients in flight book for different users), and, as the baseline, one \`INSERT … ON CONFLICT DO NOTHING\` of a row keyed by user and date. ${rounds} × ${seconds} s each, alternating, after a warm-up; bookings per second.`,
       comparisons: [{ name: `book, ${CLIENTS} clients`, unit: "bookings/s", baseline, measured, goal: 0.6 }],
     };
   } finally {

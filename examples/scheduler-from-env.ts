@@ -58,7 +58,7 @@ export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     });
     // An idle connection that the server drops (a restart) must not crash the process: the pool replaces it.
     pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
-    const store = new PostgresStore(pool, options);
+    const store = new PostgresStore(pool, { ...options, preparedStatements: true });
     try {
       await store.migrate();
     } catch (error) {

@@ -13,6 +13,7 @@ import {
   StoreUnavailableError,
 } from "appointment-scheduler";
 import { PostgresStore, postgresSchemaSql, postgresSchemaStatements } from "appointment-scheduler/postgres";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   dropSchema,
@@ -197,6 +198,29 @@ describe.runIf(TEST_DATABASE_URL)("PostgresStore on a failing server", () => {
       blocker.release();
       await admin.end();
       await opened.close();
+    }
+  });
+
+  it("prepares its statements once per connection when asked to", async () => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    const prefix = uniquePrefix();
+    try {
+      const store = new PostgresStore(client, { tablePrefix: prefix, preparedStatements: true });
+      await store.migrate();
+      const scheduler = createScheduler({ store });
+      const booked = await scheduler.book("prep", "2021-04-22 11:30");
+      await scheduler.book("prep", "2021-04-23 11:30");
+      await scheduler.list("prep");
+      await scheduler.get("prep", booked.id);
+      await scheduler.cancel("prep", booked.id);
+      const { rows } = await client.query("SELECT name FROM pg_prepared_statements ORDER BY name");
+      expect(rows.map((row: { name: string }) => row.name)).toEqual(
+        ["delete", "get", "insert", "list"].map((name) => `${prefix}appointments_${name}`),
+      );
+    } finally {
+      await dropSchema(client, prefix);
+      await client.end();
     }
   });
 

@@ -62,24 +62,31 @@ export function serverPool(options: pg.PoolConfig = {}): PgPool {
   return pool;
 }
 
-export const serverTarget: PostgresTarget = {
-  name: "PostgreSQL server",
-  async open(poolOptions) {
-    const pool = serverPool(poolOptions);
-    const prefix = uniquePrefix();
-    const store = new PostgresStore(pool, { tablePrefix: prefix });
-    await store.migrate();
-    return {
-      store,
-      db: pool,
-      prefix,
-      close: async () => {
-        await dropSchema(pool, prefix);
-        await pool.end();
-      },
-    };
-  },
-};
+/** The server, through a pool, with the store's statements plain or prepared. */
+function serverTargetWith(preparedStatements: boolean): PostgresTarget {
+  return {
+    name: preparedStatements ? "PostgreSQL server, prepared statements" : "PostgreSQL server",
+    async open(poolOptions) {
+      const pool = serverPool(poolOptions);
+      const prefix = uniquePrefix();
+      const store = new PostgresStore(pool, { tablePrefix: prefix, preparedStatements });
+      await store.migrate();
+      return {
+        store,
+        db: pool,
+        prefix,
+        close: async () => {
+          await dropSchema(pool, prefix);
+          await pool.end();
+        },
+      };
+    },
+  };
+}
+
+export const serverTarget = serverTargetWith(false);
 
 /** PGlite, plus the server when `TEST_DATABASE_URL` is set. */
-export const postgresTargets: PostgresTarget[] = TEST_DATABASE_URL ? [pgliteTarget, serverTarget] : [pgliteTarget];
+export const postgresTargets: PostgresTarget[] = TEST_DATABASE_URL
+  ? [pgliteTarget, serverTarget, serverTargetWith(true)]
+  : [pgliteTarget];

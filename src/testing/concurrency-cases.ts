@@ -158,7 +158,7 @@ export const concurrencyCases: StoreContractCase[] = [
           for (const o of outcomes) if (o.appointment && o.kind !== "cancel") assert.ok(kept.has(o.appointment.id));
           assert.equal(kept.has(seed.id), released === 0);
         }),
-        { numRuns: c.numRuns },
+        c.fastCheck,
       );
     },
   ),

@@ -19,6 +19,8 @@ export interface StoreContractOptions {
   readonly concurrency?: number;
   /** Time limit of each case, in milliseconds (used by `describeStoreContract`). Default 60 000. */
   readonly timeoutMs?: number;
+  /** fast-check's seed, to replay a failure it reported (`seed` in its message). Default: a new one each run. */
+  readonly seed?: number;
 }
 
 /** What a case gets besides the store: fresh names, so that cases never see each other's records. */
@@ -29,6 +31,8 @@ export interface CaseContext {
   newId(label?: string): string;
   readonly numRuns: number;
   readonly concurrency: number;
+  /** The options for `fc.assert`: runs, and the seed when one was given. */
+  readonly fastCheck: { readonly numRuns: number; readonly seed?: number };
 }
 
 /** One check of the contract. It rejects (with an assertion error) when the store breaks the contract. */
@@ -51,6 +55,10 @@ export function newCaseContext(options: StoreContractOptions = {}): CaseContext 
     newId: (label = "id") => `${label}-${run}-${counter++}`,
     numRuns: options.numRuns ?? 25,
     concurrency: options.concurrency ?? 16,
+    fastCheck: {
+      numRuns: options.numRuns ?? 25,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    },
   };
 }
 

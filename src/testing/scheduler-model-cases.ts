@@ -196,7 +196,7 @@ function schedulerCase(timeZone: string, dates: string[]): StoreContractCase {
             await fc.asyncModelRun(setup, sequence);
           },
         ),
-        { numRuns: context.numRuns },
+        context.fastCheck,
       );
     },
   };

@@ -12,7 +12,8 @@ import { byStartThenId, plain, recordAt } from "./records.js";
 
 const T0 = Date.UTC(2021, 3, 22, 9, 0);
 const SLOT = 30 * 60_000;
-const PERIODS = ["p0", "p1", "p2", "p3"];
+// Few keys and low limits, so that full periods, refused inserts and refused moves are common.
+const PERIODS = ["p0", "p1", "p2"];
 
 /** The reference: the active records of the user under test, and every id ever used. */
 class StoreModel {
@@ -27,6 +28,12 @@ class StoreModel {
     if (holders[0]) return { status: "limit-reached", conflicting: holders[0] };
     return { status: "inserted", record };
   }
+}
+
+/** After every write: the store holds exactly the model's records, so a write cannot corrupt it unseen. */
+async function expectSameRecords(model: StoreModel, real: Real, after: string): Promise<void> {
+  const expected = [...model.active.values()].sort(byStartThenId).map(plain);
+  assert.deepEqual((await real.store.listAppointments(real.user, {})).map(plain), expected, `records after ${after}`);
 }
 
 interface Real {
@@ -72,6 +79,7 @@ class InsertCommand implements fc.AsyncCommand<StoreModel, Real> {
       }
       model.active.set(record.id, record);
     }
+    await expectSameRecords(model, real, this.toString());
   }
   toString = () => `insert(slot ${this.slot}, [${this.periods}], limit ${this.limit}, replaces ${this.replacesPick})`;
 }
@@ -85,6 +93,7 @@ class DeleteCommand implements fc.AsyncCommand<StoreModel, Real> {
     const actual = await real.store.deleteAppointment(real.user, id);
     assert.deepEqual(actual && plain(actual), expected && plain(expected), `delete ${id}`);
     model.active.delete(id);
+    await expectSameRecords(model, real, this.toString());
   }
   toString = () => `delete(${this.pick})`;
 }
@@ -125,10 +134,21 @@ const commands = [
     .record({
       slot: fc.integer({ min: 0, max: 7 }),
       periods: fc.subarray(PERIODS),
-      limit: fc.integer({ min: 1, max: 3 }),
+      limit: fc.oneof(
+        { arbitrary: fc.constant(1), weight: 2 },
+        { arbitrary: fc.integer({ min: 2, max: 3 }), weight: 1 },
+      ),
       replaces: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.nat(), weight: 1 }),
     })
     .map(({ slot, periods, limit, replaces }) => new InsertCommand(slot, periods, limit, replaces)),
+  // A move of a live record, often into a full period: where a store could lose the record it moves.
+  fc
+    .record({
+      slot: fc.integer({ min: 0, max: 7 }),
+      periods: fc.subarray(PERIODS, { minLength: 1 }),
+      move: fc.nat(),
+    })
+    .map(({ slot, periods, move }) => new InsertCommand(slot, periods, 1, move * 2)),
   fc.nat().map((pick) => new DeleteCommand(pick)),
   fc.nat().map((pick) => new GetCommand(pick)),
   fc
@@ -147,7 +167,7 @@ export const storeModelCases: StoreContractCase[] = [
           const real: Real = { store, user, newId: () => context.newId("m") };
           await fc.asyncModelRun(() => ({ model: new StoreModel(), real }), sequence);
         }),
-        { numRuns: context.numRuns },
+        context.fastCheck,
       );
     },
   },

@@ -16,7 +16,8 @@ import {
 } from "./broken-stores.js";
 
 const cases = storeContractCases();
-const context = () => newCaseContext({ numRuns: 25, concurrency: 8 });
+// A fixed seed: the kit must catch each broken store on every run of CI, not on most.
+const context = () => newCaseContext({ numRuns: 25, concurrency: 8, seed: 20211 });
 
 /** The names of the cases in `group` that `store` fails. */
 async function failedCases(group: string, makeStore: () => MemoryStore | object): Promise<string[]> {

@@ -22,7 +22,7 @@ describe("deadlineSignals", () => {
     await aborted(signal);
     const elapsed = performance.now() - startedAt;
     expect(elapsed).toBeGreaterThanOrEqual(200);
-    expect(elapsed).toBeLessThan(200 + 10 + 50); // one slice, plus timer slack on a busy machine
+    expect(elapsed).toBeLessThan(200 + 10 + 150); // one slice, plus timer slack on a busy CI machine
     expect((signal.reason as Error).name).toBe("TimeoutError");
   });
 

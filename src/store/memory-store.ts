@@ -122,7 +122,8 @@ function addToBucket(bucket: UserBucket, record: AppointmentRecord): void {
     0,
     record,
   );
-  for (const period of record.periods) {
+  // A record holds each of its periods once, even one its list names twice.
+  for (const period of new Set(record.periods)) {
     const holding = bucket.holders.get(period);
     if (holding) holding.push(record);
     else bucket.holders.set(period, [record]);
@@ -132,7 +133,7 @@ function addToBucket(bucket: UserBucket, record: AppointmentRecord): void {
 function removeFromBucket(bucket: UserBucket, record: AppointmentRecord): void {
   bucket.byId.delete(record.id);
   bucket.sorted.splice(bucket.sorted.indexOf(record), 1);
-  for (const period of record.periods) {
+  for (const period of new Set(record.periods)) {
     const remaining = (bucket.holders.get(period) ?? []).filter((held) => held !== record);
     if (remaining.length > 0) bucket.holders.set(period, remaining);
     else bucket.holders.delete(period);

@@ -24,7 +24,7 @@ const concurrency = (name: string, run: StoreContractCase["run"]): StoreContract
 
 export const concurrencyCases: StoreContractCase[] = [
   concurrency("lets exactly `limit` of many concurrent inserts into one period through", async (store, c) => {
-    for (const limit of [1, 3]) {
+    for (const limit of new Set([1, 3, Math.max(1, c.concurrency - 1)])) {
       const user = c.newUser();
       const records = Array.from({ length: c.concurrency }, (_, i) => recordAt(user, c.newId(), T0 + i * HOUR, ["p"]));
       const results = await Promise.all(records.map((record) => store.insertAppointment({ record, limit })));
@@ -41,38 +41,53 @@ export const concurrencyCases: StoreContractCase[] = [
   }),
 
   concurrency("moves a record once when many moves of it run at once", async (store, c) => {
-    const user = c.newUser();
-    const original = recordAt(user, c.newId(), T0, ["day:0"]);
-    await store.insertAppointment({ record: original, limit: 1 });
-    const moves = Array.from({ length: c.concurrency }, (_, i) =>
-      store.insertAppointment({
-        record: recordAt(user, c.newId(), T0 + (i + 1) * HOUR, [`day:${i + 1}`]),
-        limit: 1,
-        replaces: original.id,
-      }),
-    );
-    const results = await Promise.all(moves);
-    assert.equal(results.filter((r) => r.status === "inserted").length, 1, "exactly one move");
-    for (const result of results) assert.ok(result.status === "inserted" || result.status === "replaced-not-found");
-    assert.equal((await store.listAppointments(user, {})).length, 1);
+    for (const target of ["same", "distinct"] as const) {
+      const user = c.newUser();
+      const original = recordAt(user, c.newId(), T0, ["day:0"]);
+      assert.equal((await store.insertAppointment({ record: original, limit: 1 })).status, "inserted");
+      // All into one period, or each into its own.
+      const moves = Array.from({ length: c.concurrency }, (_, i) =>
+        recordAt(user, c.newId(), T0 + (i + 1) * HOUR, [target === "same" ? "day:1" : `day:${i + 1}`]),
+      );
+      const results = await Promise.all(
+        moves.map((record) => store.insertAppointment({ record, limit: 1, replaces: original.id })),
+      );
+      const winners = results.flatMap((r) => (r.status === "inserted" ? [r] : []));
+      assert.equal(winners.length, 1, `${target} period: exactly one move`);
+      const [winner] = winners;
+      assert.deepEqual(winner?.replaced && plain(winner.replaced), original, "the move replaced the original");
+      // Every other move found the original gone. (Even into the winner's now full period: a missing
+      // replaced record is answered before the limit is checked.)
+      for (const result of results) {
+        if (result !== winner) assert.deepEqual(result, { status: "replaced-not-found" }, `${target} period`);
+      }
+      assert.deepEqual(
+        (await store.listAppointments(user, {})).map(plain),
+        [winner && plain(winner.record)],
+        `${target} period: one record left, the winner's`,
+      );
+    }
   }),
 
   concurrency("never lets a cancel and a move of the same record both succeed", async (store, c) => {
     for (let round = 0; round < Math.max(4, c.concurrency / 2); round++) {
       const user = c.newUser();
       const original = recordAt(user, c.newId(), T0, ["day:0"]);
-      await store.insertAppointment({ record: original, limit: 1 });
+      assert.equal((await store.insertAppointment({ record: original, limit: 1 })).status, "inserted");
       const moved = recordAt(user, c.newId(), T0 + HOUR, ["day:0"]);
-      const [deleted, move] = await Promise.all([
-        store.deleteAppointment(user, original.id),
-        store.insertAppointment({ record: moved, limit: 1, replaces: original.id }),
-      ]);
+      const cancel = () => store.deleteAppointment(user, original.id);
+      const move = () => store.insertAppointment({ record: moved, limit: 1, replaces: original.id });
+      // Sent in both orders: an in-process store starts each call's work as soon as it is called.
+      const [deleted, outcome] =
+        round % 2 === 0
+          ? await Promise.all([cancel(), move()])
+          : await Promise.all([move(), cancel()]).then(([m, d]) => [d, m] as const);
       const left = (await store.listAppointments(user, {})).map(plain);
-      if (move.status === "inserted") {
+      if (outcome.status === "inserted") {
         assert.equal(deleted, null, "the cancel must not succeed once the move did");
         assert.deepEqual(left, [moved]);
       } else {
-        assert.equal(move.status, "replaced-not-found");
+        assert.equal(outcome.status, "replaced-not-found");
         assert.deepEqual(deleted && plain(deleted), original);
         assert.deepEqual(left, []);
       }
@@ -88,6 +103,14 @@ export const concurrencyCases: StoreContractCase[] = [
       results.every((r) => r.status === "inserted"),
       "every user's first booking is accepted",
     );
+    const lists = await Promise.all(users.map((user) => store.listAppointments(user, {})));
+    lists.forEach((records, i) => {
+      assert.deepEqual(
+        records.map((r) => r.userId),
+        [users[i]],
+        "each user holds exactly their own booking",
+      );
+    });
   }),
 
   concurrency(
@@ -138,25 +161,36 @@ export const concurrencyCases: StoreContractCase[] = [
                   ? scheduler.reschedule(user, seed.id, time)
                   : scheduler.cancel(user, seed.id);
             return call.then(
-              (appointment) => ({ kind, appointment }),
+              (appointment) => ({ kind, day, appointment, refusal: null }),
               (error: unknown) => {
-                if (!isSchedulerError(error) || !["LIMIT_REACHED", "NOT_FOUND"].includes(error.code)) throw error;
-                return { kind, appointment: null };
+                if (!isSchedulerError(error) || (error.code !== "LIMIT_REACHED" && error.code !== "NOT_FOUND")) {
+                  throw error;
+                }
+                return { kind, day, appointment: null, refusal: error.code };
               },
             );
           });
           const outcomes = await s.waitFor(Promise.all(running));
           const left = await createScheduler({ store }).list(user);
-          for (const day of [...days, "2021-04-21"]) {
-            assert.ok(left.filter((a) => a.start.toPlainDate().toString() === day).length <= 1, `one on ${day}`);
-          }
+          const heldOn = (day: string) => left.filter((a) => a.start.toPlainDate().toString() === day).length;
+          for (const day of [...days, "2021-04-21"]) assert.ok(heldOn(day) <= 1, `at most one on ${day}`);
           // The seed appointment was released at most once: by one move or one cancel.
           const released = outcomes.filter((o) => o.appointment && o.kind !== "book").length;
           assert.ok(released <= 1, "the seed appointment was moved or cancelled twice");
-          // Every booking and move that succeeded is there, unless the one release removed it.
+          assert.equal(
+            left.some((a) => a.id === seed.id),
+            released === 0,
+            "the seed appointment is there unless released",
+          );
+          // Only the seed can go away: every booking and move that succeeded is still there.
           const kept = new Set(left.map((a) => a.id));
           for (const o of outcomes) if (o.appointment && o.kind !== "cancel") assert.ok(kept.has(o.appointment.id));
-          assert.equal(kept.has(seed.id), released === 0);
+          for (const o of outcomes) {
+            // Not found: another operation released the seed first.
+            if (o.refusal === "NOT_FOUND") assert.ok(o.kind !== "book" && released === 1, `${o.kind}: not found`);
+            // Full: the date was held by a booking or a move, which stays (the seed's own date is not in play).
+            if (o.refusal === "LIMIT_REACHED") assert.ok(o.kind !== "cancel" && heldOn(o.day) === 1, `${o.kind}: full`);
+          }
         }),
         c.fastCheck,
       );

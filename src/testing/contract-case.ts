@@ -17,7 +17,11 @@ export interface StoreContractOptions {
   readonly numRuns?: number;
   /** Operations sent at once in the concurrency checks. Default 16. */
   readonly concurrency?: number;
-  /** Time limit of each case, in milliseconds (used by `describeStoreContract`). Default 60 000. */
+  /**
+   * Time limit of each case, in milliseconds. Default 60 000. `describeStoreContract` gives it to vitest; the
+   * fast-check properties stop at 80% of it, so that a slow store fails with the counterexample found so far
+   * (or with "Property interrupted" when it could not finish `numRuns` in time) rather than a bare timeout.
+   */
   readonly timeoutMs?: number;
   /** fast-check's seed, to replay a failure it reported (`seed` in its message). Default: a new one each run. */
   readonly seed?: number;
@@ -31,14 +35,35 @@ export interface CaseContext {
   newId(label?: string): string;
   readonly numRuns: number;
   readonly concurrency: number;
-  /** The options for `fc.assert`: runs, and the seed when one was given. */
-  readonly fastCheck: { readonly numRuns: number; readonly seed?: number };
+  /** The options for `fc.assert`: runs, the time budget, and the seed when one was given. */
+  readonly fastCheck: FastCheckOptions;
 }
+
+/** The `fc.assert` parameters the kit's properties run with. */
+export interface FastCheckOptions {
+  readonly numRuns: number;
+  /** 80% of `timeoutMs`: a property still running then stops, and fails. */
+  readonly interruptAfterTimeLimit: number;
+  readonly markInterruptAsFailure: true;
+  readonly seed?: number;
+}
+
+/** The defaults of {@link StoreContractOptions}. */
+export const DEFAULT_NUM_RUNS = 25;
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The groups of cases, each checking one side of the contract: `semantics` (the rules as examples),
+ * `model` (random store operations against a reference model), `scheduler model` (random scheduler
+ * operations against a reference of the seed's rule) and `concurrency` (parallel operations and races).
+ */
+export type StoreContractGroup = "semantics" | "model" | "scheduler model" | "concurrency";
 
 /** One check of the contract. It rejects (with an assertion error) when the store breaks the contract. */
 export interface StoreContractCase {
-  /** Which part of the contract it checks: `semantics`, `model`, `scheduler model`, `concurrency`. */
-  readonly group: string;
+  /** Which part of the contract it checks. */
+  readonly group: StoreContractGroup;
   readonly name: string;
   run(store: AppointmentStore, context: CaseContext): Promise<void>;
 }
@@ -48,21 +73,38 @@ export interface StoreContractCase {
  * cases (creating one can be expensive), so isolation comes from never reusing a user id.
  */
 export function newCaseContext(options: StoreContractOptions = {}): CaseContext {
-  const run = randomUUID().slice(0, 8);
+  const numRuns = positiveInteger(options.numRuns, "numRuns", DEFAULT_NUM_RUNS);
+  const concurrency = positiveInteger(options.concurrency, "concurrency", DEFAULT_CONCURRENCY);
+  const timeoutMs = positiveInteger(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS);
+  const run = randomUUID().replaceAll("-", "").slice(0, 12);
   let counter = 0;
   return {
     newUser: (label = "user") => `${label}-${run}-${counter++}`,
     newId: (label = "id") => `${label}-${run}-${counter++}`,
-    numRuns: options.numRuns ?? 25,
-    concurrency: options.concurrency ?? 16,
+    numRuns,
+    concurrency,
     fastCheck: {
-      numRuns: options.numRuns ?? 25,
+      numRuns,
+      interruptAfterTimeLimit: Math.floor(timeoutMs * 0.8),
+      markInterruptAsFailure: true,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
     },
   };
 }
 
-/** The store of a fixture. */
-export function storeOf(fixture: StoreFixture): AppointmentStore {
-  return "store" in fixture ? fixture.store : fixture;
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** The store of a fixture, and how to release it (nothing to do for a bare store). */
+export function openFixture(fixture: StoreFixture): { store: AppointmentStore; close(): Promise<void> } {
+  if (isStore(fixture)) return { store: fixture, close: async () => {} };
+  if (!isStore(fixture.store)) throw new TypeError("the fixture is neither an AppointmentStore nor { store, close? }");
+  return { store: fixture.store, close: async () => fixture.close?.() };
+}
+
+function isStore(value: unknown): value is AppointmentStore {
+  return typeof (value as Partial<AppointmentStore> | null)?.insertAppointment === "function";
 }

@@ -1,5 +1,5 @@
 /**
- * The contract kit for vitest: one `describe` block per store, one test per case.
+ * The contract kit for vitest: one `describe` block per store, one nested block per group, one test per case.
  *
  * @module
  */
@@ -7,20 +7,27 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { AppointmentStore } from "../store/appointment-store.js";
 import {
   type CaseContext,
+  DEFAULT_TIMEOUT_MS,
   newCaseContext,
+  openFixture,
+  type StoreContractCase,
   type StoreContractOptions,
   type StoreFixture,
-  storeOf,
 } from "./contract-case.js";
 import { storeContractCases } from "./store-contract-cases.js";
 
 /**
  * Declares, in vitest, the tests that prove `factory`'s store keeps the {@link AppointmentStore} contract:
- * atomic per user, the exact semantics of each method, and no double booking under concurrency.
+ * the exact semantics of each method, answers equal to a reference model's, the booking rules through a
+ * scheduler, and no double booking under concurrency.
  *
- * The factory is called once for the whole block; cases keep apart by using fresh user ids, so the store
- * may already hold data, and several blocks may share one database.
+ * The factory is called once for the whole block (in `beforeAll`), and `close` once after it (in
+ * `afterAll`). Cases keep apart by using fresh user ids, so the store may already hold data, and several
+ * blocks may share one database.
  *
+ * @param name - names the block: `<name> keeps the AppointmentStore contract`.
+ * @param factory - creates the store under test: the store itself, or `{ store, close }`.
+ * @param options - runs, parallelism and time limit; see {@link StoreContractOptions}.
  * @example
  * ```ts
  * import { describeStoreContract } from "appointment-scheduler/testing";
@@ -36,18 +43,22 @@ export function describeStoreContract(
   factory: () => StoreFixture | Promise<StoreFixture>,
   options: StoreContractOptions = {},
 ): void {
+  // Validates the options at once, where a mistake is reported against the block rather than every test.
+  newCaseContext(options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
   describe(`${name} keeps the AppointmentStore contract`, () => {
-    let fixture: StoreFixture | undefined;
+    let opened: { store: AppointmentStore; close(): Promise<void> } | undefined;
     let context: CaseContext;
     beforeAll(async () => {
-      fixture = await factory();
+      opened = openFixture(await factory());
       context = newCaseContext(options);
-    });
+    }, timeoutMs);
     afterAll(async () => {
-      if (fixture && "store" in fixture) await fixture.close?.();
-    });
+      await opened?.close();
+    }, timeoutMs);
 
-    const groups = new Map<string, ReturnType<typeof storeContractCases>>();
+    const groups = new Map<string, StoreContractCase[]>();
     for (const contractCase of storeContractCases()) {
       groups.set(contractCase.group, [...(groups.get(contractCase.group) ?? []), contractCase]);
     }
@@ -56,8 +67,11 @@ export function describeStoreContract(
         for (const contractCase of cases) {
           it(
             contractCase.name,
-            () => contractCase.run(storeOf(fixture as StoreFixture), context),
-            options.timeoutMs ?? 60_000,
+            async () => {
+              if (!opened) throw new Error("the store factory failed; see the error of beforeAll");
+              await contractCase.run(opened.store, context);
+            },
+            timeoutMs,
           );
         }
       });

@@ -1,5 +1,5 @@
 /**
- * Model-based, through the scheduler: random sequences of book, cancel, reschedule, list and availability
+ * Model-based, through the scheduler: random sequences of book, cancel, reschedule, get, list and availability
  * on a scheduler over the store under test, compared with a reference of the seed's rule written here from
  * scratch (30 minutes on :00/:30, at most `max` per calendar date in the user's zone, an end at 00:00 also
  * occupying the next date), in zones with daylight saving, a 45-minute offset and a 30-minute DST shift.
@@ -22,6 +22,8 @@ const ZONES: Record<string, string[]> = {
   "Asia/Kathmandu": ["2021-04-22", "2021-04-23", "2021-04-24"],
   "Australia/Lord_Howe": ["2021-04-03", "2021-04-04", "2021-04-05", "2021-10-02", "2021-10-03", "2021-10-04"],
 };
+
+const DURATION_MS = 30 * 60_000;
 
 interface Booked {
   readonly id: string;
@@ -47,8 +49,14 @@ class SeedRuleModel {
 
   /** The calendar dates an appointment from `start` occupies: its start's and its end's. */
   datesOf(start: Temporal.ZonedDateTime): string[] {
-    const end = start.add({ minutes: 30 });
+    const end = start.add({ milliseconds: DURATION_MS });
     return [...new Set([start.toPlainDate().toString(), end.toPlainDate().toString()])];
+  }
+
+  /** The first instant of a local date, and of the next. */
+  dayOf(date: string): { from: Temporal.ZonedDateTime; to: Temporal.ZonedDateTime } {
+    const from = Temporal.PlainDate.from(date).toZonedDateTime(this.timeZone);
+    return { from, to: from.toPlainDate().add({ days: 1 }).toZonedDateTime(this.timeZone) };
   }
 
   /** Whether a booking occupying `dates` fits, not counting the appointment `ignoring`. */
@@ -63,6 +71,7 @@ interface Real {
   readonly user: string;
 }
 
+/** `YYYY-MM-DD HH:MM` of the half-hour `slot` (0–47) of `date`. */
 const wallClock = (date: string, slot: number) =>
   `${date} ${String(Math.floor(slot / 2)).padStart(2, "0")}:${slot % 2 ? "30" : "00"}`;
 
@@ -89,7 +98,7 @@ class BookCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
     if (!model.fits(dates)) return assert.deepEqual(result, { code: "LIMIT_REACHED" }, this.toString());
     assert.ok("value" in result, `${this.toString()} should succeed, got ${JSON.stringify(result)}`);
     assert.equal(result.value.start.epochMilliseconds, start.epochMilliseconds);
-    assert.equal(result.value.end.epochMilliseconds - result.value.start.epochMilliseconds, 30 * 60_000);
+    assert.equal(result.value.end.epochMilliseconds - result.value.start.epochMilliseconds, DURATION_MS);
     model.active.set(result.value.id, { id: result.value.id, startMs: start.epochMilliseconds, dates });
     model.everBooked.push(result.value.id);
   }
@@ -134,16 +143,41 @@ class RescheduleCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
   toString = () => `reschedule(${this.pick}, ${this.wallClock})`;
 }
 
-class ListCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
+class GetCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
+  constructor(readonly pick: number) {}
   check = () => true;
   async run(model: SeedRuleModel, real: Real): Promise<void> {
-    const listed = (await real.scheduler.list(real.user)).map((a) => [a.start.epochMilliseconds, a.id]);
+    const id = pick(model, this.pick);
+    const found = await real.scheduler.get(real.user, id);
+    const booked = model.active.get(id);
+    assert.deepEqual(
+      found && [found.id, found.start.epochMilliseconds],
+      booked ? [id, booked.startMs] : null,
+      `${this}`,
+    );
+  }
+  toString = () => `get(${this.pick})`;
+}
+
+class ListCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
+  /** All appointments, or those overlapping one local date (as exact instants: no wall-clock parsing). */
+  constructor(readonly date: string | null) {}
+  check = () => true;
+  async run(model: SeedRuleModel, real: Real): Promise<void> {
+    const range = this.date === null ? undefined : model.dayOf(this.date);
+    const listed = (
+      await real.scheduler.list(real.user, range && { from: range.from.toInstant(), to: range.to.toInstant() })
+    ).map((a) => [a.start.epochMilliseconds, a.id]);
+    const [fromMs, toMs] = range
+      ? [range.from.epochMilliseconds, range.to.epochMilliseconds]
+      : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
     const expected = [...model.active.values()]
+      .filter((b) => b.startMs < toMs && b.startMs + DURATION_MS > fromMs)
       .map((b) => [b.startMs, b.id] as const)
       .sort(([a, x], [b, y]) => a - b || (x < y ? -1 : x > y ? 1 : 0));
-    assert.deepEqual(listed, expected, "list");
+    assert.deepEqual(listed, expected, this.toString());
   }
-  toString = () => "list()";
+  toString = () => `list(${this.date ?? ""})`;
 }
 
 class AvailabilityCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
@@ -153,9 +187,8 @@ class AvailabilityCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
     const offered = (await real.scheduler.availability(real.user, this.date)).map((s) => s.start.epochMilliseconds);
     // Every instant of the date, in quarter hours (Kathmandu's :00 is a UTC :15), that reads :00 or :30 locally.
     const expected: number[] = [];
-    const dayStart = Temporal.PlainDate.from(this.date).toZonedDateTime(model.timeZone);
-    const dayEnd = dayStart.toPlainDate().add({ days: 1 }).toZonedDateTime(model.timeZone);
-    for (let t = dayStart; Temporal.ZonedDateTime.compare(t, dayEnd) < 0; t = t.add({ minutes: 15 })) {
+    const day = model.dayOf(this.date);
+    for (let t = day.from; Temporal.ZonedDateTime.compare(t, day.to) < 0; t = t.add({ minutes: 15 })) {
       if (t.minute % 30 === 0 && model.fits(model.datesOf(t))) expected.push(t.epochMilliseconds);
     }
     assert.deepEqual(offered, expected, this.toString());
@@ -173,7 +206,8 @@ function commandsFor(dates: string[]) {
     time.map((t) => new BookCommand(t)),
     fc.nat().map((n) => new CancelCommand(n)),
     fc.tuple(fc.nat(), time).map(([n, t]) => new RescheduleCommand(n, t)),
-    fc.constant(new ListCommand()),
+    fc.nat().map((n) => new GetCommand(n)),
+    fc.option(date).map((d) => new ListCommand(d)),
     date.map((d) => new AvailabilityCommand(d)),
   ];
 }
@@ -181,7 +215,7 @@ function commandsFor(dates: string[]) {
 function schedulerCase(timeZone: string, dates: string[]): StoreContractCase {
   return {
     group: "scheduler model",
-    name: `keeps the seed's rule in ${timeZone} through random book, cancel, reschedule, list and availability`,
+    name: `keeps the seed's rule in ${timeZone} through random book, cancel, reschedule, get, list and availability`,
     async run(store: AppointmentStore, context) {
       await fc.assert(
         fc.asyncProperty(

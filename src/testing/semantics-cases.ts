@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { AppointmentStore } from "../store/appointment-store.js";
+import type { AppointmentRecord, AppointmentStore } from "../store/appointment-store.js";
 import type { StoreContractCase } from "./contract-case.js";
 import { byStartThenId, plain, recordAt } from "./records.js";
 
@@ -71,7 +71,8 @@ export const semanticsCases: StoreContractCase[] = [
 
   semantics("lists the records overlapping [fromMs, toMs), either end open, by start then id", async (store, c) => {
     const user = c.newUser();
-    const ids = ["b", "a", "c", "d"].map((suffix) => `${c.newId()}-${suffix}`);
+    const prefix = c.newId();
+    const ids = ["b", "a", "c", "d"].map((suffix) => `${prefix}-${suffix}`);
     const records = [
       recordAt(user, ids[0] as string, T0 + 2 * HOUR, []),
       recordAt(user, ids[1] as string, T0 + 2 * HOUR, []),
@@ -80,6 +81,10 @@ export const semanticsCases: StoreContractCase[] = [
     ];
     for (const record of records) await insertOk(store, record);
     const sorted = [...records].sort(byStartThenId);
+    assert.deepEqual(
+      sorted.map((r) => r.id),
+      [ids[2], ids[1], ids[0], ids[3]],
+    );
     const list = async (fromMs?: number, toMs?: number) =>
       (await store.listAppointments(user, { fromMs, toMs })).map((r) => r.id);
     assert.deepEqual(
@@ -95,6 +100,21 @@ export const semanticsCases: StoreContractCase[] = [
     assert.deepEqual(await list(T0 + 3 * HOUR), [records[3]?.id]);
     assert.deepEqual(await list(undefined, T0 + 1), [records[2]?.id]);
   }),
+
+  semantics(
+    "orders ids of equal starts as JavaScript compares strings, not by a locale's collation",
+    async (store, c) => {
+      const user = c.newUser();
+      // Code-unit order: "-" < "1" < "B" < "_" < "a"; a locale collation puts "a" before "B" and skips "-".
+      const prefix = c.newId();
+      const ids = ["a", "_c", "B", "1", "-z"].map((suffix) => `${prefix}${suffix}`);
+      for (const id of ids) await insertOk(store, recordAt(user, id, T0, []));
+      assert.deepEqual(
+        (await store.listAppointments(user, {})).map((r) => r.id),
+        ["-z", "1", "B", "_c", "a"].map((suffix) => `${prefix}${suffix}`),
+      );
+    },
+  ),
 
   semantics("refuses a record whose period is full, naming a holder, and writes nothing", async (store, c) => {
     const user = c.newUser();
@@ -122,19 +142,45 @@ export const semanticsCases: StoreContractCase[] = [
     assert.equal((await store.listAppointments(user, {})).length, 4);
   }),
 
-  semantics("names the earliest-starting (then lowest id) holder of any full period", async (store, c) => {
+  semantics(
+    "counts a record once per period, even one it lists twice, and keeps its list as given",
+    async (store, c) => {
+      // Found by the model: MemoryStore once counted such a record twice.
+      const user = c.newUser();
+      const twice = recordAt(user, c.newId(), T0, ["p2", "p1", "p2"]);
+      await insertOk(store, twice, 2);
+      assert.deepEqual(plain((await store.getAppointment(user, twice.id)) ?? never()), twice);
+      await insertOk(store, recordAt(user, c.newId(), T0 + HOUR, ["p2"]), 2);
+      const third = await store.insertAppointment({ record: recordAt(user, c.newId(), T0, ["p2"]), limit: 2 });
+      assert.deepEqual(third.status === "limit-reached" && plain(third.conflicting), twice);
+    },
+  ),
+
+  semantics("names the earliest-starting, then lowest-id, holder of a full period", async (store, c) => {
+    // Two holders with one start: the lower id is named, whichever was inserted first.
     const user = c.newUser();
-    const late = recordAt(user, `${c.newId()}-b`, T0 + 4 * HOUR, ["p1"]);
-    const early = recordAt(user, `${c.newId()}-a`, T0 + HOUR, ["p2"]);
-    const earlyTwin = recordAt(user, `${early.id}-z`, T0 + HOUR, ["p2"]);
-    for (const record of [late, earlyTwin, early]) await insertOk(store, record, 2);
-    await insertOk(store, recordAt(user, c.newId(), T0, ["p1"]), 2);
-    // p1 holds `late` and an earlier record; p2 holds `early` and its twin. Both are full.
-    // Listed first among the request's periods, p2 is full too, but its holders start later.
-    const result = await store.insertAppointment({ record: recordAt(user, c.newId(), T0, ["p2", "p1"]), limit: 2 });
-    assert.equal(result.status, "limit-reached");
-    const holdersOfFull = (await store.listAppointments(user, {})).map(plain);
-    if (result.status === "limit-reached") assert.deepEqual(plain(result.conflicting), holdersOfFull[0]);
+    const prefix = c.newId();
+    const [b, a] = [recordAt(user, `${prefix}-b`, T0, ["p1"]), recordAt(user, `${prefix}-a`, T0, ["p1"])];
+    for (const record of [b, a]) await insertOk(store, record, 2);
+    const tie = await store.insertAppointment({ record: recordAt(user, c.newId(), T0, ["p1"]), limit: 2 });
+    assert.deepEqual(tie.status === "limit-reached" && plain(tie.conflicting), a, "the lower id of a tie");
+
+    // p1 and p2 are full, p3 is not: the earliest holder of p1 or p2 is named, not the first full period's
+    // earliest holder (p1 comes first in the request) nor the earliest holder of any period (p3's).
+    const other = c.newUser();
+    const held = [
+      recordAt(other, c.newId(), T0 + 4 * HOUR, ["p1"]),
+      recordAt(other, c.newId(), T0 + 5 * HOUR, ["p1"]),
+      recordAt(other, c.newId(), T0 + 2 * HOUR, ["p2"]),
+      recordAt(other, c.newId(), T0 + HOUR, ["p2"]),
+      recordAt(other, c.newId(), T0 - HOUR, ["p3"]),
+    ];
+    for (const record of held) await insertOk(store, record, 2);
+    const result = await store.insertAppointment({
+      record: recordAt(other, c.newId(), T0, ["p1", "p3", "p2"]),
+      limit: 2,
+    });
+    assert.deepEqual(result.status === "limit-reached" && plain(result.conflicting), held[3], "the earliest holder");
   }),
 
   semantics(
@@ -190,14 +236,49 @@ export const semanticsCases: StoreContractCase[] = [
   semantics("keeps long ids, unicode user ids, and instants far from today exactly", async (store, c) => {
     const user = `${c.newUser()}-Zoë-東京-🙂`;
     const records = [
-      recordAt(user, `${c.newId()}-${"x".repeat(200)}`, Date.UTC(1900, 0, 1), ["day:1900-01-01"]),
+      recordAt(user, c.newId().padEnd(255, "x"), Date.UTC(1900, 0, 1), ["day:1900-01-01"]),
       recordAt(user, c.newId(), Date.UTC(1969, 11, 31, 23, 30), ["day:1969-12-31", "day:1970-01-01"]),
       recordAt(user, c.newId(), Date.UTC(2200, 11, 31, 12), ["day:2200-12-31"]),
     ];
     for (const record of records) await insertOk(store, record);
     assert.deepEqual((await store.listAppointments(user, {})).map(plain), records);
-    assert.deepEqual(plain((await store.getAppointment(user, records[0]?.id ?? "")) ?? never()), records[0]);
+    const [first, second, third] = records as [AppointmentRecord, AppointmentRecord, AppointmentRecord];
+    assert.deepEqual(plain((await store.getAppointment(user, first.id)) ?? never()), first);
+    // Negative instants compare as numbers: the range [-1 ms, 2201) holds the 1969 and 2200 records.
+    assert.deepEqual((await store.listAppointments(user, { fromMs: -1, toMs: Date.UTC(2201, 0, 1) })).map(plain), [
+      second,
+      third,
+    ]);
+    assert.deepEqual(plain((await store.deleteAppointment(user, first.id)) ?? never()), first);
+    assert.deepEqual((await store.listAppointments(user, {})).map(plain), [second, third]);
   }),
+
+  semantics(
+    "compares ids exactly: user ids differing only in case, accents, normalization or trailing spaces are different users",
+    async (store, c) => {
+      const base = c.newUser("Zo\u00eb");
+      // "\u00eb" is NFC "ë"; NFD decomposes it: equal under Unicode normalization, different strings.
+      const users = [base, base.toUpperCase(), base.normalize("NFD"), base.replace("\u00eb", "e"), `${base} `];
+      assert.equal(new Set(users).size, users.length);
+      // One record each, in the same period: every insert is its user's first.
+      const records = users.map((user) => recordAt(user, c.newId(), T0, ["day:2021-04-22"]));
+      for (const record of records) await insertOk(store, record);
+      for (const record of records) {
+        assert.deepEqual(
+          (await store.listAppointments(record.userId, {})).map(plain),
+          [record],
+          `the records of ${JSON.stringify(record.userId)}`,
+        );
+      }
+      // Record ids are compared exactly too.
+      const [first, ...others] = records as [AppointmentRecord, ...AppointmentRecord[]];
+      assert.equal(await store.getAppointment(first.userId, first.id.toUpperCase()), null);
+      assert.equal(await store.getAppointment(first.userId, `${first.id} `), null);
+      for (const other of others) assert.equal(await store.deleteAppointment(first.userId, other.id), null);
+      assert.deepEqual(plain((await store.deleteAppointment(first.userId, first.id)) ?? never()), first);
+      for (const other of others) assert.equal((await store.listAppointments(other.userId, {})).length, 1);
+    },
+  ),
 ];
 
 function never(): never {

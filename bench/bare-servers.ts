@@ -1,9 +1,11 @@
 /**
- * The HTTP baselines: each framework serving the same routes and the same JSON as the examples, without
- * the scheduler. A POST still reads and parses its JSON body, as any handler must.
+ * The HTTP baselines: each framework serving the same routes, statuses and JSON as the examples, without
+ * the scheduler: the least code a handler of that framework needs. A POST still reads and parses its JSON
+ * body, as any handler must, with the framework's own means where it has them.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
+import Router from "@koa/router";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
@@ -16,15 +18,28 @@ const booked = (body: unknown) => ({
   end_time: "2021-04-22 12:00",
 });
 const ROUTE = "/api/appointments/:userId";
-const PATH = /^\/api\/appointments\/\d+$/;
+const PATH = /^\/api\/appointments\/[^/]+$/;
 
+/** The JSON body of a Node.js request, read as most hand-written `node:http` handlers do. */
 async function readJson(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }
 
-const start = { port: 0, host: "127.0.0.1" };
+/** Answers as the `node:http` example does: JSON with its length (no chunked encoding). */
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  response.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(json),
+  });
+  response.end(json);
+}
+
+const at = { port: 0, host: "127.0.0.1" };
+/** Listens as the examples do (`listen` reads only the port and host of the examples' options). */
+const serve = (server: Server) => listen(server, at as Parameters<typeof listen>[1]);
 
 export const bareServers: Record<string, () => Promise<RunningServer>> = {
   express: () => {
@@ -35,13 +50,13 @@ export const bareServers: Record<string, () => Promise<RunningServer>> = {
     app.post(ROUTE, express.json(), (req, res) => {
       res.status(201).json(booked(req.body));
     });
-    return listen(createServer(app), start as never);
+    return serve(createServer(app));
   },
   fastify: async () => {
     const app = Fastify();
     app.get(ROUTE, async () => LIST);
     app.post(ROUTE, async (request, reply) => reply.code(201).send(booked(request.body)));
-    await app.listen(start);
+    await app.listen(at);
     const address = app.server.address() as { port: number };
     return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
   },
@@ -49,33 +64,29 @@ export const bareServers: Record<string, () => Promise<RunningServer>> = {
     const app = new Hono();
     app.get(ROUTE, (c) => c.json(LIST));
     app.post(ROUTE, async (c) => c.json(booked(await c.req.json()), 201));
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    return listen(server, start as never);
+    return serve(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
   koa: () => {
-    const app = new Koa();
-    app.use(async (ctx) => {
-      if (!PATH.test(ctx.path)) return;
-      if (ctx.method === "GET") ctx.body = LIST;
-      else if (ctx.method === "POST") {
-        ctx.status = 201;
-        ctx.body = booked(await readJson(ctx.req));
-      }
+    const router = new Router({ strict: true, sensitive: true });
+    router.get(ROUTE, (ctx) => {
+      ctx.body = LIST;
     });
-    return listen(createServer(app.callback()), start as never);
+    router.post(ROUTE, async (ctx) => {
+      const body = await readJson(ctx.req);
+      ctx.status = 201;
+      ctx.body = booked(body);
+    });
+    const app = new Koa();
+    app.use(router.routes());
+    return serve(createServer(app.callback()));
   },
   "node-http": () =>
-    listen(
+    serve(
       createServer(async (request, response) => {
-        const send = (status: number, body: unknown) => {
-          response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-          response.end(JSON.stringify(body));
-        };
-        if (!PATH.test(request.url ?? "")) return send(404, { message: "Not Found" });
-        if (request.method === "GET") return send(200, LIST);
-        if (request.method === "POST") return send(201, booked(await readJson(request)));
-        send(405, { message: "Method Not Allowed" });
+        if (!PATH.test(request.url ?? "")) return sendJson(response, 404, { message: "Not Found" });
+        if (request.method === "GET") return sendJson(response, 200, LIST);
+        if (request.method === "POST") return sendJson(response, 201, booked(await readJson(request)));
+        sendJson(response, 405, { message: "Method Not Allowed" });
       }),
-      start as never,
     ),
 };

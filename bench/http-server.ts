@@ -1,8 +1,22 @@
 /**
  * One server of the HTTP benchmark, in a process of its own so that the load generator does not share its
- * event loop: `http-server.ts <framework> <bare|example>`. Prints the URL it listens on.
+ * event loop: `http-server.ts <framework> <variant>`. Prints the URL it listens on; when started with an
+ * IPC channel, answers the message "cpu" with the CPU time it has used (`process.cpuUsage()`).
+ *
+ * Variants: `bare` (bench/bare-servers.ts), `example` (the example over `createScheduler()`), and, to see
+ * where an example's time goes, `example-stub` (the example over a stand-in scheduler that answers a fixed
+ * appointment: the HTTP layer alone) and `example-bounded` (the example over `createScheduler()` with a
+ * `MemoryStore` that never holds more than 1,000 appointments: the scheduler without a growing store).
  */
-import { createScheduler } from "appointment-scheduler";
+import {
+  type Appointment,
+  createScheduler,
+  type InsertAppointmentRequest,
+  type InsertAppointmentResult,
+  MemoryStore,
+  type Scheduler,
+} from "appointment-scheduler";
+import { Temporal } from "temporal-polyfill";
 import { startExpressServer } from "../examples/express.js";
 import { startFastifyServer } from "../examples/fastify.js";
 import { startHonoServer } from "../examples/hono.js";
@@ -17,17 +31,65 @@ const examples = {
   koa: startKoaServer,
   "node-http": startNodeHttpServer,
 };
+const VARIANTS = ["bare", "example", "example-stub", "example-bounded"] as const;
+
+/** A stand-in scheduler: every booking and list answers the same appointment, with no work behind it. */
+function stubScheduler(): Scheduler {
+  const real = createScheduler();
+  const start = Temporal.ZonedDateTime.from("2021-04-22T11:30[UTC]");
+  const end = start.add({ minutes: 30 });
+  const appointment = (userId: unknown): Appointment => ({ id: "stub", userId: String(userId), start, end });
+  return {
+    policy: real.policy,
+    book: async (userId) => appointment(userId),
+    list: async (userId) => [appointment(userId)],
+    get: async () => null,
+    cancel: (userId, id, options) => real.cancel(userId, id, options),
+    reschedule: (userId, id, start, options) => real.reschedule(userId, id, start, options),
+    availability: async () => [],
+  };
+}
+
+/** A `MemoryStore` that removes its oldest appointment past `capacity`: a store that does not grow. */
+class BoundedMemoryStore extends MemoryStore {
+  readonly #held: { userId: string; id: string }[] = [];
+  constructor(readonly capacity: number) {
+    super();
+  }
+  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
+    const result = await super.insertAppointment(request);
+    if (result.status === "inserted") {
+      this.#held.push({ userId: result.record.userId, id: result.record.id });
+      if (this.#held.length > this.capacity) {
+        const oldest = this.#held.shift() as { userId: string; id: string };
+        await this.deleteAppointment(oldest.userId, oldest.id);
+      }
+    }
+    return result;
+  }
+}
 
 const [framework = "", variant = ""] = process.argv.slice(2);
 const startExample = examples[framework as keyof typeof examples];
 const startBare = bareServers[framework];
-if (!startExample || !startBare || (variant !== "bare" && variant !== "example")) {
-  console.error("usage: http-server.ts <express|fastify|hono|koa|node-http> <bare|example>");
+if (!startExample || !startBare || !(VARIANTS as readonly string[]).includes(variant)) {
+  console.error(`usage: http-server.ts <${Object.keys(examples).join("|")}> <${VARIANTS.join("|")}>`);
   process.exit(2);
 }
 const server =
-  variant === "bare" ? await startBare() : await startExample({ scheduler: createScheduler(), host: "127.0.0.1" });
+  variant === "bare"
+    ? await startBare()
+    : await startExample({
+        scheduler:
+          variant === "example-stub"
+            ? stubScheduler()
+            : createScheduler(variant === "example-bounded" ? { store: new BoundedMemoryStore(1_000) } : {}),
+        host: "127.0.0.1",
+      });
 console.log(`listening on ${server.url}`);
+process.on("message", (message) => {
+  if (message === "cpu") process.send?.({ cpu: process.cpuUsage() });
+});
 process.once("SIGTERM", () => {
   server.close().then(() => process.exit(0));
 });

@@ -2,7 +2,7 @@
  * HTTP: each example server against the same framework answering the same JSON without the scheduler,
  * under the same mix of POST (a new user's booking) and GET (that user's list), driven by autocannon.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -10,22 +10,37 @@ import type { Comparison, Section } from "./report.js";
 
 const FRAMEWORKS = ["express", "fastify", "hono", "koa", "node-http"];
 const CONNECTIONS = 10;
+type Variant = "bare" | "example" | "example-stub" | "example-bounded";
 
-/** Starts a server process and resolves with its URL and a stop function. */
-async function startServer(framework: string, variant: "bare" | "example") {
-  const child = spawn(
+/** Starts a server process and resolves with its URL, its CPU time so far, and a stop function. */
+async function startServer(framework: string, variant: Variant) {
+  const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", fileURLToPath(new URL("./http-server.ts", import.meta.url)), framework, variant],
-    { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] },
+    { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
-  const [line] = (await once(child.stdout, "data")) as [Buffer];
+  const stdout = child.stdout as NonNullable<ChildProcess["stdout"]>;
+  const [line] = (await Promise.race([
+    once(stdout, "data"),
+    once(child, "exit").then(([code]) => {
+      throw new Error(`${framework} ${variant} server exited with code ${String(code)} before listening`);
+    }),
+  ])) as [Buffer];
   const url = /listening on (\S+)/.exec(line.toString())?.[1];
   if (!url) throw new Error(`${framework} ${variant} did not start: ${line.toString()}`);
   return {
     url,
+    /** CPU time of the server process so far, in microseconds. */
+    cpuUsage: async () => {
+      const answer = once(child, "message");
+      child.send("cpu");
+      const [{ cpu }] = (await answer) as [{ cpu: NodeJS.CpuUsage }];
+      return cpu;
+    },
     stop: async () => {
+      const exited = once(child, "exit");
       child.kill("SIGTERM");
-      await once(child, "exit");
+      await exited;
     },
   };
 }
@@ -34,7 +49,7 @@ async function startServer(framework: string, variant: "bare" | "example") {
 let user = 1;
 
 /** Requests per second of `url` under the POST/GET mix, for `seconds`. */
-async function load(url: string, seconds: number): Promise<{ rps: number; failed: number }> {
+async function load(url: string, seconds: number) {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -49,7 +64,32 @@ async function load(url: string, seconds: number): Promise<{ rps: number; failed
       { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/appointments/${user - 1}` }) },
     ],
   });
-  return { rps: result.requests.average, failed: result.non2xx + result.errors + result.timeouts };
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** One server process under load: requests per second, and its CPU time per request. */
+async function measure(framework: string, variant: Variant, seconds: number, notes: string[]) {
+  const server = await startServer(framework, variant);
+  try {
+    await load(server.url, 1); // warm-up: JIT, connections
+    const before = await server.cpuUsage();
+    const result = await load(server.url, seconds);
+    const after = await server.cpuUsage();
+    if (result.failed > 0) notes.push(`${framework} ${variant}: ${result.failed} requests failed or were not 2xx`);
+    return {
+      rps: result.rps,
+      user: after.user - before.user,
+      system: after.system - before.system,
+      micros: after.user - before.user + after.system - before.system,
+      requests: result.total,
+    };
+  } finally {
+    await server.stop();
+  }
 }
 
 export async function httpBenchmark({ quick }: { quick: boolean }): Promise<Section> {
@@ -57,28 +97,85 @@ export async function httpBenchmark({ quick }: { quick: boolean }): Promise<Sect
   const rounds = quick ? 1 : 2;
   const comparisons: Comparison[] = [];
   const notes: string[] = [];
+  const cpuNotes: string[] = [];
   for (const framework of FRAMEWORKS) {
-    const totals = { bare: 0, example: 0 };
-    // Alternate, so that drift of the machine during the run falls on both alike.
+    const rps = { bare: 0, example: 0 };
+    const cpu = { bare: { micros: 0, requests: 0 }, example: { micros: 0, requests: 0 } };
+    // ABBA: alternate, so that drift of the machine during the run falls on both alike.
     for (let round = 0; round < rounds; round++) {
       for (const variant of round % 2 ? (["example", "bare"] as const) : (["bare", "example"] as const)) {
-        const server = await startServer(framework, variant);
-        try {
-          await load(server.url, 1); // warm-up
-          const { rps, failed } = await load(server.url, seconds);
-          if (failed > 0) notes.push(`${framework} ${variant}: ${failed} requests failed or were not 2xx`);
-          totals[variant] += rps / rounds;
-        } finally {
-          await server.stop();
-        }
+        const result = await measure(framework, variant, seconds, notes);
+        rps[variant] += result.rps / rounds;
+        cpu[variant].micros += result.micros;
+        cpu[variant].requests += result.requests;
       }
     }
-    comparisons.push({ name: framework, unit: "req/s", baseline: totals.bare, measured: totals.example, goal: 0.9 });
+    comparisons.push({ name: framework, unit: "req/s", baseline: rps.bare, measured: rps.example, goal: 0.9 });
+    const perRequest = {
+      bare: cpu.bare.micros / cpu.bare.requests,
+      example: cpu.example.micros / cpu.example.requests,
+    };
+    const fixed = (micros: number) => micros.toFixed(1);
+    const signed = (micros: number) => `${micros < 0 ? "−" : "+"}${Math.abs(micros).toFixed(1)}`;
+    cpuNotes.push(
+      `${framework} ${fixed(perRequest.bare)} µs bare, ${fixed(perRequest.example)} µs example (${signed(perRequest.example - perRequest.bare)} µs)`,
+    );
   }
   return {
     title: "HTTP: example servers against bare frameworks",
-    method: `Each example (\`examples/*.ts\`, in-memory scheduler) and the same framework answering the same JSON without the scheduler (\`bench/bare-servers.ts\`; a POST still parses its body), each in a process of its own. autocannon, ${CONNECTIONS} connections, alternating POST (a new user's \`2021-04-22 11:30\`, so every booking succeeds) and GET (that user's list), ${rounds} × ${seconds} s per server after a 1 s warm-up, baseline and example alternating; requests per second (mean).`,
+    method: `Each example (\`examples/*.ts\`, \`start…Server({ scheduler: createScheduler() })\`) and the same framework answering the same routes and JSON without the scheduler (\`bench/bare-servers.ts\`; a POST still parses its body), each in a process of its own. autocannon in the benchmark's process, ${CONNECTIONS} connections, alternating POST (a new user's \`2021-04-22 11:30\`, so every booking succeeds) and GET (that user's list), ${rounds} × ${seconds} s per server after a 1 s warm-up, baseline and example alternating; requests per second (mean of autocannon's per-second counts). The server's CPU time per request (user + system, \`process.cpuUsage()\` over the measured seconds) shows what the library adds to each request, whatever the share of the machine's cores the load generator takes.`,
     comparisons,
-    notes,
+    notes: [`server CPU time per request: ${cpuNotes.join("; ")}`, ...notes],
+  };
+}
+
+/**
+ * Where an example's time per request goes (`npm run bench -- http-breakdown`; not part of a full run):
+ * the node:http example over a stand-in scheduler (the HTTP layer alone), over the scheduler with a store
+ * that does not grow, and as measured above, against the bare server, in rotating order.
+ */
+export async function httpBreakdownBenchmark({ quick }: { quick: boolean }): Promise<Section> {
+  const framework = "node-http";
+  const seconds = quick ? 1 : 4;
+  const rounds = quick ? 1 : 3;
+  const variants = ["bare", "example-stub", "example-bounded", "example"] as const;
+  const totals = new Map(variants.map((variant) => [variant, { rps: 0, user: 0, system: 0, requests: 0 }]));
+  const notes: string[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Each round starts one variant later, so that every variant runs early and late alike.
+    for (let i = 0; i < variants.length; i++) {
+      const variant = variants[(i + round) % variants.length] as (typeof variants)[number];
+      const result = await measure(framework, variant, seconds, notes);
+      const total = totals.get(variant) as { rps: number; user: number; system: number; requests: number };
+      total.rps += result.rps / rounds;
+      total.user += result.user;
+      total.system += result.system;
+      total.requests += result.requests;
+    }
+  }
+  const bare = totals.get("bare") as { rps: number };
+  const labels = {
+    "example-stub": "HTTP layer only (stand-in scheduler)",
+    "example-bounded": "+ scheduler (store kept at 1,000)",
+    example: "+ growing store (the example)",
+  };
+  return {
+    title: "HTTP breakdown: where the node:http example's time goes",
+    method: `\`bench/http-server.ts\` variants of the \`node:http\` example, each against the bare server: over a stand-in scheduler that answers a fixed appointment with no work behind it (the example's routing and \`appointment-scheduler/http\`: body, deadline, JSON, errors), over \`createScheduler()\` with a \`MemoryStore\` that drops its oldest appointment past 1,000, and the example as in the section above. Same load as above; ${rounds} × ${seconds} s per variant in rotating order. CPU time per request of the server process, user and system.`,
+    comparisons: (["example-stub", "example-bounded", "example"] as const).map((variant) => ({
+      name: labels[variant],
+      unit: "req/s",
+      baseline: bare.rps,
+      measured: (totals.get(variant) as { rps: number }).rps,
+    })),
+    notes: [
+      `server CPU time per request (user + system): ${variants
+        .map((variant) => {
+          const { user, system, requests } = totals.get(variant) as { user: number; system: number; requests: number };
+          return `${variant} ${(user / requests).toFixed(1)} + ${(system / requests).toFixed(1)} µs`;
+        })
+        .join("; ")}`,
+      ...notes,
+    ],
   };
 }

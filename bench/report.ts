@@ -62,9 +62,13 @@ export function environment(extra: readonly string[] = []): string[] {
     }
   };
   const cpu = cpus();
+  const own = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    name: string;
+    version: string;
+  };
   return [
     `CPU: ${cpu[0]?.model ?? "unknown"}, ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${type()} ${release()}`,
-    `Node.js ${process.version}; ${["temporal-polyfill", "express", "fastify", "hono", "@hono/node-server", "koa", "pg", "@electric-sql/pglite", "tinybench", "autocannon"].map(version).join(", ")}`,
+    `Node.js ${process.version}; ${own.name} ${own.version} (the sources in this checkout); ${["temporal-polyfill", "express", "fastify", "hono", "@hono/node-server", "koa", "@koa/router", "pg", "tinybench", "autocannon"].map(version).join(", ")}`,
     ...extra,
   ];
 }

@@ -158,7 +158,7 @@ class PolicyScheduler implements Scheduler {
       typeof o.timeZone === "function" ? (o.timeZone as TimeZoneResolver) : validateTimeZone(o.timeZone ?? "UTC");
     this.#ambiguousTime = ambiguousTimeOption(o.ambiguousTime);
     this.#now = functionOption(o.now, "now", () => Temporal.Now.instant());
-    this.#generateId = functionOption(o.generateId, "generateId", () => crypto.randomUUID());
+    this.#generateId = functionOption(o.generateId, "generateId", randomId);
   }
 
   book(userId: UserId, start: DateTimeInput, options?: OperationOptions): Promise<Appointment> {
@@ -410,6 +410,17 @@ function windowBound(now: Temporal.ZonedDateTime, duration: Temporal.Duration): 
   } catch (cause) {
     throw new InvalidArgumentError("options.now", "options.now returned a time too far from the present", { cause });
   }
+}
+
+/**
+ * The default appointment id: `crypto.randomUUID()`, as one flat string. Node.js builds that string by
+ * concatenation, which V8 keeps as a tree of some twenty pieces: about 490 bytes of heap for every stored
+ * appointment, against 64 for the flat string (`npm run bench`: 907 bytes per stored appointment before,
+ * 483 after). `toLowerCase()` gives the same characters (a UUID from `randomUUID()` is lower case already)
+ * in one flat string.
+ */
+function randomId(): string {
+  return crypto.randomUUID().toLowerCase();
 }
 
 function appointmentIdOf(id: unknown): string {

@@ -1,8 +1,10 @@
 /**
  * The UTC fast path (src/scheduler/utc-fast-path.ts) gives exactly what the general Temporal path gives:
  * the same instants, the same period keys, the same errors, for any string of the seed's form (valid or
- * not) under any policy. Checked directly against the general functions, and through two schedulers, one
- * in "UTC" (fast) and one in "+00:00" (the same zone, always the general path).
+ * not), for any string near that form (a character changed, added or removed: the fast path reads the
+ * string character by character), and under any policy. Checked directly against the general functions,
+ * and through two schedulers, one in "UTC" (fast) and one in "+00:00" (the same zone, always the general
+ * path).
  */
 import {
   type AppointmentRecord,
@@ -38,6 +40,43 @@ const seedString = fc
     ({ year, month, day, hour, minute, separator, seconds }) =>
       `${pad(year, 4)}-${pad(month)}-${pad(day)}${separator}${pad(hour)}:${pad(minute)}${seconds}`,
   );
+
+/** Valid strings of the seed's form, in the years the fast path answers for. */
+const validSeedString = fc
+  .tuple(
+    fc.date({ min: new Date("1000-01-01T00:00Z"), max: new Date("9998-12-31T23:59Z"), noInvalidDate: true }),
+    fc.constantFrom(" ", "T"),
+    fc.constantFrom("", ":00"),
+  )
+  .map(
+    ([date, separator, seconds]) =>
+      `${date.toISOString().slice(0, 10)}${separator}${date.toISOString().slice(11, 16)}${seconds}`,
+  );
+
+/** What could fool a reader that checks characters: digits, separators, `t`, `Z`, an Arabic-Indic digit. */
+const confusable = fc.constantFrom(..."09-: Tt/Z\n\u0663".split(""));
+
+/**
+ * Strings near the seed's form: a valid one with, at each position, now and then another character, and
+ * maybe a character added or removed.
+ */
+const nearSeedString = fc
+  .tuple(
+    validSeedString,
+    fc.array(fc.oneof({ arbitrary: fc.constant(null), weight: 12 }, { arbitrary: confusable, weight: 1 }), {
+      minLength: 19,
+      maxLength: 19,
+    }),
+    fc.option(fc.record({ insert: fc.boolean(), at: fc.nat({ max: 19 }), char: confusable })),
+  )
+  .map(([text, replacements, edit]) => {
+    let result = [...text].map((char, i) => replacements[i] ?? char).join("");
+    if (edit) {
+      const i = Math.min(edit.at, result.length);
+      result = result.slice(0, i) + (edit.insert ? edit.char : "") + result.slice(edit.insert ? i : i + 1);
+    }
+    return result;
+  });
 
 const policyOptions: fc.Arbitrary<PolicyOptions> = fc.record({
   durationMinutes: fc.constantFrom(15, 30, 45, 60, 90, 24 * 60, 3 * 24 * 60),
@@ -86,6 +125,16 @@ describe("the UTC fast path", () => {
     );
   });
 
+  it("gives the general path's slot or error for strings near the seed's form, or leaves them to it (property)", () => {
+    fc.assert(
+      fc.property(nearSeedString, policyOptions, (input, options) => {
+        const fast = fastSlot(input, options);
+        if (fast !== undefined) expect(fast).toEqual(generalSlot(input, options));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it("answers for every valid seed string of an ordinary year, so bookings really take it (property)", () => {
     fc.assert(
       fc.property(
@@ -100,43 +149,59 @@ describe("the UTC fast path", () => {
 
   it("leaves booking windows and other forms to the general path", () => {
     expect(utcSeedSlot("2021-04-22 11:30", resolvePolicy({ minimumNotice: "PT1H" }))).toBeUndefined();
-    for (const input of ["2021-04-22T11:30Z", "2021-04-22 11:30:00.000", "2021-04-22T11:30[UTC]", "20210422T1130"]) {
+    for (const input of [
+      "2021-04-22T11:30Z",
+      "2021-04-22 11:30:00.000",
+      "2021-04-22T11:30[UTC]",
+      "20210422T1130",
+      "2021-04-22t11:30",
+      "2021-04-22 11:30:01",
+      "2021-04-22 11:30\n",
+      "\u0662021-04-22 11:30",
+      "2021-02-29 11:30",
+      "0999-04-22 11:30",
+      "9999-04-22 11:30",
+    ]) {
       expect(utcSeedSlot(input, resolvePolicy({}))).toBeUndefined();
     }
   });
 
   it("books, moves and refuses exactly as a scheduler in the same zone on the general path (property)", async () => {
     await fc.assert(
-      fc.asyncProperty(policyOptions, fc.array(seedString, { minLength: 1, maxLength: 12 }), async (policy, inputs) => {
-        const outcomes = async (timeZone: string) => {
-          const records: AppointmentRecord[] = [];
-          const store = new MemoryStore();
-          const recording = Object.assign(Object.create(store) as MemoryStore, {
-            insertAppointment: async (request: Parameters<MemoryStore["insertAppointment"]>[0]) => {
-              records.push(request.record);
-              return store.insertAppointment(request);
-            },
-          });
-          const scheduler = createScheduler({ store: recording, timeZone, policy });
-          const results: unknown[] = [];
-          let previous: string | undefined;
-          for (const [i, input] of inputs.entries()) {
-            try {
-              const booked =
-                i % 3 === 2 && previous
-                  ? await scheduler.reschedule(1, previous, input)
-                  : await scheduler.book(1, input);
-              previous = booked.id;
-              results.push([booked.start.epochMilliseconds, booked.end.epochMilliseconds]);
-            } catch (error) {
-              if (!isSchedulerError(error)) throw error;
-              results.push(error.code);
+      fc.asyncProperty(
+        policyOptions,
+        fc.array(fc.oneof(seedString, nearSeedString), { minLength: 1, maxLength: 12 }),
+        async (policy, inputs) => {
+          const outcomes = async (timeZone: string) => {
+            const records: AppointmentRecord[] = [];
+            const store = new MemoryStore();
+            const recording = Object.assign(Object.create(store) as MemoryStore, {
+              insertAppointment: async (request: Parameters<MemoryStore["insertAppointment"]>[0]) => {
+                records.push(request.record);
+                return store.insertAppointment(request);
+              },
+            });
+            const scheduler = createScheduler({ store: recording, timeZone, policy });
+            const results: unknown[] = [];
+            let previous: string | undefined;
+            for (const [i, input] of inputs.entries()) {
+              try {
+                const booked =
+                  i % 3 === 2 && previous
+                    ? await scheduler.reschedule(1, previous, input)
+                    : await scheduler.book(1, input);
+                previous = booked.id;
+                results.push([booked.start.epochMilliseconds, booked.end.epochMilliseconds]);
+              } catch (error) {
+                if (!isSchedulerError(error)) throw error;
+                results.push(error.code);
+              }
             }
-          }
-          return { results, records: records.map(({ startMs, endMs, periods }) => ({ startMs, endMs, periods })) };
-        };
-        expect(await outcomes("UTC")).toEqual(await outcomes("+00:00"));
-      }),
+            return { results, records: records.map(({ startMs, endMs, periods }) => ({ startMs, endMs, periods })) };
+          };
+          expect(await outcomes("UTC")).toEqual(await outcomes("+00:00"));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -87,12 +87,14 @@ BEGIN
     END IF;
   END IF;
 
-  -- Full periods are rare: look for one first, and name the holder only when there is one.
-  PERFORM 1 FROM ${periods} AS f
+  -- Most bookings find their periods empty: a bare EXISTS (one index probe, whose plan PL/pgSQL caches)
+  -- settles those. Counting runs only when some appointment holds one of the periods. (A counting query
+  -- here ran on every booking and was planned anew each time: its cached generic plan looks costlier to
+  -- PostgreSQL than planning again. Skipping it made a booking about a third faster.)
+  IF EXISTS (
+    SELECT FROM ${periods} AS f
     WHERE f.user_id = p_user_id AND f.period = ANY (p_periods) AND f.appointment_id IS DISTINCT FROM p_replaces
-    GROUP BY f.period
-    HAVING count(*) >= p_limit;
-  IF FOUND THEN
+  ) THEN
     -- The earliest appointment (other than the replaced one) holding a period that is already full.
     RETURN QUERY
       SELECT 'limit-reached'::text, a.id, a.user_id, a.start_ms::float8, a.end_ms::float8, a.periods
@@ -107,8 +109,9 @@ BEGIN
           HAVING count(*) >= p_limit)
       ORDER BY a.start_ms, a.id COLLATE "C"
       LIMIT 1;
-    -- None after all: a cancel (it does not wait for the user's lock) freed the period in between. Only
-    -- cancels can change this user's appointments now, and they only free room: the booking fits.
+    -- None full: the periods held still have room (a limit above one), or a cancel (it does not wait for
+    -- the user's lock) freed one in between. Only cancels can change this user's appointments now, and
+    -- they only free room: the booking fits.
     IF FOUND THEN
       RETURN;
     END IF;
@@ -126,8 +129,10 @@ BEGIN
     SELECT p_user_id, period, p_id FROM unnest(p_periods) AS period
     ON CONFLICT DO NOTHING; -- a period listed twice is held once
 
-  -- The caller has the inserted record already: no need to send it back.
-  RETURN QUERY SELECT 'inserted'::text, NULL::text, NULL::text, NULL::float8, NULL::float8, NULL::text[];
+  -- The caller has the inserted record already: no need to send it back. (RETURN NEXT sends the output
+  -- columns as they are, without running a query as RETURN QUERY does.)
+  r_outcome := 'inserted';
+  RETURN NEXT;
   IF p_replaces IS NOT NULL THEN
     RETURN QUERY SELECT 'replaced'::text, replaced.id, replaced.user_id, replaced.start_ms::float8,
       replaced.end_ms::float8, replaced.periods;

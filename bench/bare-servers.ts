@@ -11,6 +11,7 @@ import Fastify from "fastify";
 import { Hono } from "hono";
 import Koa from "koa";
 import { listen, type RunningServer } from "../examples/scheduler-from-env.js";
+import { type BaselineAppointment, BaselineBooker, baselineWireTime } from "./baseline-booker.js";
 
 const LIST = { appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }] };
 const booked = (body: unknown) => ({
@@ -90,3 +91,31 @@ export const bareServers: Record<string, () => Promise<RunningServer>> = {
       }),
     ),
 };
+
+/**
+ * The bare `node:http` server with the seed's rule done by the least code it needs (`BaselineBooker`, the
+ * in-memory baseline): the cost of any server that books at all, so the floor of what a scheduling
+ * server can reach against the bare one.
+ */
+export function bareNodeHttpWithBaselineRule(): Promise<RunningServer> {
+  const booker = new BaselineBooker();
+  const wire = ({ startMs, endMs }: BaselineAppointment) => ({
+    start_time: baselineWireTime(startMs),
+    end_time: baselineWireTime(endMs),
+  });
+  return serve(
+    createServer(async (request, response) => {
+      const url = request.url ?? "";
+      if (!PATH.test(url)) return sendJson(response, 404, { message: "Not Found" });
+      const userId = decodeURIComponent(url.slice(url.lastIndexOf("/") + 1));
+      if (request.method === "GET") return sendJson(response, 200, { appointments: booker.list(userId).map(wire) });
+      if (request.method !== "POST") return sendJson(response, 405, { message: "Method Not Allowed" });
+      const body = (await readJson(request)) as { appointment?: unknown };
+      try {
+        sendJson(response, 201, wire(booker.book(userId, String(body.appointment))));
+      } catch (error) {
+        sendJson(response, 400, { message: (error as Error).message });
+      }
+    }),
+  );
+}

@@ -3,7 +3,8 @@
  * event loop: `http-server.ts <framework> <variant>`. Prints the URL it listens on; when started with an
  * IPC channel, answers the message "cpu" with the CPU time it has used (`process.cpuUsage()`).
  *
- * Variants: `bare` (bench/bare-servers.ts), `example` (the example over `createScheduler()`), and, to see
+ * Variants: `bare` (bench/bare-servers.ts), `bare-rule` (for node-http only: the bare server booking with the
+ * least code the rule needs, `bareNodeHttpWithBaselineRule`), `example` (the example over `createScheduler()`), and, to see
  * where an example's time goes, `example-stub` (the example over a stand-in scheduler that answers a fixed
  * appointment: the HTTP layer alone) and `example-bounded` (the example over `createScheduler()` with a
  * `MemoryStore` that never holds more than 1,000 appointments: the scheduler without a growing store).
@@ -22,7 +23,7 @@ import { startFastifyServer } from "../examples/fastify.js";
 import { startHonoServer } from "../examples/hono.js";
 import { startKoaServer } from "../examples/koa.js";
 import { startNodeHttpServer } from "../examples/node-http.js";
-import { bareServers } from "./bare-servers.js";
+import { bareNodeHttpWithBaselineRule, bareServers } from "./bare-servers.js";
 
 const examples = {
   express: startExpressServer,
@@ -31,7 +32,7 @@ const examples = {
   koa: startKoaServer,
   "node-http": startNodeHttpServer,
 };
-const VARIANTS = ["bare", "example", "example-stub", "example-bounded"] as const;
+const VARIANTS = ["bare", "bare-rule", "example", "example-stub", "example-bounded"] as const;
 
 /** A stand-in scheduler: every booking and list answers the same appointment, with no work behind it. */
 function stubScheduler(): Scheduler {
@@ -79,13 +80,15 @@ if (!startExample || !startBare || !(VARIANTS as readonly string[]).includes(var
 const server =
   variant === "bare"
     ? await startBare()
-    : await startExample({
-        scheduler:
-          variant === "example-stub"
-            ? stubScheduler()
-            : createScheduler(variant === "example-bounded" ? { store: new BoundedMemoryStore(1_000) } : {}),
-        host: "127.0.0.1",
-      });
+    : variant === "bare-rule"
+      ? await bareNodeHttpWithBaselineRule()
+      : await startExample({
+          scheduler:
+            variant === "example-stub"
+              ? stubScheduler()
+              : createScheduler(variant === "example-bounded" ? { store: new BoundedMemoryStore(1_000) } : {}),
+          host: "127.0.0.1",
+        });
 console.log(`listening on ${server.url}`);
 process.on("message", (message) => {
   if (message === "cpu") process.send?.({ cpu: process.cpuUsage() });

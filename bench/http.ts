@@ -10,7 +10,7 @@ import type { Comparison, Section } from "./report.js";
 
 const FRAMEWORKS = ["express", "fastify", "hono", "koa", "node-http"];
 const CONNECTIONS = 10;
-type Variant = "bare" | "example" | "example-stub" | "example-bounded";
+type Variant = "bare" | "bare-rule" | "example" | "example-stub" | "example-bounded";
 
 /** Starts a server process and resolves with its URL, its CPU time so far, and a stop function. */
 async function startServer(framework: string, variant: Variant) {
@@ -130,15 +130,15 @@ export async function httpBenchmark({ quick }: { quick: boolean }): Promise<Sect
 }
 
 /**
- * Where an example's time per request goes (`npm run bench -- http-breakdown`; not part of a full run):
- * the node:http example over a stand-in scheduler (the HTTP layer alone), over the scheduler with a store
+ * Where an example's time per request goes (`npm run bench -- http-breakdown`, and part of a full run):
+ * the bare server booking with a few lines of code, the node:http example over a stand-in scheduler (the HTTP layer alone), over the scheduler with a store
  * that does not grow, and as measured above, against the bare server, in rotating order.
  */
 export async function httpBreakdownBenchmark({ quick }: { quick: boolean }): Promise<Section> {
   const framework = "node-http";
   const seconds = quick ? 1 : 4;
   const rounds = quick ? 1 : 3;
-  const variants = ["bare", "example-stub", "example-bounded", "example"] as const;
+  const variants = ["bare", "bare-rule", "example-stub", "example-bounded", "example"] as const;
   const totals = new Map(variants.map((variant) => [variant, { rps: 0, user: 0, system: 0, requests: 0 }]));
   const notes: string[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -155,14 +155,15 @@ export async function httpBreakdownBenchmark({ quick }: { quick: boolean }): Pro
   }
   const bare = totals.get("bare") as { rps: number };
   const labels = {
+    "bare-rule": "bare server + the rule in a few lines",
     "example-stub": "HTTP layer only (stand-in scheduler)",
     "example-bounded": "+ scheduler (store kept at 1,000)",
     example: "+ growing store (the example)",
   };
   return {
     title: "HTTP breakdown: where the node:http example's time goes",
-    method: `\`bench/http-server.ts\` variants of the \`node:http\` example, each against the bare server: over a stand-in scheduler that answers a fixed appointment with no work behind it (the example's routing and \`appointment-scheduler/http\`: body, deadline, JSON, errors), over \`createScheduler()\` with a \`MemoryStore\` that drops its oldest appointment past 1,000, and the example as in the section above. Same load as above; ${rounds} × ${seconds} s per variant in rotating order. CPU time per request of the server process, user and system.`,
-    comparisons: (["example-stub", "example-bounded", "example"] as const).map((variant) => ({
+    method: `\`bench/http-server.ts\` variants, each against the bare \`node:http\` server: the bare server itself booking and listing with the least code the rule needs (the in-memory baseline's \`BaselineBooker\` and \`Date#toISOString\` for the times: what a hand-written booking server of a few lines reaches), then the \`node:http\` example over a stand-in scheduler that answers a fixed appointment with no work behind it (the example's routing and \`appointment-scheduler/http\`: body, deadline, JSON, errors), over \`createScheduler()\` with a \`MemoryStore\` that drops its oldest appointment past 1,000, and the example as in the section above. Same load as above; ${rounds} × ${seconds} s per variant in rotating order. CPU time per request of the server process, user and system.`,
+    comparisons: (["bare-rule", "example-stub", "example-bounded", "example"] as const).map((variant) => ({
       name: labels[variant],
       unit: "req/s",
       baseline: bare.rps,

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- memory|http|postgres|http-breakdown ...] [--quick]`: runs the benchmarks (all but
- * `http-breakdown` when none is named), prints each table, and, for a full run, rewrites
+ * `npm run bench [-- memory|http|http-breakdown|postgres ...] [--quick]`: runs the benchmarks (all when
+ * none is named), prints each table, and, for a full run, rewrites
  * docs/benchmarks.md with the figures as measured. `--quick` is a short trial run that writes nothing.
  * The PostgreSQL part needs `TEST_DATABASE_URL`; it is skipped without it.
  *
@@ -58,10 +58,12 @@ const { postgresBenchmark } = await import("./postgres.js");
 const { environment, markdownReport, sectionTable } = await import("./report.js");
 
 /** The parts of a full run, in order. */
-const parts = { memory: memoryBenchmark, http: httpBenchmark, postgres: postgresBenchmark };
-/** Parts that run only when named. */
-const extraParts = { "http-breakdown": httpBreakdownBenchmark };
-const allParts = { ...parts, ...extraParts };
+const allParts = {
+  memory: memoryBenchmark,
+  http: httpBenchmark,
+  "http-breakdown": httpBreakdownBenchmark,
+  postgres: postgresBenchmark,
+};
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const chosen = args.filter((arg) => !arg.startsWith("--"));
@@ -76,7 +78,7 @@ if (!resolved.startsWith(`file://${BUILD}`)) throw new Error(`appointment-schedu
 
 const sections: Section[] = [];
 for (const [name, run] of Object.entries(allParts)) {
-  if (chosen.length > 0 ? !chosen.includes(name) : !(name in parts)) continue;
+  if (chosen.length > 0 && !chosen.includes(name)) continue;
   console.log(`\n== ${name}${quick ? " (quick)" : ""}`);
   const section = await run({ quick });
   console.log(sectionTable(section));

@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import { toWireAppointment, type WireAppointment } from "../scheduler/appointment.js";
-import type { Scheduler } from "../scheduler/scheduler.js";
+import { type Scheduler, wireOperationsOf } from "../scheduler/scheduler.js";
 import { APPOINTMENTS_ROUTE_METHODS, matchAppointmentsPath, parseUserIdParam } from "./appointments-route.js";
 import { deadlineSignals } from "./deadline-signals.js";
 import { codeResponse, errorResponse } from "./error-response.js";
@@ -119,6 +119,9 @@ export function createAppointmentsHttpApi(
   ) {
     throw new InvalidArgumentError("scheduler", "scheduler must be a Scheduler (from createScheduler)");
   }
+  // The scheduler's own wire answers when it has them (one from createScheduler, book and list not
+  // replaced): the same text, without the Temporal objects the public methods build.
+  const wire = wireOperationsOf(scheduler);
   const deadlineMs = integerOption(options?.deadlineMs, "deadlineMs", DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS);
   const deadline = deadlineSignals(deadlineMs);
   const limitBytes = integerOption(options?.bodyLimitBytes, "bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES, 2 ** 30);
@@ -154,8 +157,11 @@ export function createAppointmentsHttpApi(
     list: (userIdParam) =>
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
-        const appointments = await scheduler.list(userId, undefined, { signal: deadline() });
-        return { status: 200, headers: {}, body: { appointments: appointments.map(toWireAppointment) } };
+        const options = { signal: deadline() };
+        const appointments = wire
+          ? await wire.list(userId, options)
+          : (await scheduler.list(userId, undefined, options)).map(toWireAppointment);
+        return { status: 200, headers: {}, body: { appointments } };
       }),
 
     book: (userIdParam, request) =>
@@ -170,8 +176,11 @@ export function createAppointmentsHttpApi(
           declaredLength: headerValue(headers, "content-length"),
           signal,
         });
-        const appointment = await scheduler.book(userId, readAppointmentField(text), { signal });
-        return { status: 201, headers: {}, body: toWireAppointment(appointment) };
+        const start = readAppointmentField(text);
+        const body = wire
+          ? await wire.book(userId, start, { signal })
+          : toWireAppointment(await scheduler.book(userId, start, { signal }));
+        return { status: 201, headers: {}, body };
       }),
 
     unmatched: (pathOrUrl) =>

@@ -6,7 +6,7 @@
 import { Temporal } from "temporal-polyfill";
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import type { AppointmentRecord } from "../store/appointment-store.js";
-import { formatZoned } from "../time/format.js";
+import { formatEpochMs, formatZoned } from "../time/format.js";
 import { readFields } from "./read-fields.js";
 
 /** A booked appointment. Times are exact and shown in the user's time zone; `end` is exclusive. */
@@ -58,6 +58,14 @@ export function appointmentFromRecord(record: AppointmentRecord, timeZone: strin
     start: zonedAt(record.startMs, timeZone),
     end: zonedAt(record.endMs, timeZone),
   };
+}
+
+/**
+ * The seed's JSON form of a stored record shown in `timeZone`: the same text as `toWireAppointment` of the
+ * appointment the record stands for, without building its `Temporal` objects.
+ */
+export function wireAppointmentFromRecord(record: AppointmentRecord, timeZone: string): WireAppointment {
+  return { start_time: formatEpochMs(record.startMs, timeZone), end_time: formatEpochMs(record.endMs, timeZone) };
 }
 
 /** The instant `epochMs` in `timeZone`, built directly (no intermediate `Instant`: this runs per appointment). */

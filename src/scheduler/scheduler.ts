@@ -13,13 +13,24 @@ import {
   OutsideBookingWindowError,
   StoreUnavailableError,
 } from "../errors/scheduler-errors.js";
-import type { AppointmentStore, InsertAppointmentResult, RecordRange } from "../store/appointment-store.js";
+import type {
+  AppointmentRecord,
+  AppointmentStore,
+  InsertAppointmentResult,
+  RecordRange,
+} from "../store/appointment-store.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { type AmbiguousTimeRule, type DateTimeInput, parseDateTime } from "../time/parse-date-time.js";
 import { temporalKind } from "../time/temporal-kind.js";
 import { validateTimeZone } from "../time/time-zone.js";
 import { normalizeUserId, type UserId } from "../user/user-id.js";
-import { type Appointment, type AvailableSlot, appointmentFromRecord } from "./appointment.js";
+import {
+  type Appointment,
+  type AvailableSlot,
+  appointmentFromRecord,
+  type WireAppointment,
+  wireAppointmentFromRecord,
+} from "./appointment.js";
 import { abortError, type OperationOptions, signalOf, throwIfAborted, untilAborted } from "./operation-options.js";
 import {
   endOf,
@@ -136,6 +147,32 @@ export function createScheduler(options?: SchedulerOptions): Scheduler {
   return new PolicyScheduler(options);
 }
 
+/**
+ * `book` and `list` answered in the seed's wire form straight from the store's records, for
+ * `appointment-scheduler/http`: the public methods build two `Temporal.ZonedDateTime`s per appointment that
+ * an HTTP answer would only format again. Same rules, errors and text as `toWireAppointment` of the public
+ * results (property-tested). Internal: the package does not export it.
+ */
+export interface WireOperations {
+  book(userId: UserId, start: DateTimeInput, options?: OperationOptions): Promise<WireAppointment>;
+  list(userId: UserId, options?: OperationOptions): Promise<WireAppointment[]>;
+}
+
+/**
+ * The {@link WireOperations} of a scheduler from {@link createScheduler}; `undefined` for any other
+ * scheduler, and for one whose `book` or `list` was replaced (a wrapper that logs or counts must still be
+ * called).
+ */
+export function wireOperationsOf(scheduler: Scheduler): WireOperations | undefined {
+  if (!(scheduler instanceof PolicyScheduler)) return undefined;
+  const own = PolicyScheduler.prototype;
+  if (scheduler.book !== own.book || scheduler.list !== own.list) return undefined;
+  return PolicyScheduler.wireOperations(scheduler);
+}
+
+/** What the scheduler makes of a stored record for its caller: an `Appointment`, or its wire form. */
+type Presenter<T> = (record: AppointmentRecord, timeZone: string) => T;
+
 const MAX_ID_LENGTH = 255;
 
 class PolicyScheduler implements Scheduler {
@@ -162,14 +199,32 @@ class PolicyScheduler implements Scheduler {
   }
 
   book(userId: UserId, start: DateTimeInput, options?: OperationOptions): Promise<Appointment> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
-      const timeZone = await this.#timeZoneOf(user, signal);
-      return this.#insert(user, this.#acceptableSlot(start, timeZone), timeZone, undefined, signal);
-    });
+    return this.#book(userId, start, options, appointmentFromRecord);
   }
 
   list(userId: UserId, range?: ListRange, options?: OperationOptions): Promise<Appointment[]> {
+    return this.#list(userId, range, options, appointmentFromRecord);
+  }
+
+  /** The wire operations of `scheduler`: see {@link wireOperationsOf}. */
+  static wireOperations(scheduler: PolicyScheduler): WireOperations {
+    return {
+      book: (userId, start, options) => scheduler.#book(userId, start, options, wireAppointmentFromRecord),
+      list: (userId, options) => scheduler.#list(userId, undefined, options, wireAppointmentFromRecord),
+    };
+  }
+
+  /** `book`, giving the booked record in the form `present` makes of it. */
+  #book<T>(userId: UserId, start: DateTimeInput, options: unknown, present: Presenter<T>): Promise<T> {
+    return this.#operation(options, async (signal) => {
+      const user = normalizeUserId(userId);
+      const timeZone = await this.#timeZoneOf(user, signal);
+      return this.#insert(user, this.#acceptableSlot(start, timeZone), timeZone, undefined, signal, present);
+    });
+  }
+
+  /** `list`, giving each record in the form `present` makes of it. */
+  #list<T>(userId: UserId, range: ListRange | undefined, options: unknown, present: Presenter<T>): Promise<T[]> {
     return this.#operation(options, async (signal) => {
       const user = normalizeUserId(userId);
       const timeZone = await this.#timeZoneOf(user, signal);
@@ -178,7 +233,7 @@ class PolicyScheduler implements Scheduler {
         fromStore(() => this.#store.listAppointments(user, { fromMs, toMs }, { signal }), signal),
         signal,
       );
-      return records.map((record) => appointmentFromRecord(record, timeZone));
+      return records.map((record) => present(record, timeZone));
     });
   }
 
@@ -213,7 +268,14 @@ class PolicyScheduler implements Scheduler {
       const user = normalizeUserId(userId);
       const appointmentId = appointmentIdOf(id);
       const timeZone = await this.#timeZoneOf(user, signal);
-      return this.#insert(user, this.#acceptableSlot(newStart, timeZone), timeZone, appointmentId, signal);
+      return this.#insert(
+        user,
+        this.#acceptableSlot(newStart, timeZone),
+        timeZone,
+        appointmentId,
+        signal,
+        appointmentFromRecord,
+      );
     });
   }
 
@@ -325,13 +387,14 @@ class PolicyScheduler implements Scheduler {
   }
 
   /** The one write of a booking or a move: the store checks the limit and commits atomically. */
-  async #insert(
+  async #insert<T>(
     userId: string,
     slot: Slot,
     timeZone: string,
     replaces: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<Appointment> {
+    present: Presenter<T>,
+  ): Promise<T> {
     const record = { id: this.#newId(), userId, ...slot };
     throwIfAborted(signal);
     // A write: wait for the store's answer even if the signal fires (see operation-options.ts).
@@ -341,7 +404,7 @@ class PolicyScheduler implements Scheduler {
     );
     switch (result.status) {
       case "inserted":
-        return appointmentFromRecord(result.record, timeZone);
+        return present(result.record, timeZone);
       case "limit-reached":
         throw new LimitReachedError(result.conflicting, this.policy.limit.per, this.policy.limit.max);
       case "replaced-not-found":

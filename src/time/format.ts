@@ -28,15 +28,34 @@ export function formatZoned(time: unknown, argument: string): string {
   const zoned = ownZonedDateTime(time, argument);
   // Local wall-clock milliseconds, by arithmetic: Temporal's field getters each convert the exact time again,
   // which made formatting the costliest step of answering a request. (Offsets are whole seconds.)
-  const localMs = zoned.epochMilliseconds + offsetMs(zoned);
+  const offset = fixedOffsetMs(zoned.timeZoneId) ?? zoned.offsetNanoseconds / 1_000_000;
+  return localWireTime(zoned.epochMilliseconds + offset) ?? isoFieldsWireTime(zoned);
+}
+
+/**
+ * The wire form of the instant `epochMs` (whole milliseconds) in `timeZone` (a zone id as Temporal gives
+ * it), the same text as {@link formatWireTime} of that `ZonedDateTime`. In UTC and fixed-offset zones no
+ * `Temporal` object is built.
+ */
+export function formatEpochMs(epochMs: number, timeZone: string): string {
+  const offset = fixedOffsetMs(timeZone);
+  // Anything but a whole number (a store that broke its contract) fails in Temporal, as it would there.
+  const local = offset === undefined || !Number.isInteger(epochMs) ? undefined : localWireTime(epochMs + offset);
+  return local ?? formatZoned(new Temporal.ZonedDateTime(BigInt(epochMs) * 1_000_000n, timeZone), "time");
+}
+
+/** `YYYY-MM-DD HH:mm` of local wall-clock milliseconds; `undefined` outside the years 0000–9999. */
+function localWireTime(localMs: number): string | undefined {
   const epochDay = Math.floor(localMs / DAY_MS);
+  if (epochDay < FIRST_DAY_OF_YEAR_0 || epochDay > LAST_DAY_OF_YEAR_9999) return undefined;
   const minuteOfDay = Math.floor((localMs - epochDay * DAY_MS) / 60_000);
-  if (epochDay < FIRST_DAY_OF_YEAR_0 || epochDay > LAST_DAY_OF_YEAR_9999) {
-    // Outside the wire form's years: Temporal's own fields, whatever they print.
-    const iso = zoned.toPlainDateTime().withCalendar("iso8601");
-    return `${pad(iso.year, 4)}-${pad(iso.month, 2)}-${pad(iso.day, 2)} ${pad(iso.hour, 2)}:${pad(iso.minute, 2)}`;
-  }
   return `${isoDate(epochDay)} ${pad(Math.floor(minuteOfDay / 60), 2)}:${pad(minuteOfDay % 60, 2)}`;
+}
+
+/** Outside the wire form's years: Temporal's own fields, whatever they print. */
+function isoFieldsWireTime(zoned: Temporal.ZonedDateTime): string {
+  const iso = zoned.toPlainDateTime().withCalendar("iso8601");
+  return `${pad(iso.year, 4)}-${pad(iso.month, 2)}-${pad(iso.day, 2)} ${pad(iso.hour, 2)}:${pad(iso.minute, 2)}`;
 }
 
 /** `time` as this library's `Temporal.ZonedDateTime`; one of another Temporal implementation is converted. */
@@ -58,15 +77,13 @@ function ownZonedDateTime(time: unknown, argument: string): Temporal.ZonedDateTi
 const FIXED_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
 
 /**
- * The zone's offset at that time, in milliseconds. Read from the zone's id when it is fixed (`UTC`, the
- * default, or `+05:30`): Temporal's `offsetNanoseconds` computes every local field to get it.
+ * The offset of a fixed zone (`UTC`, the default, or `+05:30`) in milliseconds, read from its id;
+ * `undefined` for a zone with rules. (Temporal's `offsetNanoseconds` computes every local field to get it.)
  */
-function offsetMs(zoned: Temporal.ZonedDateTime): number {
-  const id = zoned.timeZoneId;
-  if (id === "UTC") return 0;
-  const fixed = FIXED_OFFSET.exec(id);
-  if (fixed) return (fixed[1] === "-" ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60_000;
-  return zoned.offsetNanoseconds / 1_000_000;
+function fixedOffsetMs(timeZone: string): number | undefined {
+  if (timeZone === "UTC") return 0;
+  const fixed = FIXED_OFFSET.exec(timeZone);
+  return fixed ? (fixed[1] === "-" ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60_000 : undefined;
 }
 
 /** Days from 1970-01-01 to 0000-01-01 and to 9999-12-31. */

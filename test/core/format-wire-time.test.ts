@@ -7,6 +7,7 @@ import { formatWireTime } from "appointment-scheduler";
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
+import { formatEpochMs } from "../../src/time/format.js";
 
 const ZONES = [
   "UTC",
@@ -47,5 +48,34 @@ describe("formatWireTime", () => {
     expect(formatWireTime(Temporal.ZonedDateTime.from("0000-01-01T00:00[UTC]"))).toBe("0000-01-01 00:00");
     expect(formatWireTime(Temporal.ZonedDateTime.from("9999-12-31T23:59:59.999[UTC]"))).toBe("9999-12-31 23:59");
     expect(formatWireTime(Temporal.ZonedDateTime.from("1900-01-01T00:00[Europe/Amsterdam]"))).toBe("1900-01-01 00:00");
+  });
+});
+
+describe("formatEpochMs", () => {
+  it("prints Temporal's own local date and minute of the instant in the zone (property)", () => {
+    const offset = fc
+      .record({
+        sign: fc.constantFrom("+", "-"),
+        hours: fc.integer({ min: 0, max: 23 }),
+        minutes: fc.integer({ min: 0, max: 59 }),
+      })
+      .map(({ sign, hours, minutes }) => `${sign}${pad(hours, 2)}:${pad(minutes, 2)}`);
+    const epochMs = fc.oneof(
+      fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), // years 0 to 9999
+      fc.integer({ min: -8_640_000_000_000_000, max: 8_640_000_000_000_000 }), // all of Temporal
+    );
+    fc.assert(
+      fc.property(epochMs, fc.oneof(fc.constantFrom(...ZONES), offset), (ms, zone) => {
+        const time = new Temporal.ZonedDateTime(BigInt(ms) * 1_000_000n, zone);
+        expect(formatEpochMs(ms, time.timeZoneId)).toBe(byTemporalFields(time));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("refuses what is not a whole number of milliseconds, as Temporal does", () => {
+    for (const bad of [Number.NaN, 1.5, Number.POSITIVE_INFINITY, "soon" as unknown as number]) {
+      expect(() => formatEpochMs(bad, "UTC")).toThrow();
+    }
   });
 });

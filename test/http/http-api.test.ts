@@ -192,6 +192,34 @@ describe("createAppointmentsHttpApi", () => {
     });
   });
 
+  it("calls a scheduler's replaced book and list (a wrapper that logs), and answers the same", async () => {
+    const scheduler = createScheduler({ timeZone: "America/New_York" });
+    const calls: string[] = [];
+    const logged = Object.assign(Object.create(scheduler) as Scheduler, {
+      book: (...args: Parameters<Scheduler["book"]>) => {
+        calls.push("book");
+        return scheduler.book(...args);
+      },
+      list: (...args: Parameters<Scheduler["list"]>) => {
+        calls.push("list");
+        return scheduler.list(...args);
+      },
+    });
+    const viaWrapper = createAppointmentsHttpApi(logged, quiet);
+    const direct = createAppointmentsHttpApi(createScheduler({ timeZone: "America/New_York" }), quiet);
+    for (const api of [viaWrapper, direct]) {
+      expect(await api.book("7", { headers: jsonHeaders, body: '{"appointment":"2021-11-07 01:30"}' })).toEqual({
+        status: 201,
+        headers: {},
+        body: { start_time: "2021-11-07 01:30", end_time: "2021-11-07 01:00" },
+      });
+      expect((await api.list("7")).body).toEqual({
+        appointments: [{ start_time: "2021-11-07 01:30", end_time: "2021-11-07 01:00" }],
+      });
+    }
+    expect(calls).toEqual(["book", "list"]);
+  });
+
   it("refuses a declared Content-Length over the limit without reading the body", async () => {
     const neverRead: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {

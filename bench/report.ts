@@ -68,7 +68,7 @@ export function environment(extra: readonly string[] = []): string[] {
   };
   return [
     `CPU: ${cpu[0]?.model ?? "unknown"}, ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${type()} ${release()}`,
-    `Node.js ${process.version}; ${own.name} ${own.version} (the sources in this checkout); ${["temporal-polyfill", "express", "fastify", "hono", "@hono/node-server", "koa", "@koa/router", "pg", "tinybench", "autocannon"].map(version).join(", ")}`,
+    `Node.js ${process.version}; ${own.name} ${own.version} (built from this checkout); ${["temporal-polyfill", "express", "fastify", "hono", "@hono/node-server", "koa", "@koa/router", "pg", "tinybench", "autocannon"].map(version).join(", ")}`,
     ...extra,
   ];
 }
@@ -81,8 +81,9 @@ export function markdownReport(sections: readonly Section[], env: readonly strin
 \`npm run bench\` measures what the library costs against the least code that does the same job, always as a
 ratio against a baseline run in the same process and the same run: these machines are noisy, so absolute
 figures vary from run to run while the ratios hold. It rewrites this page with the figures exactly as
-measured. \`npm run bench -- memory\` (or \`http\`, \`postgres\`) runs one part; \`--quick\` gives a short
-trial run; neither rewrites this page. Benchmarks are not part of \`npm test\` or CI.
+measured. \`npm run bench -- memory\` (or \`http\`, \`http-breakdown\`, \`postgres\`) runs one part; \`--quick\` gives a
+short trial run; neither rewrites this page. Every run measures the package as built from the sources (tsup, as
+\`npm run build\`). Benchmarks are not part of \`npm test\` or CI.
 
 Measured ${date} on:
 

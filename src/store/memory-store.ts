@@ -14,15 +14,7 @@ import type {
   InsertAppointmentResult,
   RecordRange,
 } from "./appointment-store.js";
-
-/** One user's records, indexed the two ways the operations need. Work never depends on other users. */
-interface UserBucket {
-  /** Sorted by `startMs`, then `id`: `listAppointments` slices it. */
-  readonly sorted: AppointmentRecord[];
-  readonly byId: Map<string, AppointmentRecord>;
-  /** Period key → the records holding it, so a limit check costs O(periods × limit). */
-  readonly holders: Map<string, AppointmentRecord[]>;
-}
+import { compareRecords, lowerBound, UserBucket } from "./user-bucket.js";
 
 /**
  * An {@link AppointmentStore} in memory. The default of `createScheduler()`.
@@ -39,13 +31,13 @@ export class MemoryStore implements AppointmentStore {
   async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
     const record = freezeRecord(request.record);
     const existing = this.#users.get(record.userId);
-    const replaced = request.replaces === undefined ? undefined : existing?.byId.get(request.replaces);
+    const replaced = request.replaces === undefined ? undefined : existing?.byId(request.replaces);
     if (request.replaces !== undefined && replaced === undefined) return { status: "replaced-not-found" };
 
     // The earliest holder of any full period: the one the caller is told about.
     let conflicting: AppointmentRecord | undefined;
     for (const period of existing ? record.periods : []) {
-      const holding = existing?.holders.get(period);
+      const holding = existing?.holders(period);
       if (!holding || holding.length - (replaced && holding.includes(replaced) ? 1 : 0) < request.limit) continue;
       for (const held of holding) {
         if (held !== replaced && (!conflicting || compareRecords(held, conflicting) < 0)) conflicting = held;
@@ -54,8 +46,8 @@ export class MemoryStore implements AppointmentStore {
     if (conflicting) return { status: "limit-reached", conflicting };
 
     const bucket = existing ?? this.#newBucket(record.userId);
-    if (replaced) removeFromBucket(bucket, replaced);
-    addToBucket(bucket, record);
+    if (replaced) bucket.remove(replaced);
+    bucket.add(record);
     return replaced ? { status: "inserted", record, replaced } : { status: "inserted", record };
   }
 
@@ -69,20 +61,20 @@ export class MemoryStore implements AppointmentStore {
   }
 
   async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
-    return this.#users.get(userId)?.byId.get(id) ?? null;
+    return this.#users.get(userId)?.byId(id) ?? null;
   }
 
   async deleteAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
     const bucket = this.#users.get(userId);
-    const record = bucket?.byId.get(id);
+    const record = bucket?.byId(id);
     if (!bucket || !record) return null;
-    removeFromBucket(bucket, record);
-    if (bucket.byId.size === 0) this.#users.delete(userId);
+    bucket.remove(record);
+    if (bucket.size === 0) this.#users.delete(userId);
     return record;
   }
 
   #newBucket(userId: string): UserBucket {
-    const bucket: UserBucket = { sorted: [], byId: new Map(), holders: new Map() };
+    const bucket = new UserBucket();
     this.#users.set(userId, bucket);
     return bucket;
   }
@@ -97,52 +89,4 @@ function freezeRecord(record: AppointmentRecord): AppointmentRecord {
     endMs: record.endMs,
     periods: Object.freeze([...record.periods]),
   });
-}
-
-function compareRecords(a: AppointmentRecord, b: AppointmentRecord): number {
-  return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Index of the first element for which `isBefore` is false, in an array partitioned by it. */
-function lowerBound<T>(items: readonly T[], isBefore: (item: T) => boolean): number {
-  let low = 0;
-  let high = items.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (isBefore(items[mid] as T)) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function addToBucket(bucket: UserBucket, record: AppointmentRecord): void {
-  bucket.byId.set(record.id, record);
-  bucket.sorted.splice(
-    lowerBound(bucket.sorted, (r) => compareRecords(r, record) < 0),
-    0,
-    record,
-  );
-  for (const period of distinct(record.periods)) {
-    const holding = bucket.holders.get(period);
-    if (holding) holding.push(record);
-    else bucket.holders.set(period, [record]);
-  }
-}
-
-function removeFromBucket(bucket: UserBucket, record: AppointmentRecord): void {
-  bucket.byId.delete(record.id);
-  bucket.sorted.splice(bucket.sorted.indexOf(record), 1);
-  for (const period of distinct(record.periods)) {
-    const remaining = (bucket.holders.get(period) ?? []).filter((held) => held !== record);
-    if (remaining.length > 0) bucket.holders.set(period, remaining);
-    else bucket.holders.delete(period);
-  }
-}
-
-/**
- * A record holds each of its periods once, even one its list names twice. Lists are one or two keys long
- * and almost never repeat one: the list itself is returned then, without building a `Set` per write.
- */
-function distinct(periods: readonly string[]): readonly string[] {
-  return periods.every((period, i) => periods.indexOf(period) === i) ? periods : [...new Set(periods)];
 }

@@ -77,6 +77,10 @@ if (!startExample || !startBare || !(VARIANTS as readonly string[]).includes(var
   console.error(`usage: http-server.ts <${Object.keys(examples).join("|")}> <${VARIANTS.join("|")}>`);
   process.exit(2);
 }
+if (variant === "bare-rule" && framework !== "node-http") {
+  console.error("bare-rule is written for node-http only");
+  process.exit(2);
+}
 const server =
   variant === "bare"
     ? await startBare()

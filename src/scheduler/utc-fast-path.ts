@@ -8,7 +8,7 @@
  * @module
  */
 import { MisalignedStartError } from "../errors/scheduler-errors.js";
-import { DAY_MS, isoDate } from "../time/civil-date.js";
+import { DAY_MS, daysInMonth, isoDate } from "../time/civil-date.js";
 import type { Policy } from "./policy.js";
 
 /** What a booking occupies: its instants and the limit periods it holds. */
@@ -85,11 +85,6 @@ function digits(input: string, from: number, count: number): number {
     value = value * 10 + digit;
   }
   return value;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

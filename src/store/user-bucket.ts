@@ -41,11 +41,13 @@ export class UserBucket {
       0,
       record,
     );
-    if (this.#byId) this.#index(record);
+    if (this.#byId && this.#holders) index(record, this.#byId, this.#holders);
     else if (this.sorted.length > SCAN_LIMIT) {
-      this.#byId = new Map();
-      this.#holders = new Map();
-      for (const held of this.sorted) this.#index(held);
+      const byId = new Map<string, AppointmentRecord>();
+      const holders = new Map<string, AppointmentRecord[]>();
+      for (const held of this.sorted) index(held, byId, holders);
+      this.#byId = byId;
+      this.#holders = holders;
     }
   }
 
@@ -59,14 +61,18 @@ export class UserBucket {
       else this.#holders.delete(period);
     }
   }
+}
 
-  #index(record: AppointmentRecord): void {
-    this.#byId?.set(record.id, record);
-    for (const period of distinct(record.periods)) {
-      const holding = this.#holders?.get(period);
-      if (holding) holding.push(record);
-      else this.#holders?.set(period, [record]);
-    }
+function index(
+  record: AppointmentRecord,
+  byId: Map<string, AppointmentRecord>,
+  holders: Map<string, AppointmentRecord[]>,
+): void {
+  byId.set(record.id, record);
+  for (const period of distinct(record.periods)) {
+    const holding = holders.get(period);
+    if (holding) holding.push(record);
+    else holders.set(period, [record]);
   }
 }
 

@@ -115,23 +115,16 @@ function fastSlot(input: string, options: PolicyOptions) {
 }
 
 describe("the UTC fast path", () => {
-  it("gives the general path's slot or error whenever it answers (property)", () => {
+  it.each([
+    ["strings of the seed's form", seedString, 3000],
+    ["strings near the seed's form", nearSeedString, 5000],
+  ] as const)("gives the general path's slot or error for %s whenever it answers (property)", (_, strings, numRuns) => {
     fc.assert(
-      fc.property(seedString, policyOptions, (input, options) => {
+      fc.property(strings, policyOptions, (input, options) => {
         const fast = fastSlot(input, options);
         if (fast !== undefined) expect(fast).toEqual(generalSlot(input, options));
       }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it("gives the general path's slot or error for strings near the seed's form, or leaves them to it (property)", () => {
-    fc.assert(
-      fc.property(nearSeedString, policyOptions, (input, options) => {
-        const fast = fastSlot(input, options);
-        if (fast !== undefined) expect(fast).toEqual(generalSlot(input, options));
-      }),
-      { numRuns: 5000 },
+      { numRuns },
     );
   });
 

@@ -2,6 +2,10 @@
  * The HTTP baselines: each framework serving the same routes, statuses and JSON as the examples, without
  * the scheduler: the least code a handler of that framework needs. A POST still reads and parses its JSON
  * body, as any handler must, with the framework's own means where it has them.
+ *
+ * Each server answers either fixed JSON (`bare`: the framework alone) or through the seed's rule written in
+ * a few lines (`bare-rule`: `BaselineBooker`, the in-memory baseline), which is what any server that books
+ * at all must do on top of the framework: the floor of what a booking server can reach against the bare one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
@@ -13,11 +17,45 @@ import Koa from "koa";
 import { listen, type RunningServer } from "../examples/scheduler-from-env.js";
 import { type BaselineAppointment, BaselineBooker, baselineWireTime } from "./baseline-booker.js";
 
+/** What a handler answers: for a user's list, and for a booking with its parsed JSON body. */
+export interface BareAnswers {
+  list(userId: string): unknown;
+  book(userId: string, body: unknown): { status: number; body: unknown };
+}
+
 const LIST = { appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }] };
-const booked = (body: unknown) => ({
-  start_time: (body as { appointment?: string }).appointment ?? "",
-  end_time: "2021-04-22 12:00",
-});
+
+/** The same JSON as the examples answer, with no work behind it. */
+export const fixedAnswers: BareAnswers = {
+  list: () => LIST,
+  book: (_userId, body) => ({
+    status: 201,
+    body: { start_time: (body as { appointment?: string }).appointment ?? "", end_time: "2021-04-22 12:00" },
+  }),
+};
+
+/** The seed's rule in a few lines: `BaselineBooker`, and `Date#toISOString` for the times. */
+export function fewLinesRuleAnswers(): BareAnswers {
+  const booker = new BaselineBooker();
+  const wire = ({ startMs, endMs }: BaselineAppointment) => ({
+    start_time: baselineWireTime(startMs),
+    end_time: baselineWireTime(endMs),
+  });
+  return {
+    list: (userId) => ({ appointments: booker.list(userId).map(wire) }),
+    book: (userId, body) => {
+      try {
+        return {
+          status: 201,
+          body: wire(booker.book(userId, String((body as { appointment?: unknown }).appointment))),
+        };
+      } catch (error) {
+        return { status: 400, body: { message: (error as Error).message } };
+      }
+    },
+  };
+}
+
 const ROUTE = "/api/appointments/:userId";
 const PATH = /^\/api\/appointments\/[^/]+$/;
 
@@ -42,80 +80,63 @@ const at = { port: 0, host: "127.0.0.1" };
 /** Listens as the examples do (`listen` reads only the port and host of the examples' options). */
 const serve = (server: Server) => listen(server, at as Parameters<typeof listen>[1]);
 
-export const bareServers: Record<string, () => Promise<RunningServer>> = {
-  express: () => {
+/** Each framework's baseline server, answering with `answers`. */
+export const bareServers: Record<string, (answers: BareAnswers) => Promise<RunningServer>> = {
+  express: (answers) => {
     const app = express();
-    app.get(ROUTE, (_req, res) => {
-      res.json(LIST);
+    app.get(ROUTE, (req, res) => {
+      res.json(answers.list(req.params.userId));
     });
     app.post(ROUTE, express.json(), (req, res) => {
-      res.status(201).json(booked(req.body));
+      const { status, body } = answers.book(req.params.userId, req.body);
+      res.status(status).json(body);
     });
     return serve(createServer(app));
   },
-  fastify: async () => {
+  fastify: async (answers) => {
     const app = Fastify();
-    app.get(ROUTE, async () => LIST);
-    app.post(ROUTE, async (request, reply) => reply.code(201).send(booked(request.body)));
+    app.get<{ Params: { userId: string } }>(ROUTE, async (request) => answers.list(request.params.userId));
+    app.post<{ Params: { userId: string } }>(ROUTE, async (request, reply) => {
+      const { status, body } = answers.book(request.params.userId, request.body);
+      return reply.code(status).send(body);
+    });
     await app.listen(at);
     const address = app.server.address() as { port: number };
     return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
   },
-  hono: async () => {
+  hono: (answers) => {
     const app = new Hono();
-    app.get(ROUTE, (c) => c.json(LIST));
-    app.post(ROUTE, async (c) => c.json(booked(await c.req.json()), 201));
+    app.get(ROUTE, (c) => c.json(answers.list(c.req.param("userId"))));
+    app.post(ROUTE, async (c) => {
+      const { status, body } = answers.book(c.req.param("userId"), await c.req.json());
+      return c.json(body, status as 201);
+    });
     return serve(createAdaptorServer({ fetch: app.fetch }) as Server);
   },
-  koa: () => {
+  koa: (answers) => {
     const router = new Router({ strict: true, sensitive: true });
     router.get(ROUTE, (ctx) => {
-      ctx.body = LIST;
+      ctx.body = answers.list(ctx.params.userId as string);
     });
     router.post(ROUTE, async (ctx) => {
-      const body = await readJson(ctx.req);
-      ctx.status = 201;
-      ctx.body = booked(body);
+      const { status, body } = answers.book(ctx.params.userId as string, await readJson(ctx.req));
+      ctx.status = status;
+      ctx.body = body;
     });
     const app = new Koa();
     app.use(router.routes());
     return serve(createServer(app.callback()));
   },
-  "node-http": () =>
+  "node-http": (answers) =>
     serve(
       createServer(async (request, response) => {
-        if (!PATH.test(request.url ?? "")) return sendJson(response, 404, { message: "Not Found" });
-        if (request.method === "GET") return sendJson(response, 200, LIST);
-        if (request.method === "POST") return sendJson(response, 201, booked(await readJson(request)));
-        sendJson(response, 405, { message: "Method Not Allowed" });
+        const url = request.url ?? "";
+        if (!PATH.test(url)) return sendJson(response, 404, { message: "Not Found" });
+        const userId = decodeURIComponent(url.slice(url.lastIndexOf("/") + 1));
+        if (request.method === "GET") return sendJson(response, 200, answers.list(userId));
+        if (request.method !== "POST") return sendJson(response, 405, { message: "Method Not Allowed" });
+        const { status, body } = answers.book(userId, await readJson(request));
+        sendJson(response, status, body);
       }),
     ),
 };
-
-/**
- * The bare `node:http` server with the seed's rule done by the least code it needs (`BaselineBooker`, the
- * in-memory baseline): the cost of any server that books at all, so the floor of what a scheduling
- * server can reach against the bare one.
- */
-export function bareNodeHttpWithBaselineRule(): Promise<RunningServer> {
-  const booker = new BaselineBooker();
-  const wire = ({ startMs, endMs }: BaselineAppointment) => ({
-    start_time: baselineWireTime(startMs),
-    end_time: baselineWireTime(endMs),
-  });
-  return serve(
-    createServer(async (request, response) => {
-      const url = request.url ?? "";
-      if (!PATH.test(url)) return sendJson(response, 404, { message: "Not Found" });
-      const userId = decodeURIComponent(url.slice(url.lastIndexOf("/") + 1));
-      if (request.method === "GET") return sendJson(response, 200, { appointments: booker.list(userId).map(wire) });
-      if (request.method !== "POST") return sendJson(response, 405, { message: "Method Not Allowed" });
-      const body = (await readJson(request)) as { appointment?: unknown };
-      try {
-        sendJson(response, 201, wire(booker.book(userId, String(body.appointment))));
-      } catch (error) {
-        sendJson(response, 400, { message: (error as Error).message });
-      }
-    }),
-  );
-}

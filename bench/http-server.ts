@@ -3,8 +3,8 @@
  * event loop: `http-server.ts <framework> <variant>`. Prints the URL it listens on; when started with an
  * IPC channel, answers the message "cpu" with the CPU time it has used (`process.cpuUsage()`).
  *
- * Variants: `bare` (bench/bare-servers.ts), `bare-rule` (for node-http only: the bare server booking with the
- * least code the rule needs, `bareNodeHttpWithBaselineRule`), `example` (the example over `createScheduler()`), and, to see
+ * Variants: `bare` (bench/bare-servers.ts, fixed JSON), `bare-rule` (the same server booking with the least
+ * code the rule needs, `fewLinesRuleAnswers`), `example` (the example over `createScheduler()`), and, to see
  * where an example's time goes, `example-stub` (the example over a stand-in scheduler that answers a fixed
  * appointment: the HTTP layer alone) and `example-bounded` (the example over `createScheduler()` with a
  * `MemoryStore` that never holds more than 1,000 appointments: the scheduler without a growing store).
@@ -23,7 +23,7 @@ import { startFastifyServer } from "../examples/fastify.js";
 import { startHonoServer } from "../examples/hono.js";
 import { startKoaServer } from "../examples/koa.js";
 import { startNodeHttpServer } from "../examples/node-http.js";
-import { bareNodeHttpWithBaselineRule, bareServers } from "./bare-servers.js";
+import { bareServers, fewLinesRuleAnswers, fixedAnswers } from "./bare-servers.js";
 
 const examples = {
   express: startExpressServer,
@@ -77,15 +77,11 @@ if (!startExample || !startBare || !(VARIANTS as readonly string[]).includes(var
   console.error(`usage: http-server.ts <${Object.keys(examples).join("|")}> <${VARIANTS.join("|")}>`);
   process.exit(2);
 }
-if (variant === "bare-rule" && framework !== "node-http") {
-  console.error("bare-rule is written for node-http only");
-  process.exit(2);
-}
 const server =
   variant === "bare"
-    ? await startBare()
+    ? await startBare(fixedAnswers)
     : variant === "bare-rule"
-      ? await bareNodeHttpWithBaselineRule()
+      ? await startBare(fewLinesRuleAnswers())
       : await startExample({
           scheduler:
             variant === "example-stub"

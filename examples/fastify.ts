@@ -38,8 +38,10 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
   );
   // Requests for another path or method are answered on arrival, in place of a not-found handler: that one
   // runs only after Fastify has judged the body's Content-Type. (Fastify also routes "/api/appointments/".)
-  app.addHook("onRequest", async (request, reply) => {
-    if (request.is404 || matchAppointmentsPath(request.url) === null) return send(reply, api.unmatched(request.url));
+  // A callback hook: it runs for every request, and an async one would cost each of them a promise.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (request.is404 || matchAppointmentsPath(request.url) === null) send(reply, api.unmatched(request.url));
+    else done();
   });
   app.setErrorHandler((error, _request, reply) => send(reply, api.error(error)));
   return app;

@@ -13,7 +13,8 @@ import {
   createAppointmentsHttpApi,
   type HttpResponse,
 } from "appointment-scheduler/http";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
 
 export function createHonoApp(
@@ -25,16 +26,16 @@ export function createHonoApp(
 
   // The helper reads the raw body stream, so every framework rejects bad bodies alike. On Node.js the
   // request itself is the cheaper stream to read; elsewhere (or in app.request()), the Fetch Request's body.
-  app.get(APPOINTMENTS_ROUTE, async (c) => send(await api.list(c.req.param("userId"))));
+  app.get(APPOINTMENTS_ROUTE, async (c) => send(c, await api.list(c.req.param("userId"))));
   app.post(APPOINTMENTS_ROUTE, async (c) => {
     const incoming = c.env?.incoming;
     const request = incoming
       ? { headers: incoming.headers, body: incoming }
       : { headers: c.req.raw.headers, body: c.req.raw.body };
-    return send(await api.book(c.req.param("userId"), request));
+    return send(c, await api.book(c.req.param("userId"), request));
   });
-  app.notFound((c) => send(api.unmatched(c.req.path)));
-  app.onError((error) => send(api.error(error)));
+  app.notFound((c) => send(c, api.unmatched(c.req.path)));
+  app.onError((error, c) => send(c, api.error(error)));
   return app;
 }
 
@@ -43,8 +44,16 @@ export function startHonoServer(options: ServerOptions): Promise<RunningServer> 
   return listen(createAdaptorServer({ fetch: app.fetch }) as Server, options);
 }
 
-function send({ status, headers, body }: HttpResponse): Response {
-  return Response.json(body, { status, headers });
+/**
+ * `c.json`, not `Response.json`: on Node.js, `@hono/node-server` writes a response built from a string
+ * straight to the socket, while the static `Response.json` builds a Fetch response whose body it must stream.
+ * The charset is stated as the other examples state it.
+ */
+function send(c: Context, { status, headers, body }: HttpResponse): Response {
+  return c.json(body, status as ContentfulStatusCode, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+  });
 }
 
 await runIfMain(import.meta.url, startHonoServer);

@@ -41,6 +41,8 @@ export function headerValue(headers: RequestHeaders | undefined, name: string): 
  * @throws 415 `UNSUPPORTED_MEDIA_TYPE` otherwise, also when the header is missing.
  */
 export function checkJsonContentType(contentType: string | undefined): void {
+  // The forms clients send, accepted before any parsing (this runs on every booking).
+  if (contentType === "application/json" || contentType === "application/json; charset=utf-8") return;
   const [mediaType = "", ...parameters] = (contentType ?? "").split(";");
   const type = mediaType.trim().toLowerCase();
   const isJson = type === "application/json" || /^application\/[^/\s]+\+json$/.test(type);

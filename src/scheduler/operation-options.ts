@@ -13,7 +13,7 @@ import {
   OperationTimedOutError,
   type SchedulerError,
 } from "../errors/scheduler-errors.js";
-import { readFields } from "./read-fields.js";
+import { readField } from "./read-fields.js";
 
 /** Options every scheduler operation takes. */
 export interface OperationOptions {
@@ -27,7 +27,7 @@ export function signalOf(options: unknown): AbortSignal | undefined {
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError("options", "options must be an object");
   }
-  const { signal } = readFields(options, ["signal"], "options");
+  const signal = readField(options, "signal", "options");
   if (signal === undefined) return undefined;
   if (!isAbortSignal(signal)) throw new InvalidArgumentError("options.signal", "options.signal must be an AbortSignal");
   return signal;
@@ -67,14 +67,12 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
-  // Duck-typed: signals from another realm or a polyfill are still signals.
+  // Duck-typed: signals from another realm or a polyfill are still signals. Field by field, without
+  // readFields's record: this runs on every operation.
   if (typeof value !== "object" || value === null) return false;
-  const { aborted, addEventListener, removeEventListener } = readFields(
-    value,
-    ["aborted", "addEventListener", "removeEventListener"],
-    "options.signal",
-  );
   return (
-    typeof aborted === "boolean" && typeof addEventListener === "function" && typeof removeEventListener === "function"
+    typeof readField(value, "aborted", "options.signal") === "boolean" &&
+    typeof readField(value, "addEventListener", "options.signal") === "function" &&
+    typeof readField(value, "removeEventListener", "options.signal") === "function"
   );
 }

@@ -17,3 +17,12 @@ export function readFields<K extends string>(value: object, keys: readonly K[], 
   }
   return fields;
 }
+
+/** {@link readFields} of one key, without building a record: for the options read on every operation. */
+export function readField(value: object, key: string, argument: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch (cause) {
+    throw new InvalidArgumentError(argument, `${argument} could not be read`, { cause });
+  }
+}

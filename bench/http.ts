@@ -84,12 +84,46 @@ async function measure(framework: string, variant: Variant, seconds: number, not
       rps: result.rps,
       user: after.user - before.user,
       system: after.system - before.system,
-      micros: after.user - before.user + after.system - before.system,
       requests: result.total,
     };
   } finally {
     await server.stop();
   }
+}
+
+/** Totals of one server variant over the rounds: mean requests per second, CPU time and requests. */
+interface Totals {
+  rps: number;
+  user: number;
+  system: number;
+  requests: number;
+}
+
+/**
+ * Measures each of `variants` of `framework` in `rounds`, each round starting one variant later, so that
+ * every variant runs early and late alike and drift of the machine falls on all of them.
+ */
+async function measureRotating<V extends Variant>(
+  framework: string,
+  variants: readonly V[],
+  rounds: number,
+  seconds: number,
+  notes: string[],
+): Promise<Record<V, Totals>> {
+  const totals = Object.fromEntries(
+    variants.map((variant) => [variant, { rps: 0, user: 0, system: 0, requests: 0 }]),
+  ) as Record<V, Totals>;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const variant = variants[(i + round) % variants.length] as V;
+      const result = await measure(framework, variant, seconds, notes);
+      totals[variant].rps += result.rps / rounds;
+      totals[variant].user += result.user;
+      totals[variant].system += result.system;
+      totals[variant].requests += result.requests;
+    }
+  }
+  return totals;
 }
 
 export async function httpBenchmark({ quick }: { quick: boolean }): Promise<Section> {
@@ -100,22 +134,8 @@ export async function httpBenchmark({ quick }: { quick: boolean }): Promise<Sect
   const notes: string[] = [];
   const cpuNotes: string[] = [];
   for (const framework of FRAMEWORKS) {
-    type Total = { rps: number; micros: number; requests: number };
-    const totals = Object.fromEntries(
-      variants.map((variant) => [variant, { rps: 0, micros: 0, requests: 0 }]),
-    ) as Record<(typeof variants)[number], Total>;
-    // Each round in another order, so that drift of the machine during the run falls on all alike.
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < variants.length; i++) {
-        const variant = variants[(i + round) % variants.length] as (typeof variants)[number];
-        const result = await measure(framework, variant, seconds, notes);
-        totals[variant].rps += result.rps / rounds;
-        totals[variant].micros += result.micros;
-        totals[variant].requests += result.requests;
-      }
-    }
-    const { bare, "bare-rule": fewLines, example } = totals;
-    const perRequest = (total: Total) => (total.micros / total.requests).toFixed(1);
+    const { bare, "bare-rule": fewLines, example } = await measureRotating(framework, variants, rounds, seconds, notes);
+    const perRequest = (total: Totals) => ((total.user + total.system) / total.requests).toFixed(1);
     comparisons.push(
       { name: framework, unit: "req/s", baseline: bare.rps, measured: example.rps, goal: 0.9 },
       { name: `${framework}: few lines, no library`, unit: "req/s", baseline: bare.rps, measured: fewLines.rps },
@@ -142,21 +162,8 @@ export async function httpBreakdownBenchmark({ quick }: { quick: boolean }): Pro
   const seconds = quick ? 1 : 4;
   const rounds = quick ? 1 : 3;
   const variants = ["bare", "example-stub", "example-bounded", "example"] as const;
-  const totals = new Map(variants.map((variant) => [variant, { rps: 0, user: 0, system: 0, requests: 0 }]));
   const notes: string[] = [];
-  for (let round = 0; round < rounds; round++) {
-    // Each round starts one variant later, so that every variant runs early and late alike.
-    for (let i = 0; i < variants.length; i++) {
-      const variant = variants[(i + round) % variants.length] as (typeof variants)[number];
-      const result = await measure(framework, variant, seconds, notes);
-      const total = totals.get(variant) as { rps: number; user: number; system: number; requests: number };
-      total.rps += result.rps / rounds;
-      total.user += result.user;
-      total.system += result.system;
-      total.requests += result.requests;
-    }
-  }
-  const bare = totals.get("bare") as { rps: number };
+  const totals = await measureRotating(framework, variants, rounds, seconds, notes);
   const labels = {
     "example-stub": "HTTP layer only (stand-in scheduler)",
     "example-bounded": "+ scheduler (store kept at 1,000)",
@@ -168,13 +175,13 @@ export async function httpBreakdownBenchmark({ quick }: { quick: boolean }): Pro
     comparisons: (["example-stub", "example-bounded", "example"] as const).map((variant) => ({
       name: labels[variant],
       unit: "req/s",
-      baseline: bare.rps,
-      measured: (totals.get(variant) as { rps: number }).rps,
+      baseline: totals.bare.rps,
+      measured: totals[variant].rps,
     })),
     notes: [
       `server CPU time per request (user + system): ${variants
         .map((variant) => {
-          const { user, system, requests } = totals.get(variant) as { user: number; system: number; requests: number };
+          const { user, system, requests } = totals[variant];
           return `${variant} ${(user / requests).toFixed(1)} + ${(system / requests).toFixed(1)} µs`;
         })
         .join("; ")}`,

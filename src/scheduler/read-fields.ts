@@ -10,11 +10,7 @@ import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 /** Reads `keys` of `value` once, into a plain record; throws {@link InvalidArgumentError} for `argument`. */
 export function readFields<K extends string>(value: object, keys: readonly K[], argument: string): Record<K, unknown> {
   const fields = {} as Record<K, unknown>;
-  try {
-    for (const key of keys) fields[key] = (value as Record<K, unknown>)[key];
-  } catch (cause) {
-    throw new InvalidArgumentError(argument, `${argument} could not be read`, { cause });
-  }
+  for (const key of keys) fields[key] = readField(value, key, argument);
   return fields;
 }
 

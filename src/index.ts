@@ -45,6 +45,7 @@ export type { DateInput } from "./scheduler/slot-grid.js";
 export type {
   AppointmentRecord,
   AppointmentStore,
+  HoldersWindow,
   InsertAppointmentRequest,
   InsertAppointmentResult,
   RecordRange,

@@ -2,7 +2,8 @@
  * The PostgreSQL store: appointments in a database shared by any number of processes.
  *
  * Every operation is one SQL statement, so one round trip. A booking calls the schema's function, which takes
- * the user's lock, counts the periods the booking would hold and inserts, all in the statement's own
+ * the user's lock, looks for appointments holding the booking's periods (through the index on start times,
+ * within the window the scheduler gives) and inserts, all in the statement's own
  * transaction: no other booking of that user can slip between the count and the insert, whichever process
  * or connection it comes from, and bookings of different users never wait for each other.
  *
@@ -95,13 +96,13 @@ export class PostgresStore implements AppointmentStore {
   constructor(db: PostgresQueryable, options: PostgresStoreOptions = {}) {
     this.#db = db;
     this.#names = tableNames(options.tablePrefix);
-    const { appointments, periods, insertFunction } = this.#names;
+    const { appointments, insertFunction } = this.#names;
     const statement = (name: string, text: string): Statement => ({
       text,
       // Names are per connection, and the prefix keeps two stores on one pool apart.
       name: options.preparedStatements ? `${this.#names.appointments}_${name}` : undefined,
     });
-    this.#insert = statement("insert", `SELECT * FROM ${insertFunction}($1, $2, $3, $4, $5, $6, $7)`);
+    this.#insert = statement("insert", `SELECT * FROM ${insertFunction}($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
     this.#list = statement(
       "list",
       `SELECT ${RECORD_COLUMNS} FROM ${appointments}
@@ -109,16 +110,9 @@ export class PostgresStore implements AppointmentStore {
       ORDER BY start_ms, id COLLATE "C"`,
     );
     this.#get = statement("get", `SELECT ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`);
-    // One statement deletes the appointment and its periods (no foreign key: its check would lock the
-    // appointment's row on every booking).
     this.#delete = statement(
       "delete",
-      `WITH deleted AS (
-        DELETE FROM ${appointments} WHERE user_id = $1 AND id = $2 RETURNING ${RECORD_COLUMNS}
-      ), released AS (
-        DELETE FROM ${periods} WHERE user_id = $1 AND appointment_id IN (SELECT id FROM deleted)
-      )
-      SELECT * FROM deleted`,
+      `DELETE FROM ${appointments} WHERE user_id = $1 AND id = $2 RETURNING ${RECORD_COLUMNS}`,
     );
   }
 
@@ -134,10 +128,24 @@ export class PostgresStore implements AppointmentStore {
     request: InsertAppointmentRequest,
     options: StoreOperationOptions = {},
   ): Promise<InsertAppointmentResult> {
-    const { record, limit, replaces } = request;
+    const { record, limit, replaces, holdersStartWithin: window } = request;
+    // Rounded outwards to whole milliseconds, as stored starts are; a bound that is not a finite number
+    // is no bound.
+    const holdersFrom = Number.isFinite(window?.fromMs) ? Math.floor(window?.fromMs as number) : null;
+    const holdersTo = Number.isFinite(window?.toMs) ? Math.ceil(window?.toMs as number) : null;
     const rows = await this.#query<OutcomeRow>(
       this.#insert,
-      [record.id, record.userId, record.startMs, record.endMs, [...record.periods], limit, replaces ?? null],
+      [
+        record.id,
+        record.userId,
+        record.startMs,
+        record.endMs,
+        [...record.periods],
+        limit,
+        replaces ?? null,
+        holdersFrom,
+        holdersTo,
+      ],
       options.signal,
     );
     const outcome = rows[0]?.r_outcome;

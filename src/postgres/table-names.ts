@@ -1,20 +1,18 @@
 /**
- * The names of the store's tables and function, all derived from one prefix so that several stores (or a
+ * The names of the store's table and function, all derived from one prefix so that several stores (or a
  * test per schema-less namespace) can share a database without clashing.
  *
  * @module
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 
-/** The prefix used when none is given: tables `scheduler_appointments`, `scheduler_periods`, … */
+/** The prefix used when none is given: table `scheduler_appointments`, function `scheduler_insert_appointment`. */
 export const DEFAULT_TABLE_PREFIX = "scheduler_";
 
 /** The store's database objects. Each is a plain lower-case identifier, safe to splice into SQL. */
 export interface TableNames {
   /** One row per appointment. */
   readonly appointments: string;
-  /** One row per (appointment, limit period): the index the limit check counts in. */
-  readonly periods: string;
   /** The booking function: the limit check and the write in one statement, so one round trip. */
   readonly insertFunction: string;
 }
@@ -33,7 +31,6 @@ export function tableNames(tablePrefix: unknown = DEFAULT_TABLE_PREFIX): TableNa
   }
   return {
     appointments: `${tablePrefix}appointments`,
-    periods: `${tablePrefix}periods`,
     insertFunction: `${tablePrefix}insert_appointment`,
   };
 }

@@ -55,6 +55,9 @@ export interface Policy {
 
 const MINUTES_PER_DAY = 1440;
 
+/** The longest `durationMinutes` a policy accepts: ten days. */
+export const LONGEST_DURATION_MINUTES = 10 * MINUTES_PER_DAY;
+
 /** The span of the years a start may have (0000–9999): the longest notice or horizon that means anything. */
 const LONGEST_WINDOW_FROM = new Temporal.PlainDateTime(0, 1, 1);
 const LONGEST_WINDOW_TO = new Temporal.PlainDateTime(10000, 1, 1);
@@ -78,7 +81,7 @@ export function resolvePolicy(options: unknown): Policy {
     ],
     "options.policy",
   );
-  const durationMinutes = integerOption(o.durationMinutes, "durationMinutes", 30, 1, 10 * MINUTES_PER_DAY);
+  const durationMinutes = integerOption(o.durationMinutes, "durationMinutes", 30, 1, LONGEST_DURATION_MINUTES);
   const alignmentMinutes = integerOption(o.alignmentMinutes, "alignmentMinutes", 30, 1, MINUTES_PER_DAY);
   if (MINUTES_PER_DAY % alignmentMinutes !== 0) {
     throw new InvalidArgumentError("options.policy.alignmentMinutes", "alignmentMinutes must divide 1440 (a day)");

@@ -43,8 +43,9 @@ import {
   resolvePolicy,
 } from "./policy.js";
 import { readFields } from "./read-fields.js";
+import { occupiedSlot, type Slot } from "./slot.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
-import { type Slot, utcSeedSlot } from "./utc-fast-path.js";
+import { utcSeedSlot } from "./utc-fast-path.js";
 
 /**
  * Finds the time zone whose calendar defines a user's dates, for schedulers whose users live in different
@@ -353,12 +354,7 @@ class PolicyScheduler implements Scheduler {
     const start = parseDateTime(input, timeZone, this.#ambiguousTime);
     if (!isAligned(this.policy, start)) throw new MisalignedStartError(this.policy.alignmentMinutes);
     this.#bookingWindow(timeZone).check(start);
-    const end = endOf(this.policy, start);
-    return {
-      startMs: start.epochMilliseconds,
-      endMs: end.epochMilliseconds,
-      periods: occupiedPeriods(this.policy, start, end),
-    };
+    return occupiedSlot(this.policy, start);
   }
 
   /** The minimum-notice and maximum-horizon bounds as of now, in the user's zone. */
@@ -395,11 +391,13 @@ class PolicyScheduler implements Scheduler {
     signal: AbortSignal | undefined,
     present: Presenter<T>,
   ): Promise<T> {
-    const record = { id: this.#newId(), userId, ...slot };
+    const { startMs, endMs, periods, holdersStartWithin } = slot;
+    const record = { id: this.#newId(), userId, startMs, endMs, periods };
     throwIfAborted(signal);
     // A write: wait for the store's answer even if the signal fires (see operation-options.ts).
+    const request = { record, limit: this.policy.limit.max, replaces, holdersStartWithin };
     const result: InsertAppointmentResult = await fromStore(
-      () => this.#store.insertAppointment({ record, limit: this.policy.limit.max, replaces }, { signal }),
+      () => this.#store.insertAppointment(request, { signal }),
       signal,
     );
     switch (result.status) {

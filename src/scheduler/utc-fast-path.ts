@@ -8,15 +8,10 @@
  * @module
  */
 import { MisalignedStartError } from "../errors/scheduler-errors.js";
-import { DAY_MS, daysInMonth, isoDate } from "../time/civil-date.js";
+import { DAY_MS, daysInMonth, isoDate, isoDayOfWeek } from "../time/civil-date.js";
+import { holdersStartWithin } from "./holders-window.js";
 import type { Policy } from "./policy.js";
-
-/** What a booking occupies: its instants and the limit periods it holds. */
-export interface Slot {
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly periods: string[];
-}
+import type { Slot } from "./slot.js";
 
 const MINUTE_MS = 60_000;
 const ZERO = 48; // "0"
@@ -69,7 +64,7 @@ export function utcSeedSlot(input: unknown, policy: Policy): Slot | undefined {
     const key = periodKeyOf(policy, epochDay, epochDay === firstDay ? input.slice(0, 10) : isoDate(epochDay));
     if (!periods.includes(key)) periods.push(key);
   }
-  return { startMs, endMs, periods };
+  return { startMs, endMs, periods, holdersStartWithin: holdersStartWithin(policy, firstDay, lastDay) };
 }
 
 function isSecondsZero(input: string): boolean {
@@ -96,8 +91,7 @@ function periodKeyOf(policy: Policy, epochDay: number, date: string): string {
     case "day":
       return `day:${date}`;
     case "week": {
-      const dayOfWeek = ((((epochDay + 3) % 7) + 7) % 7) + 1; // ISO: Monday 1 … Sunday 7; 1970-01-01 was a Thursday
-      return `week:${isoDate(epochDay - ((dayOfWeek - policy.weekStartsOn + 7) % 7))}`;
+      return `week:${isoDate(epochDay - ((isoDayOfWeek(epochDay) - policy.weekStartsOn + 7) % 7))}`;
     }
     case "month":
       return `month:${date.slice(0, 7)}`;

@@ -45,6 +45,19 @@ export interface InsertAppointmentRequest {
    * `replaced-not-found`. The replaced record does not count against `limit`.
    */
   readonly replaces?: string | undefined;
+  /**
+   * Where the records that can hold `record.periods` start: every active record of the user that holds one
+   * of those keys has `fromMs <= startMs < toMs`. A store may look for holders only there, through an index
+   * on start times (as `PostgresStore` does), or ignore it; absent means no bound. The scheduler derives it
+   * from the period keys alone, so it holds whatever zone or policy booked the other records.
+   */
+  readonly holdersStartWithin?: HoldersWindow | undefined;
+}
+
+/** A half-open instant range `[fromMs, toMs)` in epoch milliseconds: see {@link InsertAppointmentRequest}. */
+export interface HoldersWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 /** The outcome of {@link AppointmentStore.insertAppointment}. */

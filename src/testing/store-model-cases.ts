@@ -6,7 +6,12 @@
  */
 import assert from "node:assert/strict";
 import * as fc from "fast-check";
-import type { AppointmentRecord, AppointmentStore, InsertAppointmentResult } from "../store/appointment-store.js";
+import type {
+  AppointmentRecord,
+  AppointmentStore,
+  HoldersWindow,
+  InsertAppointmentResult,
+} from "../store/appointment-store.js";
 import type { StoreContractCase } from "./contract-case.js";
 import { byStartThenId, plain, recordAt } from "./records.js";
 
@@ -71,6 +76,27 @@ function pickReplaced(model: StoreModel, userId: string, pick: number): string {
 type UserIndex = 0 | 1;
 const userIndex = fc.constantFrom<UserIndex>(0, 0, 0, 1);
 
+/**
+ * How an insert bounds the starts of its periods' holders (`holdersStartWithin`): not at all, exactly (from
+ * the earliest holder's start to just after the latest's, or nothing at all when there is no holder), or
+ * with room on both sides. Each is true of the records stored, as the scheduler's bound is.
+ */
+type WindowMode = "none" | "tight" | "wide";
+
+function holdersWindow(model: StoreModel, record: AppointmentRecord, mode: WindowMode): HoldersWindow | undefined {
+  if (mode === "none") return undefined;
+  const starts = model
+    .recordsOf(record.userId)
+    .filter((r) => r.periods.some((p) => record.periods.includes(p)))
+    .map((r) => r.startMs);
+  // No holder: a window before every record.
+  const tight =
+    starts.length === 0
+      ? { fromMs: T0 - 2 * SLOT, toMs: T0 - SLOT }
+      : { fromMs: Math.min(...starts), toMs: Math.max(...starts) + 1 };
+  return mode === "tight" ? tight : { fromMs: tight.fromMs - 3 * SLOT, toMs: tight.toMs + SLOTS * SLOT };
+}
+
 class InsertCommand implements fc.AsyncCommand<StoreModel, Real> {
   constructor(
     readonly user: UserIndex,
@@ -78,6 +104,7 @@ class InsertCommand implements fc.AsyncCommand<StoreModel, Real> {
     readonly periods: string[],
     readonly limit: number,
     readonly replacesPick: number | null,
+    readonly window: WindowMode = "none",
   ) {}
   check = () => true;
   async run(model: StoreModel, real: Real): Promise<void> {
@@ -85,7 +112,8 @@ class InsertCommand implements fc.AsyncCommand<StoreModel, Real> {
     const record = recordAt(userId, real.newId(), T0 + this.slot * SLOT, this.periods);
     const replaces = this.replacesPick === null ? undefined : pickReplaced(model, userId, this.replacesPick);
     const expected = model.expectedInsert(record, this.limit, replaces);
-    const actual = await real.store.insertAppointment({ record, limit: this.limit, replaces });
+    const holdersStartWithin = holdersWindow(model, record, this.window);
+    const actual = await real.store.insertAppointment({ record, limit: this.limit, replaces, holdersStartWithin });
     model.everUsed.push(record.id);
     const what = `${this} → ${record.id}${replaces === undefined ? "" : ` replacing ${replaces}`}`;
     assert.equal(actual.status, expected.status, what);
@@ -102,7 +130,7 @@ class InsertCommand implements fc.AsyncCommand<StoreModel, Real> {
     await expectSameRecords(model, real, what);
   }
   toString = () =>
-    `insert(user ${this.user}, slot ${this.slot}, [${this.periods}], limit ${this.limit}, replaces ${this.replacesPick})`;
+    `insert(user ${this.user}, slot ${this.slot}, [${this.periods}], limit ${this.limit}, replaces ${this.replacesPick}, window ${this.window})`;
 }
 
 class DeleteCommand implements fc.AsyncCommand<StoreModel, Real> {
@@ -160,6 +188,7 @@ class ListCommand implements fc.AsyncCommand<StoreModel, Real> {
 }
 
 const slot = fc.integer({ min: 0, max: SLOTS - 1 });
+const windowMode = fc.constantFrom<WindowMode>("none", "tight", "wide");
 /** Any order, and now and then a key listed twice: a record holds a key once, and keeps its list as given. */
 const periods = (minLength: number) =>
   fc.oneof(
@@ -176,12 +205,16 @@ const insert = fc
     periods: periods(0),
     limit: fc.oneof({ arbitrary: fc.constant(1), weight: 2 }, { arbitrary: fc.integer({ min: 2, max: 3 }), weight: 1 }),
     replaces: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.nat(), weight: 1 }),
+    window: windowMode,
   })
-  .map(({ user, slot, periods, limit, replaces }) => new InsertCommand(user, slot, periods, limit, replaces));
+  .map(
+    ({ user, slot, periods, limit, replaces, window }) =>
+      new InsertCommand(user, slot, periods, limit, replaces, window),
+  );
 // A move of a live record, often into a full period: where a store could lose the record it moves.
 const move = fc
-  .record({ user: userIndex, slot, periods: periods(1), move: fc.nat() })
-  .map(({ user, slot, periods, move }) => new InsertCommand(user, slot, periods, 1, move * 2));
+  .record({ user: userIndex, slot, periods: periods(1), move: fc.nat(), window: windowMode })
+  .map(({ user, slot, periods, move, window }) => new InsertCommand(user, slot, periods, 1, move * 2, window));
 const bound = fc.option(fc.integer({ min: -1, max: 2 * SLOTS + 1 }));
 
 /** Writes are listed more than once: `fc.commands` picks uniformly among the arbitraries. */

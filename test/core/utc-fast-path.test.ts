@@ -15,7 +15,8 @@ import {
 } from "appointment-scheduler";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { endOf, isAligned, occupiedPeriods, resolvePolicy } from "../../src/scheduler/policy.js";
+import { isAligned, resolvePolicy } from "../../src/scheduler/policy.js";
+import { occupiedSlot } from "../../src/scheduler/slot.js";
 import { utcSeedSlot } from "../../src/scheduler/utc-fast-path.js";
 import { parseDateTime } from "../../src/time/parse-date-time.js";
 
@@ -92,12 +93,7 @@ function generalSlot(input: string, options: PolicyOptions) {
   try {
     const start = parseDateTime(input, "UTC", "earlier");
     if (!isAligned(policy, start)) return { code: "MISALIGNED_START" };
-    const end = endOf(policy, start);
-    return {
-      startMs: start.epochMilliseconds,
-      endMs: end.epochMilliseconds,
-      periods: occupiedPeriods(policy, start, end),
-    };
+    return occupiedSlot(policy, start);
   } catch (error) {
     if (isSchedulerError(error)) return { code: error.code };
     throw error;

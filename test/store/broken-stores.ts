@@ -208,3 +208,19 @@ export class RacyMoveStore extends DelegatingStore {
     return result.status === "inserted" && replaced ? { ...result, replaced } : result;
   }
 }
+
+/**
+ * Looks for holders only strictly after the start of `holdersStartWithin`: misses a holder starting on the
+ * window's first millisecond, which the contract puts inside it.
+ */
+export class ExclusiveWindowStartStore extends DelegatingStore {
+  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
+    const window = request.holdersStartWithin;
+    if (!window) return this.inner.insertAppointment(request);
+    const inWindow = (await this.inner.listAppointments(request.record.userId, {})).filter(
+      (r) => r.startMs > window.fromMs && r.startMs < window.toMs,
+    );
+    const refusal = await refusalOf({ listAppointments: async () => inWindow } as unknown as AppointmentStore, request);
+    return refusal ?? this.inner.insertAppointment({ ...request, limit: Number.MAX_SAFE_INTEGER });
+  }
+}

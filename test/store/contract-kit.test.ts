@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   CheckThenInsertStore,
   CountsReplacedStore,
+  ExclusiveWindowStartStore,
   FirstFullPeriodConflictStore,
   ForeignReplacesStore,
   IgnoresReplacesStore,
@@ -65,6 +66,7 @@ const brokenStores: [new () => AppointmentStore, StoreContractGroup[]][] = [
   [LeakyGetStore, ["semantics", "model"]],
   [LocaleOrderStore, ["semantics"]],
   [SharedReferenceStore, ["semantics"]],
+  [ExclusiveWindowStartStore, ["model"]],
 ];
 
 describe("the store contract kit", () => {

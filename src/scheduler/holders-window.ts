@@ -18,8 +18,8 @@
  * @module
  */
 import type { HoldersWindow } from "../store/appointment-store.js";
-import { civilDate, DAY_MS, epochDayOf, isoDayOfWeek } from "../time/civil-date.js";
-import { LONGEST_DURATION_MINUTES, type Policy } from "./policy.js";
+import { DAY_MS } from "../time/civil-date.js";
+import { LONGEST_DURATION_MINUTES, type Policy, periodDays } from "./policy.js";
 
 const LONGEST_DURATION_MS = LONGEST_DURATION_MINUTES * 60_000;
 
@@ -28,23 +28,7 @@ const LONGEST_DURATION_MS = LONGEST_DURATION_MINUTES * 60_000;
  * starts, given the first and last dates the booking occupies as day counts since 1970-01-01.
  */
 export function holdersStartWithin(policy: Policy, firstDay: number, lastDay: number): HoldersWindow {
-  const from = periodOf(policy, firstDay)[0];
-  const to = periodOf(policy, lastDay)[1];
+  const from = periodDays(policy, firstDay)[0];
+  const to = periodDays(policy, lastDay)[1];
   return { fromMs: (from - 1) * DAY_MS - LONGEST_DURATION_MS, toMs: (to + 1) * DAY_MS };
-}
-
-/** The limit period that contains `day`: its first day and the first day after it, as day counts. */
-function periodOf(policy: Policy, day: number): [number, number] {
-  switch (policy.limit.per) {
-    case "day":
-      return [day, day + 1];
-    case "week": {
-      const first = day - ((isoDayOfWeek(day) - policy.weekStartsOn + 7) % 7);
-      return [first, first + 7];
-    }
-    case "month": {
-      const { year, month } = civilDate(day);
-      return [epochDayOf(year, month, 1), month === 12 ? epochDayOf(year + 1, 1, 1) : epochDayOf(year, month + 1, 1)];
-    }
-  }
 }

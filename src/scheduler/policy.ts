@@ -6,6 +6,7 @@
  */
 import { Temporal } from "temporal-polyfill";
 import { InvalidArgumentError, type LimitPeriod } from "../errors/scheduler-errors.js";
+import { civilDate, epochDayOf, isoDayOfWeek } from "../time/civil-date.js";
 import { readFields } from "./read-fields.js";
 
 /** The policy options of {@link createScheduler}. Every option is optional; defaults are the seed's rules. */
@@ -162,18 +163,32 @@ export function periodKey(policy: Policy, date: Temporal.PlainDate): string {
 
 /** The first date of the limit period that contains `date`, and the first date after it. */
 export function periodBounds(policy: Policy, date: Temporal.PlainDate): [Temporal.PlainDate, Temporal.PlainDate] {
+  const [first, after] = periodDays(policy, epochDayOf(date.year, date.month, date.day));
+  return [plainDateOf(first), plainDateOf(after)];
+}
+
+/**
+ * The limit period that contains a day, as day counts since 1970-01-01: its first day and the first day
+ * after it.
+ */
+export function periodDays(policy: Policy, day: number): [number, number] {
   switch (policy.limit.per) {
     case "day":
-      return [date, date.add({ days: 1 })];
+      return [day, day + 1];
     case "week": {
-      const first = date.subtract({ days: (date.dayOfWeek - policy.weekStartsOn + 7) % 7 });
-      return [first, first.add({ weeks: 1 })];
+      const first = day - ((isoDayOfWeek(day) - policy.weekStartsOn + 7) % 7);
+      return [first, first + 7];
     }
     case "month": {
-      const first = date.with({ day: 1 });
-      return [first, first.add({ months: 1 })];
+      const { year, month } = civilDate(day);
+      return [epochDayOf(year, month, 1), month === 12 ? epochDayOf(year + 1, 1, 1) : epochDayOf(year, month + 1, 1)];
     }
   }
+}
+
+function plainDateOf(epochDay: number): Temporal.PlainDate {
+  const { year, month, day } = civilDate(epochDay);
+  return new Temporal.PlainDate(year, month, day);
 }
 
 function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {

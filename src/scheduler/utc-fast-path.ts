@@ -8,9 +8,9 @@
  * @module
  */
 import { MisalignedStartError } from "../errors/scheduler-errors.js";
-import { DAY_MS, daysInMonth, isoDate, isoDayOfWeek } from "../time/civil-date.js";
+import { DAY_MS, daysInMonth, isoDate } from "../time/civil-date.js";
 import { holdersStartWithin } from "./holders-window.js";
-import type { Policy } from "./policy.js";
+import { type Policy, periodDays } from "./policy.js";
 import type { Slot } from "./slot.js";
 
 const MINUTE_MS = 60_000;
@@ -90,9 +90,8 @@ function periodKeyOf(policy: Policy, epochDay: number, date: string): string {
   switch (policy.limit.per) {
     case "day":
       return `day:${date}`;
-    case "week": {
-      return `week:${isoDate(epochDay - ((isoDayOfWeek(epochDay) - policy.weekStartsOn + 7) % 7))}`;
-    }
+    case "week":
+      return `week:${isoDate(periodDays(policy, epochDay)[0])}`;
     case "month":
       return `month:${date.slice(0, 7)}`;
   }

@@ -131,8 +131,8 @@ export class PostgresStore implements AppointmentStore {
     const { record, limit, replaces, holdersStartWithin: window } = request;
     // Rounded outwards to whole milliseconds, as stored starts are; a bound that is not a finite number
     // is no bound.
-    const holdersFrom = Number.isFinite(window?.fromMs) ? Math.floor(window?.fromMs as number) : null;
-    const holdersTo = Number.isFinite(window?.toMs) ? Math.ceil(window?.toMs as number) : null;
+    const holdersFrom = window && Number.isFinite(window.fromMs) ? Math.floor(window.fromMs) : null;
+    const holdersTo = window && Number.isFinite(window.toMs) ? Math.ceil(window.toMs) : null;
     const rows = await this.#query<OutcomeRow>(
       this.#insert,
       [

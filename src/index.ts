@@ -10,31 +10,48 @@
 export { ERROR_CODES, type ErrorCode } from "./errors/error-codes.js";
 export {
   AmbiguousLocalTimeError,
+  AppointmentCancelledError,
   AppointmentNotFoundError,
+  IdempotencyKeyReusedError,
   InvalidArgumentError,
   InvalidDateTimeError,
   InvalidTimeZoneError,
   InvalidUserIdError,
   isSchedulerError,
+  type KnownSchedulerError,
   type LimitPeriod,
   LimitReachedError,
   MisalignedStartError,
   NonexistentLocalTimeError,
   OperationAbortedError,
   OperationTimedOutError,
+  OutcomeUnknownError,
   OutsideBookingWindowError,
+  OverlappingAppointmentError,
   SchedulerError,
+  type SchedulerErrorByCode,
   StoreUnavailableError,
 } from "./errors/scheduler-errors.js";
-export {
-  type Appointment,
-  type AvailableSlot,
-  toWireAppointment,
-  type WireAppointment,
-} from "./scheduler/appointment.js";
-export type { OperationOptions } from "./scheduler/operation-options.js";
+export type {
+  Appointment,
+  AppointmentChangeEvent,
+  AppointmentChangeType,
+  AppointmentStatus,
+  AvailableSlot,
+  PreviousAppointmentTimes,
+} from "./model/appointment.js";
+export type { JsonObject, JsonValue } from "./model/json.js";
+export type {
+  BookOptions,
+  CancelOptions,
+  ListOptions,
+  OperationOptions,
+  WriteOptions,
+} from "./scheduler/operation-options.js";
 export type { Policy, PolicyOptions } from "./scheduler/policy.js";
 export {
+  type ChangePage,
+  type ChangesOptions,
   createScheduler,
   type ListRange,
   type Scheduler,
@@ -43,15 +60,25 @@ export {
 } from "./scheduler/scheduler.js";
 export type { DateInput } from "./scheduler/slot-grid.js";
 export type {
+  AppointmentChange,
   AppointmentRecord,
   AppointmentStore,
-  HoldersWindow,
-  InsertAppointmentRequest,
-  InsertAppointmentResult,
-  RecordRange,
+  AppointmentTimes,
+  BookChange,
+  CancelChange,
+  ChangeQuery,
+  ChangeRecord,
+  ChangeType,
+  IdempotencyClaim,
+  MoveChange,
+  MsRange,
+  Occupancy,
+  PreviousTimes,
+  RecordQuery,
   StoreOperationOptions,
+  WriteRequest,
+  WriteResult,
 } from "./store/appointment-store.js";
 export { MemoryStore } from "./store/memory-store.js";
-export { formatWireTime } from "./time/format.js";
 export type { AmbiguousTimeRule, DateTimeInput } from "./time/parse-date-time.js";
 export type { UserId } from "./user/user-id.js";

@@ -17,10 +17,15 @@ export const ERROR_CODES = {
   AMBIGUOUS_LOCAL_TIME: "A wall-clock start time occurs twice and the scheduler is set to reject ambiguity.",
   OUTSIDE_BOOKING_WINDOW: "A start time is sooner than the minimum notice or later than the maximum horizon.",
   LIMIT_REACHED: "The user already has the maximum number of appointments in a period the new one occupies.",
-  NOT_FOUND: "No active appointment with that id exists for that user.",
-  STORE_UNAVAILABLE: "The appointment store could not be reached or failed unexpectedly.",
-  TIMED_OUT: "The operation's AbortSignal fired because its time ran out.",
-  ABORTED: "The operation's AbortSignal fired for another reason.",
+  OVERLAPPING_APPOINTMENT: "The user already has a booked appointment at a time that overlaps the new one.",
+  NOT_FOUND: "No appointment with that id exists for that user.",
+  APPOINTMENT_CANCELLED: "The appointment is cancelled: it can no longer be moved or cancelled.",
+  IDEMPOTENCY_KEY_REUSED: "The idempotency key was used for a different request within its retention.",
+  STORE_UNAVAILABLE: "The appointment store failed, and nothing was written.",
+  OUTCOME_UNKNOWN:
+    "The store could not tell whether a write committed; a retry with the same idempotency key settles it.",
+  TIMED_OUT: "The operation's AbortSignal fired because its time ran out, and nothing was written.",
+  ABORTED: "The operation's AbortSignal fired for another reason, and nothing was written.",
 } as const;
 
 /** A stable error code: branch on this (or on `instanceof`), never on message text. */

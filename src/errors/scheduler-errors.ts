@@ -6,18 +6,21 @@
  * @module
  */
 import type { Temporal } from "temporal-polyfill";
-import type { AppointmentRecord } from "../store/appointment-store.js";
+import type { Appointment } from "../model/appointment.js";
 import type { ErrorCode } from "./error-codes.js";
 
 /** Marks our errors so that {@link isSchedulerError} works across an ESM and a CJS copy of the package. */
 const BRAND = Symbol.for("appointment-scheduler.error");
 
-/** The base class of every error this library raises on purpose. */
-export class SchedulerError extends Error {
+/**
+ * The base class of every error this library raises on purpose. `Code` is the literal code of a subclass,
+ * so that `error.code === "LIMIT_REACHED"` narrows a {@link KnownSchedulerError} to its class.
+ */
+export class SchedulerError<Code extends ErrorCode = ErrorCode> extends Error {
   /** The stable code of this error; see `docs/errors.md`. */
-  readonly code: ErrorCode;
+  readonly code: Code;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
@@ -27,17 +30,27 @@ export class SchedulerError extends Error {
 
 /**
  * True when `value` is a {@link SchedulerError}, also one made by another loaded copy of this package (an
- * ESM and a CJS copy can both be present, and `instanceof` only knows its own).
+ * ESM and a CJS copy can both be present, and `instanceof` only knows its own). With `code`, true only for
+ * an error of that code. The guard narrows to {@link KnownSchedulerError}, so that a check of `code` then
+ * gives the fields of that code's class, whichever copy of the package made the error.
  *
  * @example
  * ```ts
- * try { await scheduler.book(42, "2021-04-22 11:30"); }
- * catch (error) { if (isSchedulerError(error) && error.code === "LIMIT_REACHED") { ... } }
+ * try {
+ *   await scheduler.book(42, "2021-04-22 11:30");
+ * } catch (error) {
+ *   if (isSchedulerError(error) && error.code === "LIMIT_REACHED") {
+ *     console.log(error.conflicting.start.toString()); // the appointment that holds the date
+ *   }
+ * }
  * ```
  */
-export function isSchedulerError(value: unknown): value is SchedulerError {
+export function isSchedulerError(value: unknown): value is KnownSchedulerError;
+export function isSchedulerError<C extends ErrorCode>(value: unknown, code: C): value is SchedulerErrorByCode[C];
+export function isSchedulerError(value: unknown, code?: ErrorCode): boolean {
   try {
-    return value instanceof SchedulerError || (typeof value === "object" && value !== null && BRAND in value);
+    const ours = value instanceof SchedulerError || (typeof value === "object" && value !== null && BRAND in value);
+    return ours && (code === undefined || (value as SchedulerError).code === code);
   } catch {
     // A Proxy whose traps throw (or a revoked one) is not one of our errors; a type guard must not throw.
     return false;
@@ -45,7 +58,7 @@ export function isSchedulerError(value: unknown): value is SchedulerError {
 }
 
 /** An argument or option is not of the documented type or range. */
-export class InvalidArgumentError extends SchedulerError {
+export class InvalidArgumentError extends SchedulerError<"INVALID_ARGUMENT"> {
   /** The argument's name, as a path (`options.policy.durationMinutes`, `range.from`, …). */
   readonly argument: string;
   constructor(argument: string, message: string, options?: { cause?: unknown }) {
@@ -55,14 +68,14 @@ export class InvalidArgumentError extends SchedulerError {
 }
 
 /** A user id is neither a non-empty string of at most 255 characters nor a safe integer. */
-export class InvalidUserIdError extends SchedulerError {
+export class InvalidUserIdError extends SchedulerError<"INVALID_USER_ID"> {
   constructor() {
     super("INVALID_USER_ID", "User id must be a non-empty string of at most 255 characters or a safe integer");
   }
 }
 
 /** A configured or resolved time zone is not a valid IANA time zone name or UTC offset. */
-export class InvalidTimeZoneError extends SchedulerError {
+export class InvalidTimeZoneError extends SchedulerError<"INVALID_TIME_ZONE"> {
   /** The rejected value, as given. */
   readonly timeZone: unknown;
   constructor(timeZone: unknown, options?: { cause?: unknown }) {
@@ -72,14 +85,14 @@ export class InvalidTimeZoneError extends SchedulerError {
 }
 
 /** A start time is not a supported date-time string, Temporal object or valid `Date`. Seed message. */
-export class InvalidDateTimeError extends SchedulerError {
+export class InvalidDateTimeError extends SchedulerError<"INVALID_DATETIME"> {
   constructor(options?: { cause?: unknown }) {
     super("INVALID_DATETIME", "Appointments must be a valid datetime", options);
   }
 }
 
 /** A start time is not on the alignment step in the user's local time, or has seconds or sub-seconds. */
-export class MisalignedStartError extends SchedulerError {
+export class MisalignedStartError extends SchedulerError<"MISALIGNED_START"> {
   /** The alignment step in minutes that the start time missed. */
   readonly alignmentMinutes: number;
   constructor(alignmentMinutes: number) {
@@ -89,7 +102,7 @@ export class MisalignedStartError extends SchedulerError {
 }
 
 /** A wall-clock time that does not exist in the user's time zone (it falls in a daylight-saving gap). */
-export class NonexistentLocalTimeError extends SchedulerError {
+export class NonexistentLocalTimeError extends SchedulerError<"NONEXISTENT_LOCAL_TIME"> {
   /** The wall-clock time that was asked for, `YYYY-MM-DDTHH:mm:ss`. */
   readonly localTime: string;
   /** The time zone in which it does not exist. */
@@ -102,7 +115,7 @@ export class NonexistentLocalTimeError extends SchedulerError {
 }
 
 /** A wall-clock time that occurs twice, when the scheduler is configured with `ambiguousTime: "reject"`. */
-export class AmbiguousLocalTimeError extends SchedulerError {
+export class AmbiguousLocalTimeError extends SchedulerError<"AMBIGUOUS_LOCAL_TIME"> {
   /** The wall-clock time that was asked for, `YYYY-MM-DDTHH:mm:ss`. */
   readonly localTime: string;
   /** The time zone in which it occurs twice. */
@@ -118,7 +131,7 @@ export class AmbiguousLocalTimeError extends SchedulerError {
 }
 
 /** A start time sooner than the policy's minimum notice or later than its maximum horizon. */
-export class OutsideBookingWindowError extends SchedulerError {
+export class OutsideBookingWindowError extends SchedulerError<"OUTSIDE_BOOKING_WINDOW"> {
   /** Which bound was crossed. */
   readonly bound: "minimumNotice" | "maximumHorizon";
   /** The earliest (for `minimumNotice`) or latest (for `maximumHorizon`) start allowed when checked. */
@@ -139,14 +152,14 @@ export class OutsideBookingWindowError extends SchedulerError {
 export type LimitPeriod = "day" | "week" | "month";
 
 /** The user already has the maximum number of appointments in a period the new one would occupy. */
-export class LimitReachedError extends SchedulerError {
+export class LimitReachedError extends SchedulerError<"LIMIT_REACHED"> {
   /** An appointment (the earliest) that already holds the full period. */
-  readonly conflicting: AppointmentRecord;
+  readonly conflicting: Appointment;
   /** The period of the limit. */
   readonly period: LimitPeriod;
   /** The maximum number of appointments per period. */
   readonly max: number;
-  constructor(conflicting: AppointmentRecord, period: LimitPeriod, max: number) {
+  constructor(conflicting: Appointment, period: LimitPeriod, max: number) {
     super("LIMIT_REACHED", limitMessage(period, max));
     this.conflicting = conflicting;
     this.period = period;
@@ -154,8 +167,8 @@ export class LimitReachedError extends SchedulerError {
   }
 }
 
-/** No active appointment with that id exists for that user (never booked, cancelled, or moved). */
-export class AppointmentNotFoundError extends SchedulerError {
+/** No appointment with that id exists for that user (never booked, or another user's). */
+export class AppointmentNotFoundError extends SchedulerError<"NOT_FOUND"> {
   /** The id that was looked up. */
   readonly appointmentId: unknown;
   constructor(appointmentId: unknown) {
@@ -164,22 +177,77 @@ export class AppointmentNotFoundError extends SchedulerError {
   }
 }
 
-/** The store failed: it could not be reached, or it raised an error of its own (kept as `cause`). */
-export class StoreUnavailableError extends SchedulerError {
+/**
+ * The store failed: it could not be reached, or it raised an error of its own (kept as `cause`). For a
+ * write, the store has said that nothing was written; when it cannot say, the error is
+ * {@link OutcomeUnknownError} instead.
+ */
+export class StoreUnavailableError extends SchedulerError<"STORE_UNAVAILABLE"> {
   constructor(message = "The appointment store is unavailable", options?: { cause?: unknown }) {
     super("STORE_UNAVAILABLE", message, options);
   }
 }
 
+/** The user already has a booked appointment at a time that overlaps the new one (see `allowOverlap`). */
+export class OverlappingAppointmentError extends SchedulerError<"OVERLAPPING_APPOINTMENT"> {
+  /** The earliest booked appointment that overlaps. */
+  readonly conflicting: Appointment;
+  constructor(conflicting: Appointment) {
+    super("OVERLAPPING_APPOINTMENT", "User already has an appointment at an overlapping time");
+    this.conflicting = conflicting;
+  }
+}
+
+/** The appointment is cancelled: it can no longer be moved or cancelled. */
+export class AppointmentCancelledError extends SchedulerError<"APPOINTMENT_CANCELLED"> {
+  /** The cancelled appointment, as it is. */
+  readonly appointment: Appointment;
+  constructor(appointment: Appointment) {
+    super("APPOINTMENT_CANCELLED", "Appointment is cancelled");
+    this.appointment = appointment;
+  }
+}
+
+/** The idempotency key was used for a different request (another operation, time, reason or metadata). */
+export class IdempotencyKeyReusedError extends SchedulerError<"IDEMPOTENCY_KEY_REUSED"> {
+  /** The key that was reused. */
+  readonly idempotencyKey: string;
+  constructor(idempotencyKey: string) {
+    super("IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used for a different request");
+    this.idempotencyKey = idempotencyKey;
+  }
+}
+
+/**
+ * A write may or may not have committed: the store failed without saying which (a connection lost during
+ * the commit), or the caller's deadline passed while the store was still writing. Retry the same request
+ * with the same idempotency key: it returns the outcome of the write if it committed, and makes it once if
+ * it did not. Without a key, read the user's appointments to find out.
+ */
+export class OutcomeUnknownError extends SchedulerError<"OUTCOME_UNKNOWN"> {
+  /** The key to retry with, when the write had one. */
+  readonly idempotencyKey: string | null;
+  constructor(idempotencyKey: string | null, options?: { cause?: unknown }) {
+    super(
+      "OUTCOME_UNKNOWN",
+      idempotencyKey === null
+        ? "The write may or may not have been made; check before retrying"
+        : "The write may or may not have been made; retry with the same idempotency key",
+      options,
+    );
+    this.idempotencyKey = idempotencyKey;
+  }
+}
+
 /** The caller's `AbortSignal` fired for a reason other than a timeout. Nothing was committed. */
-export class OperationAbortedError extends SchedulerError {
+export class OperationAbortedError extends SchedulerError<"ABORTED"> {
   constructor(options?: { cause?: unknown }) {
     super("ABORTED", "The operation was aborted", options);
   }
 }
 
 /** The caller's `AbortSignal` timed out (for example `AbortSignal.timeout(ms)`). Nothing was committed. */
-export class OperationTimedOutError extends SchedulerError {
+export class OperationTimedOutError extends SchedulerError<"TIMED_OUT"> {
   constructor(options?: { cause?: unknown }) {
     super("TIMED_OUT", "The operation timed out", options);
   }
@@ -201,3 +269,27 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   return typeof value;
 }
+
+/** Each error code's class: what `isSchedulerError(e) && e.code === C` narrows `e` to. */
+export interface SchedulerErrorByCode {
+  INVALID_ARGUMENT: InvalidArgumentError;
+  INVALID_USER_ID: InvalidUserIdError;
+  INVALID_TIME_ZONE: InvalidTimeZoneError;
+  INVALID_DATETIME: InvalidDateTimeError;
+  MISALIGNED_START: MisalignedStartError;
+  NONEXISTENT_LOCAL_TIME: NonexistentLocalTimeError;
+  AMBIGUOUS_LOCAL_TIME: AmbiguousLocalTimeError;
+  OUTSIDE_BOOKING_WINDOW: OutsideBookingWindowError;
+  LIMIT_REACHED: LimitReachedError;
+  OVERLAPPING_APPOINTMENT: OverlappingAppointmentError;
+  NOT_FOUND: AppointmentNotFoundError;
+  APPOINTMENT_CANCELLED: AppointmentCancelledError;
+  IDEMPOTENCY_KEY_REUSED: IdempotencyKeyReusedError;
+  STORE_UNAVAILABLE: StoreUnavailableError;
+  OUTCOME_UNKNOWN: OutcomeUnknownError;
+  TIMED_OUT: OperationTimedOutError;
+  ABORTED: OperationAbortedError;
+}
+
+/** Any error the library raises on purpose, as a union discriminated by `code`. */
+export type KnownSchedulerError = SchedulerErrorByCode[ErrorCode];

@@ -6,8 +6,7 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
-import { toWireAppointment, type WireAppointment } from "../scheduler/appointment.js";
-import { type Scheduler, wireOperationsOf } from "../scheduler/scheduler.js";
+import { recordOperationsOf, type Scheduler } from "../scheduler/scheduler.js";
 import { APPOINTMENTS_ROUTE_METHODS, matchAppointmentsPath, parseUserIdParam } from "./appointments-route.js";
 import { deadlineSignals } from "./deadline-signals.js";
 import { codeResponse, errorResponse } from "./error-response.js";
@@ -20,13 +19,15 @@ import {
   readAppointmentField,
   readBodyText,
 } from "./request-body.js";
+import { toWireAppointment, type WireAppointment, wireAppointmentFromRecord } from "./wire-format.js";
 
 /** Options of {@link createAppointmentsHttpApi}. */
 export interface AppointmentsHttpOptions {
   /**
    * Time allowed for one request, in milliseconds: reading its body and the scheduler's work. Past it the
-   * answer is 408 `TIMED_OUT`, except for a booking the store has already committed, which is answered as
-   * the success it is. Default `5000`.
+   * answer is 408 `TIMED_OUT` when nothing was written, and 504 `OUTCOME_UNKNOWN` when a booking was
+   * being written and may have committed (retry with the same `Idempotency-Key` header to learn which).
+   * Default `5000`.
    */
   readonly deadlineMs?: number;
   /** Largest request body accepted, in bytes; larger is 413 `PAYLOAD_TOO_LARGE`. Default `16384` (16 KiB). */
@@ -119,9 +120,9 @@ export function createAppointmentsHttpApi(
   ) {
     throw new InvalidArgumentError("scheduler", "scheduler must be a Scheduler (from createScheduler)");
   }
-  // The scheduler's own wire answers when it has them (one from createScheduler, book and list not
+  // The scheduler's stored records when it gives them (one from createScheduler, book and list not
   // replaced): the same text, without the Temporal objects the public methods build.
-  const wire = wireOperationsOf(scheduler);
+  const records = recordOperationsOf(scheduler);
   const deadlineMs = integerOption(options?.deadlineMs, "deadlineMs", DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS);
   const deadline = deadlineSignals(deadlineMs);
   const limitBytes = integerOption(options?.bodyLimitBytes, "bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES, 2 ** 30);
@@ -158,8 +159,8 @@ export function createAppointmentsHttpApi(
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
         const options = { signal: deadline() };
-        const appointments = wire
-          ? await wire.list(userId, options)
+        const appointments = records
+          ? await records.list(userId, options, wireAppointmentFromRecord)
           : (await scheduler.list(userId, undefined, options)).map(toWireAppointment);
         return { status: 200, headers: {}, body: { appointments } };
       }),
@@ -177,9 +178,11 @@ export function createAppointmentsHttpApi(
           signal,
         });
         const start = readAppointmentField(text);
-        const body = wire
-          ? await wire.book(userId, start, { signal })
-          : toWireAppointment(await scheduler.book(userId, start, { signal }));
+        const idempotencyKey = idempotencyKeyOf(headerValue(headers, "idempotency-key"));
+        const options = idempotencyKey === undefined ? { signal } : { signal, idempotencyKey };
+        const body = records
+          ? await records.book(userId, start, options, wireAppointmentFromRecord)
+          : toWireAppointment(await scheduler.book(userId, start, options));
         return { status: 201, headers: {}, body };
       }),
 
@@ -192,6 +195,11 @@ export function createAppointmentsHttpApi(
 
     error,
   };
+}
+
+/** The `Idempotency-Key` header's value: absent, or what the scheduler validates (1 to 255 characters). */
+function idempotencyKeyOf(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }
 
 function integerOption(value: unknown, name: string, fallback: number, max: number): number {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { WireAppointment } from "../scheduler/appointment.js";
+import type { WireAppointment } from "./wire-format.js";
 import type { ResponseErrorCode } from "./status-table.js";
 
 /** The body of every error response. */

@@ -44,3 +44,4 @@ export { HTTP_ERROR_CODES, type HttpErrorCode } from "./http-error-codes.js";
 export type { AppointmentListBody, ErrorBody, HttpResponse, ResponseBody } from "./http-response.js";
 export type { RequestBody, RequestHeaders } from "./request-body.js";
 export { HTTP_STATUS_BY_CODE, type ResponseErrorCode } from "./status-table.js";
+export { formatWireTime, toWireAppointment, type WireAppointment } from "./wire-format.js";

@@ -34,8 +34,14 @@ export const HTTP_STATUS_BY_CODE = {
   AMBIGUOUS_LOCAL_TIME: 400,
   OUTSIDE_BOOKING_WINDOW: 400,
   LIMIT_REACHED: 400,
+  OVERLAPPING_APPOINTMENT: 409,
   NOT_FOUND: 404,
+  APPOINTMENT_CANCELLED: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
   STORE_UNAVAILABLE: 503,
+  // The store may or may not have written: like a gateway whose upstream did not answer in time. The
+  // client retries with the same Idempotency-Key to learn the outcome.
+  OUTCOME_UNKNOWN: 504,
   TIMED_OUT: 408,
   // Another abort than the deadline: the server is shutting down or the request was cancelled.
   ABORTED: 503,

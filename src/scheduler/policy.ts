@@ -41,6 +41,12 @@ export interface PolicyOptions {
   readonly minimumNotice?: Temporal.DurationLike | string;
   /** Maximum time between now and a start, for example `{ days: 90 }`. Off by default, as in the seed. */
   readonly maximumHorizon?: Temporal.DurationLike | string;
+  /**
+   * Whether one user's booked appointments may overlap in time. Default `false`: a person cannot attend two
+   * appointments at once, so a booking or move that overlaps another of the user's appointments is refused
+   * with `OVERLAPPING_APPOINTMENT`, whatever the limit allows. Set it for services where it makes sense.
+   */
+  readonly allowOverlap?: boolean;
 }
 
 /** A validated policy with every default filled in. */
@@ -52,6 +58,7 @@ export interface Policy {
   readonly weekStartsOn: number;
   readonly minimumNotice: Temporal.Duration | null;
   readonly maximumHorizon: Temporal.Duration | null;
+  readonly allowOverlap: boolean;
 }
 
 const MINUTES_PER_DAY = 1440;
@@ -79,6 +86,7 @@ export function resolvePolicy(options: unknown): Policy {
       "weekStartsOn",
       "minimumNotice",
       "maximumHorizon",
+      "allowOverlap",
     ],
     "options.policy",
   );
@@ -99,6 +107,7 @@ export function resolvePolicy(options: unknown): Policy {
     weekStartsOn: integerOption(o.weekStartsOn, "weekStartsOn", 1, 1, 7),
     minimumNotice: durationOption(o.minimumNotice, "minimumNotice"),
     maximumHorizon: durationOption(o.maximumHorizon, "maximumHorizon"),
+    allowOverlap: booleanOption(o.allowOverlap, "allowOverlap", false),
   };
 }
 
@@ -119,55 +128,6 @@ export function endOf(policy: Policy, start: Temporal.ZonedDateTime): Temporal.Z
 }
 
 /**
- * The calendar dates an appointment occupies: every local date from its start to its end, inclusive; an end
- * exactly at the start of a day counts on that day only when `endAtMidnightCountsOnNextDate` is set.
- */
-export function occupiedDates(
-  policy: Policy,
-  start: Temporal.ZonedDateTime,
-  end: Temporal.ZonedDateTime,
-): Temporal.PlainDate[] {
-  let last = end.toPlainDate();
-  if (!policy.endAtMidnightCountsOnNextDate && end.equals(end.startOfDay())) {
-    last = last.subtract({ days: 1 });
-  }
-  const dates: Temporal.PlainDate[] = [];
-  for (let date = start.toPlainDate(); Temporal.PlainDate.compare(date, last) <= 0; date = date.add({ days: 1 })) {
-    dates.push(date);
-  }
-  return dates;
-}
-
-/**
- * The limit periods an appointment holds, as the opaque keys stores compare: `day:YYYY-MM-DD`,
- * `week:YYYY-MM-DD` (the week's first date) or `month:YYYY-MM`. Distinct, in calendar order.
- */
-export function occupiedPeriods(policy: Policy, start: Temporal.ZonedDateTime, end: Temporal.ZonedDateTime): string[] {
-  const keys = occupiedDates(policy, start, end).map((date) => periodKey(policy, date));
-  return [...new Set(keys)];
-}
-
-/** The key of the limit period that contains `date`. */
-export function periodKey(policy: Policy, date: Temporal.PlainDate): string {
-  switch (policy.limit.per) {
-    case "day":
-      return `day:${date.toString()}`;
-    case "week": {
-      const daysIntoWeek = (date.dayOfWeek - policy.weekStartsOn + 7) % 7;
-      return `week:${date.subtract({ days: daysIntoWeek }).toString()}`;
-    }
-    case "month":
-      return `month:${date.toPlainYearMonth().toString()}`;
-  }
-}
-
-/** The first date of the limit period that contains `date`, and the first date after it. */
-export function periodBounds(policy: Policy, date: Temporal.PlainDate): [Temporal.PlainDate, Temporal.PlainDate] {
-  const [first, after] = periodDays(policy, epochDayOf(date.year, date.month, date.day));
-  return [plainDateOf(first), plainDateOf(after)];
-}
-
-/**
  * The limit period that contains a day, as day counts since 1970-01-01: its first day and the first day
  * after it.
  */
@@ -184,11 +144,6 @@ export function periodDays(policy: Policy, day: number): [number, number] {
       return [epochDayOf(year, month, 1), month === 12 ? epochDayOf(year + 1, 1, 1) : epochDayOf(year, month + 1, 1)];
     }
   }
-}
-
-function plainDateOf(epochDay: number): Temporal.PlainDate {
-  const { year, month, day } = civilDate(epochDay);
-  return new Temporal.PlainDate(year, month, day);
 }
 
 function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {

@@ -3,49 +3,59 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { Temporal } from "temporal-polyfill";
 import {
+  AppointmentCancelledError,
   AppointmentNotFoundError,
+  IdempotencyKeyReusedError,
   InvalidArgumentError,
   isSchedulerError,
   LimitReachedError,
   MisalignedStartError,
+  OperationTimedOutError,
+  OutcomeUnknownError,
   OutsideBookingWindowError,
+  OverlappingAppointmentError,
   StoreUnavailableError,
 } from "../errors/scheduler-errors.js";
+import type { Appointment, AppointmentChangeEvent, AvailableSlot } from "../model/appointment.js";
 import type {
+  AppointmentChange,
   AppointmentRecord,
   AppointmentStore,
-  InsertAppointmentResult,
-  RecordRange,
+  RecordQuery,
+  WriteRequest,
+  WriteResult,
 } from "../store/appointment-store.js";
 import { MemoryStore } from "../store/memory-store.js";
+import { occupancyConflict } from "../store/occupancy.js";
 import { type AmbiguousTimeRule, type DateTimeInput, parseDateTime } from "../time/parse-date-time.js";
 import { temporalKind } from "../time/temporal-kind.js";
 import { validateTimeZone } from "../time/time-zone.js";
 import { normalizeUserId, type UserId } from "../user/user-id.js";
+import { appointmentFromRecord, changeEventFromRecord } from "./appointment.js";
+import { type Slot, slotOf, timesOf } from "./calendar-facts.js";
+import { canonicalJson } from "./metadata.js";
 import {
-  type Appointment,
-  type AvailableSlot,
-  appointmentFromRecord,
-  type WireAppointment,
-  wireAppointmentFromRecord,
-} from "./appointment.js";
-import { abortError, type OperationOptions, signalOf, throwIfAborted, untilAborted } from "./operation-options.js";
-import {
-  endOf,
-  isAligned,
-  occupiedDates,
-  occupiedPeriods,
-  type Policy,
-  type PolicyOptions,
-  periodBounds,
-  resolvePolicy,
-} from "./policy.js";
+  abortError,
+  type BookOptions,
+  type CancelOptions,
+  type ListOptions,
+  listFieldsOf,
+  type OperationOptions,
+  signalOf,
+  throwIfAborted,
+  untilAborted,
+  type WriteFields,
+  type WriteOptions,
+  writeFieldsOf,
+} from "./operation-options.js";
+import { endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
 import { readFields } from "./read-fields.js";
-import { occupiedSlot, type Slot } from "./slot.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { utcSeedSlot } from "./utc-fast-path.js";
+import { writeOutcome } from "./write-outcome.js";
 
 /**
  * Finds the time zone whose calendar defines a user's dates, for schedulers whose users live in different
@@ -62,17 +72,36 @@ export interface SchedulerOptions {
   readonly store?: AppointmentStore;
   /**
    * The time zone that defines each user's calendar dates and wall-clock times: an IANA name (`"Europe/London"`)
-   * or offset, or a {@link TimeZoneResolver} per user. Default `"UTC"`.
+   * or offset, or a {@link TimeZoneResolver} per user. Default `"UTC"`. An appointment keeps the dates it
+   * occupied in the zone it was booked (or last moved) in: a user's later change of zone does not move it
+   * to other dates, and it counts toward the limits of those dates (see `docs/rules.md`).
    */
   readonly timeZone?: string | TimeZoneResolver;
-  /** The booking rules. Defaults are the seed's: 30 minutes, on :00/:30, one per calendar date. */
+  /** The booking rules. Defaults are the seed's: 30 minutes, on :00/:30, one per calendar date, no overlap. */
   readonly policy?: PolicyOptions;
   /** What a repeated wall-clock time (clocks going back) means. Default `"earlier"`. */
   readonly ambiguousTime?: AmbiguousTimeRule;
-  /** The clock for minimum notice and maximum horizon. Default `Temporal.Now.instant`. */
+  /**
+   * The clock: for minimum notice and maximum horizon, the times stamped on appointments and changes, and
+   * the expiry of idempotency keys and events. Default `Temporal.Now.instant`.
+   */
   readonly now?: () => Temporal.Instant;
-  /** Makes appointment ids. Default `crypto.randomUUID`. Ids must be unique and at most 255 characters. */
+  /**
+   * Makes appointment ids. Default `crypto.randomUUID`. Ids must be unique per user and at most 255
+   * characters; an id the user already has is refused (`INVALID_ARGUMENT`) and nothing is written.
+   */
   readonly generateId?: () => string;
+  /**
+   * How long an idempotency key and the outcome it gave are kept: a retry within it returns that outcome;
+   * after it the key may be used again. A duration in hours or smaller units (or days of 24 hours), as
+   * `{ hours: 24 }` or `"PT24H"`. Default 24 hours.
+   */
+  readonly idempotencyRetention?: Temporal.DurationLike | string;
+  /**
+   * How long each change event stays readable by {@link Scheduler.changes}; after it a store may drop it.
+   * Default 30 days. Consumers must read more often than this.
+   */
+  readonly changeRetention?: Temporal.DurationLike | string;
 }
 
 /** A half-open range of start and end times for {@link Scheduler.list}: appointments overlapping `[from, to)`. */
@@ -81,9 +110,30 @@ export interface ListRange {
   readonly to?: DateTimeInput;
 }
 
+/** Options of {@link Scheduler.changes}. */
+export interface ChangesOptions extends OperationOptions {
+  /** Read the events after this position: the `cursor` of the previous page, or the last event you processed. */
+  readonly after?: string | null | undefined;
+  /** At most this many events, 1 to 1000. Default 100. */
+  readonly limit?: number | undefined;
+  /** Only this user's events. */
+  readonly userId?: UserId | undefined;
+}
+
+/** A page of the change feed. */
+export interface ChangePage {
+  /** Events in commit order. */
+  readonly changes: AppointmentChangeEvent[];
+  /**
+   * Where to read on: the position of the last event of this page, or the `after` you passed when the page
+   * is empty (`null` when both are absent). Save it after processing the page.
+   */
+  readonly cursor: string | null;
+}
+
 /**
- * Books, lists, moves and cancels appointments under one policy. Every method is async, validates all of
- * its arguments, and fails only with a {@link SchedulerError} subclass.
+ * Books, lists, moves and cancels appointments under one policy, and reports every change. Every method is
+ * async, validates all of its arguments, and fails only with a {@link SchedulerError} subclass.
  */
 export interface Scheduler {
   /** The validated policy in force, with defaults filled in. */
@@ -94,42 +144,60 @@ export interface Scheduler {
    *
    * @param start - an exact time, or a wall-clock time in the user's zone (see `docs/time-zones.md`).
    * @throws InvalidUserIdError, InvalidDateTimeError, NonexistentLocalTimeError, AmbiguousLocalTimeError,
-   *   MisalignedStartError, OutsideBookingWindowError, LimitReachedError (with the conflicting appointment),
-   *   StoreUnavailableError, OperationTimedOutError, OperationAbortedError.
+   *   MisalignedStartError, OutsideBookingWindowError, LimitReachedError and OverlappingAppointmentError
+   *   (with the conflicting appointment), IdempotencyKeyReusedError, StoreUnavailableError,
+   *   OutcomeUnknownError, OperationTimedOutError, OperationAbortedError.
    * @example
    * ```ts
-   * const appointment = await scheduler.book(42, "2021-04-22 11:30");
+   * const appointment = await scheduler.book(42, "2021-04-22 11:30", { idempotencyKey: "9b1f…" });
    * ```
    */
-  book(userId: UserId, start: DateTimeInput, options?: OperationOptions): Promise<Appointment>;
+  book(userId: UserId, start: DateTimeInput, options?: BookOptions): Promise<Appointment>;
 
-  /** The user's appointments overlapping `range` (all when omitted), sorted by start. */
-  list(userId: UserId, range?: ListRange, options?: OperationOptions): Promise<Appointment[]>;
+  /** The user's booked appointments (all with `{ status: "all" }`) overlapping `range`, sorted by start. */
+  list(userId: UserId, range?: ListRange, options?: ListOptions): Promise<Appointment[]>;
 
-  /** The user's appointment with this id, or `null` (never booked, cancelled, moved, or another user's). */
+  /** The user's appointment with this id, booked or cancelled, or `null` (never booked, or another user's). */
   get(userId: UserId, id: string, options?: OperationOptions): Promise<Appointment | null>;
 
   /**
-   * Cancels the user's appointment and returns it; its dates become free at once.
+   * Cancels the user's appointment and returns it, `status: "cancelled"`, with the reason. It stays
+   * readable with `get`, and its dates become free at once.
    *
-   * @throws AppointmentNotFoundError when no such active appointment exists.
+   * @throws AppointmentNotFoundError, AppointmentCancelledError (already cancelled), and the write errors
+   *   of {@link Scheduler.book}.
    */
-  cancel(userId: UserId, id: string, options?: OperationOptions): Promise<Appointment>;
+  cancel(userId: UserId, id: string, options?: CancelOptions): Promise<Appointment>;
 
   /**
-   * Moves an appointment to `newStart`, atomically: the old appointment is released only if the new time is
-   * accepted, and the moved appointment gets a new id. The old appointment never conflicts with its own move.
+   * Moves a booked appointment to `newStart`, atomically: the old time is released only if the new one is
+   * accepted. The appointment keeps its id; its old times are added to `previousTimes`. It never conflicts
+   * with its own old time.
    *
-   * @throws AppointmentNotFoundError when the appointment is not active (never booked, cancelled, already
-   *   moved), and every error of {@link Scheduler.book} for the new time.
+   * @throws AppointmentNotFoundError, AppointmentCancelledError, and every error of {@link Scheduler.book}
+   *   for the new time.
    */
-  reschedule(userId: UserId, id: string, newStart: DateTimeInput, options?: OperationOptions): Promise<Appointment>;
+  reschedule(userId: UserId, id: string, newStart: DateTimeInput, options?: WriteOptions): Promise<Appointment>;
 
   /**
-   * The starts on `date` (the user's local calendar date) that the user could book now, in time order. On a
-   * day when clocks go back, both occurrences of a repeated time are listed; times in a gap are not.
+   * The starts on `date` (the user's local calendar date) that the user could book now, in time order: the
+   * ones `book` would accept at this moment. On a day when clocks go back, both occurrences of a repeated
+   * time are listed; times in a gap are not.
    */
   availability(userId: UserId, date: DateInput, options?: OperationOptions): Promise<AvailableSlot[]>;
+
+  /**
+   * The change feed: committed bookings, moves and cancellations in commit order, after a position. Save the
+   * page's `cursor` once you have processed its events and pass it as `after` next time: every change is
+   * then seen at least once, also across a crash (see `docs/change-feed.md`).
+   */
+  changes(options?: ChangesOptions): Promise<ChangePage>;
+
+  /**
+   * Removes expired idempotency keys and change events from the store now, and returns how many. Stores
+   * may also remove them as they write (`MemoryStore` does); run it from a periodic job for a database store.
+   */
+  purgeExpired(options?: OperationOptions): Promise<number>;
 }
 
 /**
@@ -148,184 +216,258 @@ export function createScheduler(options?: SchedulerOptions): Scheduler {
   return new PolicyScheduler(options);
 }
 
+/** Makes of a stored record what an operation answers: an `Appointment`, or another view of it. */
+export type Presenter<T> = (record: AppointmentRecord, timeZone: string) => T;
+
 /**
- * `book` and `list` answered in the seed's wire form straight from the store's records, for
- * `appointment-scheduler/http`: the public methods build two `Temporal.ZonedDateTime`s per appointment that
- * an HTTP answer would only format again. Same rules, errors and text as `toWireAppointment` of the public
- * results (property-tested). Internal: the package does not export it.
+ * `book` and `list` giving the stored records themselves to a presenter, for `appointment-scheduler/http`:
+ * the public methods build a dozen `Temporal` objects per appointment that an HTTP answer in the seed's
+ * form would only format again. Same rules and errors as the public methods. Internal: the package does not
+ * export it.
  */
-export interface WireOperations {
-  book(userId: UserId, start: DateTimeInput, options?: OperationOptions): Promise<WireAppointment>;
-  list(userId: UserId, options?: OperationOptions): Promise<WireAppointment[]>;
+export interface RecordOperations {
+  book<T>(userId: UserId, start: DateTimeInput, options: BookOptions | undefined, present: Presenter<T>): Promise<T>;
+  list<T>(userId: UserId, options: ListOptions | undefined, present: Presenter<T>): Promise<T[]>;
 }
 
 /**
- * The {@link WireOperations} of a scheduler from {@link createScheduler}; `undefined` for any other
+ * The {@link RecordOperations} of a scheduler from {@link createScheduler}; `undefined` for any other
  * scheduler, and for one whose `book` or `list` was replaced (a wrapper that logs or counts must still be
  * called).
  */
-export function wireOperationsOf(scheduler: Scheduler): WireOperations | undefined {
+export function recordOperationsOf(scheduler: Scheduler): RecordOperations | undefined {
   if (!(scheduler instanceof PolicyScheduler)) return undefined;
   const own = PolicyScheduler.prototype;
   if (scheduler.book !== own.book || scheduler.list !== own.list) return undefined;
-  return PolicyScheduler.wireOperations(scheduler);
+  return PolicyScheduler.recordOperations(scheduler);
 }
 
-/** What the scheduler makes of a stored record for its caller: an `Appointment`, or its wire form. */
-type Presenter<T> = (record: AppointmentRecord, timeZone: string) => T;
-
 const MAX_ID_LENGTH = 255;
+const HOUR_MS = 3_600_000;
+const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * HOUR_MS;
+const DEFAULT_CHANGE_RETENTION_MS = 30 * 24 * HOUR_MS;
+/** The longest retention accepted: ten years of 365 days. */
+const LONGEST_RETENTION_MS = 10 * 365 * 24 * HOUR_MS;
+const DEFAULT_CHANGES_LIMIT = 100;
+const MAX_CHANGES_LIMIT = 1000;
 
 class PolicyScheduler implements Scheduler {
   readonly policy: Policy;
   readonly #store: AppointmentStore;
   readonly #timeZone: string | TimeZoneResolver;
   readonly #ambiguousTime: AmbiguousTimeRule;
-  readonly #now: () => Temporal.Instant;
+  /** The caller's clock, or `undefined` for the system clock (read as `Date.now()`, cheaper than Temporal). */
+  readonly #now: (() => Temporal.Instant) | undefined;
   readonly #generateId: () => string;
+  readonly #idempotencyRetentionMs: number;
+  readonly #changeRetentionMs: number;
 
   constructor(options: unknown) {
     if (options === undefined) options = {};
     if (typeof options !== "object" || options === null) {
       throw new InvalidArgumentError("options", "options must be an object");
     }
-    const o = readFields(options, ["policy", "store", "timeZone", "ambiguousTime", "now", "generateId"], "options");
+    const o = readFields(
+      options,
+      [
+        "policy",
+        "store",
+        "timeZone",
+        "ambiguousTime",
+        "now",
+        "generateId",
+        "idempotencyRetention",
+        "changeRetention",
+      ],
+      "options",
+    );
     this.policy = resolvePolicy(o.policy);
     this.#store = o.store === undefined ? new MemoryStore() : storeOption(o.store);
     this.#timeZone =
       typeof o.timeZone === "function" ? (o.timeZone as TimeZoneResolver) : validateTimeZone(o.timeZone ?? "UTC");
     this.#ambiguousTime = ambiguousTimeOption(o.ambiguousTime);
-    this.#now = functionOption(o.now, "now", () => Temporal.Now.instant());
-    this.#generateId = functionOption(o.generateId, "generateId", randomId);
+    this.#now = o.now === undefined ? undefined : functionOption(o.now, "now");
+    this.#generateId = o.generateId === undefined ? randomId : functionOption(o.generateId, "generateId");
+    this.#idempotencyRetentionMs = retentionOption(
+      o.idempotencyRetention,
+      "idempotencyRetention",
+      DEFAULT_IDEMPOTENCY_RETENTION_MS,
+    );
+    this.#changeRetentionMs = retentionOption(o.changeRetention, "changeRetention", DEFAULT_CHANGE_RETENTION_MS);
   }
 
-  book(userId: UserId, start: DateTimeInput, options?: OperationOptions): Promise<Appointment> {
+  book(userId: UserId, start: DateTimeInput, options?: BookOptions): Promise<Appointment> {
     return this.#book(userId, start, options, appointmentFromRecord);
   }
 
-  list(userId: UserId, range?: ListRange, options?: OperationOptions): Promise<Appointment[]> {
+  list(userId: UserId, range?: ListRange, options?: ListOptions): Promise<Appointment[]> {
     return this.#list(userId, range, options, appointmentFromRecord);
   }
 
-  /** The wire operations of `scheduler`: see {@link wireOperationsOf}. */
-  static wireOperations(scheduler: PolicyScheduler): WireOperations {
+  /** The record operations of `scheduler`: see {@link recordOperationsOf}. */
+  static recordOperations(scheduler: PolicyScheduler): RecordOperations {
     return {
-      book: (userId, start, options) => scheduler.#book(userId, start, options, wireAppointmentFromRecord),
-      list: (userId, options) => scheduler.#list(userId, undefined, options, wireAppointmentFromRecord),
+      book: (userId, start, options, present) => scheduler.#book(userId, start, options, present),
+      list: (userId, options, present) => scheduler.#list(userId, undefined, options, present),
     };
   }
 
   /** `book`, giving the booked record in the form `present` makes of it. */
   #book<T>(userId: UserId, start: DateTimeInput, options: unknown, present: Presenter<T>): Promise<T> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
-      const timeZone = await this.#timeZoneOf(user, signal);
-      return this.#insert(user, this.#acceptableSlot(start, timeZone), timeZone, undefined, signal, present);
+    let fields: WriteFields;
+    try {
+      fields = writeFieldsOf(options, "metadata");
+      throwIfAborted(fields.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#userOperation(userId, fields.signal, (user, timeZone) => {
+      const slot = this.#acceptableSlot(start, timeZone);
+      const id = this.#newId();
+      const change: AppointmentChange = {
+        type: "book",
+        id,
+        times: slot.times,
+        metadata: fields.metadata,
+        occupancy: slot.occupancy,
+      };
+      // The fingerprint names what the caller asked for: the instant, not the form it was written in.
+      const request = () => ["book", slot.times.startMs, canonicalJson(fields.metadata)];
+      return this.#write(user, change, fields, request, timeZone, present);
     });
   }
 
   /** `list`, giving each record in the form `present` makes of it. */
   #list<T>(userId: UserId, range: ListRange | undefined, options: unknown, present: Presenter<T>): Promise<T[]> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
-      const timeZone = await this.#timeZoneOf(user, signal);
-      const { fromMs, toMs } = this.#rangeBounds(range, timeZone);
-      const records = await untilAborted(
-        fromStore(() => this.#store.listAppointments(user, { fromMs, toMs }, { signal }), signal),
-        signal,
-      );
+    let fields: { signal: AbortSignal | undefined; status: "booked" | "all" };
+    try {
+      fields = listFieldsOf(options);
+      throwIfAborted(fields.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { signal, status } = fields;
+    return this.#userOperation(userId, signal, async (user, timeZone) => {
+      const query: RecordQuery = { ...this.#rangeBounds(range, timeZone), status };
+      const records = await this.#read(() => this.#store.listAppointments(user, query, { signal }), signal);
       return records.map((record) => present(record, timeZone));
     });
   }
 
   get(userId: UserId, id: string, options?: OperationOptions): Promise<Appointment | null> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
+    return this.#operation(options, (signal) =>
+      this.#userOperation(userId, signal, async (user, timeZone) => {
+        const appointmentId = appointmentIdOf(id);
+        const record = await this.#read(() => this.#store.getAppointment(user, appointmentId, { signal }), signal);
+        return record ? appointmentFromRecord(record, timeZone) : null;
+      }),
+    );
+  }
+
+  cancel(userId: UserId, id: string, options?: CancelOptions): Promise<Appointment> {
+    let fields: WriteFields;
+    try {
+      fields = writeFieldsOf(options, "reason");
+      throwIfAborted(fields.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#userOperation(userId, fields.signal, (user, timeZone) => {
       const appointmentId = appointmentIdOf(id);
-      const timeZone = await this.#timeZoneOf(user, signal);
-      const record = await untilAborted(
-        fromStore(() => this.#store.getAppointment(user, appointmentId, { signal }), signal),
-        signal,
-      );
-      return record ? appointmentFromRecord(record, timeZone) : null;
+      const change: AppointmentChange = { type: "cancel", id: appointmentId, reason: fields.reason };
+      const request = () => ["cancel", appointmentId, fields.reason];
+      return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
     });
   }
 
-  cancel(userId: UserId, id: string, options?: OperationOptions): Promise<Appointment> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
+  reschedule(userId: UserId, id: string, newStart: DateTimeInput, options?: WriteOptions): Promise<Appointment> {
+    let fields: WriteFields;
+    try {
+      fields = writeFieldsOf(options, undefined);
+      throwIfAborted(fields.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#userOperation(userId, fields.signal, (user, timeZone) => {
       const appointmentId = appointmentIdOf(id);
-      const timeZone = await this.#timeZoneOf(user, signal);
-      throwIfAborted(signal);
-      // A write: wait for the store's answer even if the signal fires (see operation-options.ts).
-      const record = await fromStore(() => this.#store.deleteAppointment(user, appointmentId, { signal }), signal);
-      if (!record) throw new AppointmentNotFoundError(appointmentId);
-      return appointmentFromRecord(record, timeZone);
-    });
-  }
-
-  reschedule(userId: UserId, id: string, newStart: DateTimeInput, options?: OperationOptions): Promise<Appointment> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
-      const appointmentId = appointmentIdOf(id);
-      const timeZone = await this.#timeZoneOf(user, signal);
-      return this.#insert(
-        user,
-        this.#acceptableSlot(newStart, timeZone),
-        timeZone,
-        appointmentId,
-        signal,
-        appointmentFromRecord,
-      );
+      const slot = this.#acceptableSlot(newStart, timeZone);
+      const change: AppointmentChange = {
+        type: "move",
+        id: appointmentId,
+        times: slot.times,
+        occupancy: slot.occupancy,
+      };
+      const request = () => ["move", appointmentId, slot.times.startMs];
+      return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
     });
   }
 
   availability(userId: UserId, date: DateInput, options?: OperationOptions): Promise<AvailableSlot[]> {
-    return this.#operation(options, async (signal) => {
-      const user = normalizeUserId(userId);
+    return this.#operation(options, (signal) => {
       const day = parseDate(date, "date");
-      const timeZone = await this.#timeZoneOf(user, signal);
-      const candidates = startsOn(this.policy, day, timeZone).map((start) => ({
-        start,
-        end: endOf(this.policy, start),
-      }));
-      const last = candidates.at(-1);
-      if (!last) return [];
+      return this.#userOperation(userId, signal, async (user, timeZone) => {
+        const window = this.#bookingWindow(timeZone);
+        const offered = startsOn(this.policy, day, timeZone)
+          .filter((start) => window.allows(start))
+          .map((start) => {
+            const end = endOf(this.policy, start);
+            return { start, end, slot: slotOf(this.policy, timesOf(start, end)) };
+          });
+        if (offered.length === 0) return [];
 
-      // Every record that holds a period any candidate would occupy overlaps, or ends exactly at the start
-      // of, the span from the first such period to the last.
-      const firstPeriodStart = periodBounds(this.policy, day)[0].toZonedDateTime(timeZone);
-      const lastDate = occupiedDates(this.policy, last.start, last.end).at(-1) ?? day;
-      const lastPeriodEnd = periodBounds(this.policy, lastDate)[1].toZonedDateTime(timeZone);
-      const records = await untilAborted(
-        fromStore(
-          () =>
-            this.#store.listAppointments(
-              user,
-              { fromMs: firstPeriodStart.epochMilliseconds - 1, toMs: lastPeriodEnd.epochMilliseconds },
-              { signal },
-            ),
+        // One read for every start: the records any of them could collide with. Each start is then checked
+        // exactly as the store checks a booking (occupancyConflict), so what is offered is what `book` gets.
+        let fromMs = Number.POSITIVE_INFINITY;
+        let toMs = Number.NEGATIVE_INFINITY;
+        for (const { slot } of offered) {
+          fromMs = Math.min(fromMs, slot.occupancy.candidatesStartWithin.fromMs);
+          toMs = Math.max(toMs, slot.occupancy.candidatesStartWithin.toMs);
+        }
+        const records = await this.#read(
+          () => this.#store.listAppointments(user, { fromMs, toMs, status: "booked" }, { signal }),
           signal,
-        ),
-        signal,
-      );
-      const holders = new Map<string, number>();
-      for (const record of records) {
-        for (const period of record.periods) holders.set(period, (holders.get(period) ?? 0) + 1);
-      }
-
-      const window = this.#bookingWindow(timeZone);
-      return candidates.filter(
-        ({ start, end }) =>
-          window.allows(start) &&
-          occupiedPeriods(this.policy, start, end).every(
-            (period) => (holders.get(period) ?? 0) < this.policy.limit.max,
-          ),
-      );
+        );
+        return offered
+          .filter(({ slot }) => occupancyConflict(records, slot.times, slot.occupancy) === undefined)
+          .map(({ start, end }) => ({ start, end }));
+      });
     });
   }
 
-  /** Runs one public operation after validating its options; a fired signal stops it before it starts. */
+  changes(options?: ChangesOptions): Promise<ChangePage> {
+    let query: { after: string | undefined; limit: number; userId: string | undefined };
+    let signal: AbortSignal | undefined;
+    try {
+      signal = signalOf(options);
+      throwIfAborted(signal);
+      query = changesQueryOf(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return (async () => {
+      const events = await this.#read(() => this.#store.readChanges(query, { signal }), signal);
+      const zones = new Map<string, string>();
+      const changes: AppointmentChangeEvent[] = [];
+      for (const event of events) {
+        const user = event.record.userId;
+        let timeZone = zones.get(user);
+        if (timeZone === undefined) {
+          timeZone = await this.#timeZoneOf(user, signal);
+          zones.set(user, timeZone);
+        }
+        changes.push(changeEventFromRecord(event, timeZone));
+      }
+      return { changes, cursor: changes.at(-1)?.position ?? query.after ?? null };
+    })();
+  }
+
+  purgeExpired(options?: OperationOptions): Promise<number> {
+    return this.#operation(options, (signal) =>
+      this.#read(() => this.#store.purgeExpired(this.#nowMs(), { signal }), signal),
+    );
+  }
+
+  /** Runs one operation after validating its options; a fired signal stops it before it starts. */
   #operation<T>(options: unknown, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     // Not async itself, to spare every operation a promise: bad options still arrive as a rejection.
     let signal: AbortSignal | undefined;
@@ -338,15 +480,37 @@ class PolicyScheduler implements Scheduler {
     return run(signal);
   }
 
-  /** The user's zone: at once for a fixed zone (the common case costs no promise), or from the resolver. */
-  #timeZoneOf(userId: string, signal: AbortSignal | undefined): string | Promise<string> {
-    if (typeof this.#timeZone === "string") return this.#timeZone;
-    return untilAborted(Promise.resolve(this.#timeZone(userId, { signal })), signal).then(validateTimeZone);
+  /**
+   * Runs `run` with the canonical user id and the user's zone. The zone comes at once for a fixed zone (the
+   * common case costs no promise), or from the resolver.
+   */
+  #userOperation<T>(
+    userId: UserId,
+    signal: AbortSignal | undefined,
+    run: (user: string, timeZone: string) => Promise<T>,
+  ): Promise<T> {
+    let user: string;
+    try {
+      user = normalizeUserId(userId);
+      if (typeof this.#timeZone === "string") return run(user, this.#timeZone);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#timeZoneOf(user, signal).then((timeZone) => run(user, timeZone));
+  }
+
+  #timeZoneOf(userId: string, signal: AbortSignal | undefined): Promise<string> {
+    if (typeof this.#timeZone === "string") return Promise.resolve(this.#timeZone);
+    const resolver = this.#timeZone;
+    return untilAborted(
+      new Promise<string>((resolve) => resolve(resolver(userId, { signal }))),
+      signal,
+    ).then(validateTimeZone);
   }
 
   /**
-   * Parses a start, checks it against everything but the limit (which the store checks atomically), and
-   * gives what the booking would occupy.
+   * Parses a start, checks it against everything but the store's occupancy check (limit and overlap, which
+   * the store makes atomically), and gives what the booking would occupy.
    */
   #acceptableSlot(input: unknown, timeZone: string): Slot {
     const fast = timeZone === "UTC" ? utcSeedSlot(input, this.policy) : undefined;
@@ -354,7 +518,7 @@ class PolicyScheduler implements Scheduler {
     const start = parseDateTime(input, timeZone, this.#ambiguousTime);
     if (!isAligned(this.policy, start)) throw new MisalignedStartError(this.policy.alignmentMinutes);
     this.#bookingWindow(timeZone).check(start);
-    return occupiedSlot(this.policy, start);
+    return slotOf(this.policy, timesOf(start, endOf(this.policy, start)));
   }
 
   /** The minimum-notice and maximum-horizon bounds as of now, in the user's zone. */
@@ -382,37 +546,81 @@ class PolicyScheduler implements Scheduler {
     };
   }
 
-  /** The one write of a booking or a move: the store checks the limit and commits atomically. */
-  async #insert<T>(
+  /**
+   * The one write of a change: the store checks the key, the appointment's state and the occupancy, and
+   * commits the change with its event, atomically. Its answer becomes the result or the typed error.
+   */
+  async #write<T>(
     userId: string,
-    slot: Slot,
+    change: AppointmentChange,
+    fields: WriteFields,
+    fingerprintParts: () => unknown[],
     timeZone: string,
-    replaces: string | undefined,
-    signal: AbortSignal | undefined,
     present: Presenter<T>,
   ): Promise<T> {
-    const { startMs, endMs, periods, holdersStartWithin } = slot;
-    const record = { id: this.#newId(), userId, startMs, endMs, periods };
+    const { signal, idempotencyKey } = fields;
+    const atMs = this.#nowMs();
+    const request: WriteRequest = {
+      userId,
+      change,
+      atMs,
+      changeExpiresAtMs: atMs + this.#changeRetentionMs,
+      idempotency:
+        idempotencyKey === undefined
+          ? undefined
+          : {
+              key: idempotencyKey,
+              fingerprint: fingerprintOf(fingerprintParts()),
+              expiresAtMs: atMs + this.#idempotencyRetentionMs,
+            },
+    };
     throwIfAborted(signal);
-    // A write: wait for the store's answer even if the signal fires (see operation-options.ts).
-    const request = { record, limit: this.policy.limit.max, replaces, holdersStartWithin };
-    const result: InsertAppointmentResult = await fromStore(
-      () => this.#store.insertAppointment(request, { signal }),
+    const result: WriteResult = await writeOutcome(
+      () => this.#store.write(request, { signal }),
       signal,
+      idempotencyKey,
     );
     switch (result.status) {
-      case "inserted":
+      case "written":
         return present(result.record, timeZone);
       case "limit-reached":
-        throw new LimitReachedError(result.conflicting, this.policy.limit.per, this.policy.limit.max);
-      case "replaced-not-found":
-        throw new AppointmentNotFoundError(replaces);
+        throw new LimitReachedError(
+          appointmentFromRecord(result.conflicting, timeZone),
+          this.policy.limit.per,
+          this.policy.limit.max,
+        );
+      case "overlap":
+        throw new OverlappingAppointmentError(appointmentFromRecord(result.conflicting, timeZone));
+      case "not-found":
+        throw new AppointmentNotFoundError(change.id);
+      case "not-booked":
+        throw new AppointmentCancelledError(appointmentFromRecord(result.record, timeZone));
+      case "id-taken":
+        throw new InvalidArgumentError(
+          "options.generateId",
+          "generateId returned an id this user already has; nothing was written",
+        );
+      case "key-reused":
+        throw new IdempotencyKeyReusedError(idempotencyKey ?? "");
       default:
-        throw new StoreUnavailableError("The store answered with an unknown result");
+        // An answer outside the contract: whether it wrote anything, nobody can say.
+        throw new OutcomeUnknownError(idempotencyKey ?? null, {
+          cause: new Error("The store answered with an unknown result"),
+        });
     }
   }
 
+  /** Runs a read: a store failure is `STORE_UNAVAILABLE`, and the caller stops waiting when `signal` fires. */
+  #read<T>(call: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return untilAborted(fromStore(call, signal), signal);
+  }
+
+  #nowMs(): number {
+    return this.#now ? Number(this.#currentInstant().epochMilliseconds) : Date.now();
+  }
+
   #currentInstant(): Temporal.Instant {
+    if (!this.#now) return Temporal.Now.instant();
     const now: unknown = this.#now();
     const ns = temporalKind(now) === "Instant" ? (now as Temporal.Instant).epochNanoseconds : undefined;
     if (typeof ns !== "bigint")
@@ -431,7 +639,7 @@ class PolicyScheduler implements Scheduler {
     return id;
   }
 
-  #rangeBounds(range: unknown, timeZone: string): RecordRange {
+  #rangeBounds(range: unknown, timeZone: string): Pick<RecordQuery, "fromMs" | "toMs"> {
     if (range === undefined) return {};
     if (typeof range !== "object" || range === null) throw new InvalidArgumentError("range", "range must be an object");
     const { from, to } = readFields(range, ["from", "to"], "range");
@@ -447,18 +655,57 @@ class PolicyScheduler implements Scheduler {
   }
 }
 
+/** A digest of what a write asked for, to tell a retry from another request under the same key. */
+function fingerprintOf(parts: unknown[]): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
+}
+
+function changesQueryOf(options: unknown): { after: string | undefined; limit: number; userId: string | undefined } {
+  if (options === undefined) return { after: undefined, limit: DEFAULT_CHANGES_LIMIT, userId: undefined };
+  const { after, limit, userId } = readFields(options as object, ["after", "limit", "userId"], "options");
+  if (after !== undefined && after !== null && (typeof after !== "string" || after.length === 0 || after.length > 255)) {
+    throw new InvalidArgumentError("options.after", "options.after must be a position from the change feed");
+  }
+  if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_CHANGES_LIMIT)) {
+    throw new InvalidArgumentError("options.limit", `options.limit must be an integer from 1 to ${MAX_CHANGES_LIMIT}`);
+  }
+  return {
+    after: (after ?? undefined) as string | undefined,
+    limit: (limit as number | undefined) ?? DEFAULT_CHANGES_LIMIT,
+    userId: userId === undefined ? undefined : normalizeUserId(userId),
+  };
+}
+
+function retentionOption(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  let ms: number;
+  try {
+    // Days are taken as 24 hours; calendar units (weeks, months, years) have no fixed length and throw.
+    ms = Temporal.Duration.from(value as Temporal.DurationLike | string).total({ unit: "milliseconds" });
+  } catch (cause) {
+    throw new InvalidArgumentError(
+      `options.${name}`,
+      `${name} must be a Temporal duration in days or smaller units`,
+      { cause },
+    );
+  }
+  if (!(ms >= 1000 && ms <= LONGEST_RETENTION_MS)) {
+    throw new InvalidArgumentError(`options.${name}`, `${name} must be from 1 second to 3650 days`);
+  }
+  return Math.floor(ms);
+}
+
 /**
- * Calls the store and reports its own failures as {@link StoreUnavailableError} (the original kept as
- * `cause`). Typed errors a store throws on purpose pass through unchanged. Errors outside store calls are
- * not wrapped: they are bugs, and must not be disguised as an unavailable store.
+ * Calls the store for a read and reports its own failures as {@link StoreUnavailableError} (the original
+ * kept as `cause`). Typed errors a store throws on purpose pass through unchanged. Errors outside store
+ * calls are not wrapped: they are bugs, and must not be disguised as an unavailable store.
  */
 async function fromStore<T>(call: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (isSchedulerError(error)) throw error;
-    // The contract lets a store give up on a write it has not committed once the signal fires: that failure
-    // is the caller's timeout or abort, not an unavailable store.
+    // A read given up once the signal fired: that failure is the caller's timeout or abort.
     if (signal?.aborted) throw abortError(signal);
     throw new StoreUnavailableError(undefined, { cause: error });
   }
@@ -492,7 +739,7 @@ function appointmentIdOf(id: unknown): string {
 }
 
 function storeOption(store: unknown): AppointmentStore {
-  const methods = ["insertAppointment", "listAppointments", "getAppointment", "deleteAppointment"] as const;
+  const methods = ["write", "listAppointments", "getAppointment", "readChanges", "purgeExpired"] as const;
   if (
     typeof store !== "object" ||
     store === null ||
@@ -512,8 +759,7 @@ function ambiguousTimeOption(value: unknown): AmbiguousTimeRule {
   throw new InvalidArgumentError("options.ambiguousTime", 'ambiguousTime must be "earlier", "later" or "reject"');
 }
 
-function functionOption<T>(value: unknown, name: string, fallback: () => T): () => T {
-  if (value === undefined) return fallback;
+function functionOption<T>(value: unknown, name: string): () => T {
   if (typeof value !== "function")
     throw new InvalidArgumentError(`options.${name}`, `options.${name} must be a function`);
   return value as () => T;

@@ -8,10 +8,9 @@
  * @module
  */
 import { MisalignedStartError } from "../errors/scheduler-errors.js";
-import { DAY_MS, daysInMonth, isoDate } from "../time/civil-date.js";
-import { holdersStartWithin } from "./holders-window.js";
-import { type Policy, periodDays } from "./policy.js";
-import type { Slot } from "./slot.js";
+import { daysInMonth } from "../time/civil-date.js";
+import { type Slot, slotOf } from "./calendar-facts.js";
+import type { Policy } from "./policy.js";
 
 const MINUTE_MS = 60_000;
 const ZERO = 48; // "0"
@@ -45,26 +44,18 @@ export function utcSeedSlot(input: unknown, policy: Policy): Slot | undefined {
   const day = digits(input, 8, 2);
   const hour = digits(input, 11, 2);
   const minute = digits(input, 14, 2);
-  // Not digits (-1), or outside the years whose dates and period keys print in four digits, before and
-  // after the appointment, or not a real date and time: the general path decides.
+  // Not digits (-1), or near the edges of the years a start may have, or not a real date and time: the
+  // general path decides.
   if (year < 1000 || year > 9998 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
     return undefined;
   }
   if (day < 1 || day > daysInMonth(year, month)) return undefined;
   if ((hour * 60 + minute) % policy.alignmentMinutes !== 0) throw new MisalignedStartError(policy.alignmentMinutes);
 
+  // In UTC a wall-clock time is its instant: the local times are the instants.
   const startMs = Date.UTC(year, month - 1, day, hour, minute);
   const endMs = startMs + policy.durationMinutes * MINUTE_MS;
-  const firstDay = Math.floor(startMs / DAY_MS);
-  let lastDay = Math.floor(endMs / DAY_MS);
-  if (!policy.endAtMidnightCountsOnNextDate && endMs % DAY_MS === 0) lastDay -= 1;
-  const periods: string[] = [];
-  for (let epochDay = firstDay; epochDay <= lastDay; epochDay++) {
-    // The start's own date is the input's date as written (four-digit year, so `isoDate` would print the same).
-    const key = periodKeyOf(policy, epochDay, epochDay === firstDay ? input.slice(0, 10) : isoDate(epochDay));
-    if (!periods.includes(key)) periods.push(key);
-  }
-  return { startMs, endMs, periods, holdersStartWithin: holdersStartWithin(policy, firstDay, lastDay) };
+  return slotOf(policy, { startMs, endMs, localStartMs: startMs, localEndMs: endMs });
 }
 
 function isSecondsZero(input: string): boolean {
@@ -80,19 +71,4 @@ function digits(input: string, from: number, count: number): number {
     value = value * 10 + digit;
   }
   return value;
-}
-
-/**
- * The period key of a UTC date given as days since 1970-01-01 and as `YYYY-MM-DD`, as `periodKey` writes
- * it.
- */
-function periodKeyOf(policy: Policy, epochDay: number, date: string): string {
-  switch (policy.limit.per) {
-    case "day":
-      return `day:${date}`;
-    case "week":
-      return `week:${isoDate(periodDays(policy, epochDay)[0])}`;
-    case "month":
-      return `month:${date.slice(0, 7)}`;
-  }
 }

@@ -1,93 +1,228 @@
 /**
- * The store contract: the one plug-in point of the library. A store persists appointment records and makes
- * each write atomic per user; it knows nothing of booking rules. The scheduler decides what a booking
- * occupies and how many may share it, then asks the store for a single conditional write that either
- * commits or reports the conflict. No read-then-write happens in the scheduler, so nothing can slip between
- * a check and an insert, also when several processes share the store.
+ * The store contract (version 2): the one plug-in point of the library. A store persists appointments, their
+ * idempotency keys and a feed of their changes, and makes each change one atomic conditional write per
+ * user; it knows nothing of booking rules. The scheduler decides what a change occupies and what it must
+ * not collide with, then asks the store for a single write that checks those facts and commits, or reports
+ * exactly one reason why not. No read-then-write happens in the scheduler, so nothing can slip between a
+ * check and a write, also when several processes share the store.
  *
  * `appointment-scheduler/testing` (see `docs/writing-a-store.md`) runs this contract against any store.
  *
  * @module
  */
+import type { AppointmentStatus } from "../model/appointment.js";
+import type { JsonObject } from "../model/json.js";
+
+export type { AppointmentStatus };
 
 /**
- * An appointment as a store keeps it. Times are instants as milliseconds since the Unix epoch (UTC); the
- * scheduler turns them into zoned times for the user. The store must return records exactly as given.
+ * The times of an appointment as facts that any later policy can count: the instants, and the wall-clock
+ * times they were in the user's time zone when the appointment was booked or last moved.
+ *
+ * Local times are milliseconds since 1970-01-01 00:00 of the wall clock (as if that clock were UTC): a
+ * local date is `Math.floor(localMs / 86_400_000)` days after 1970-01-01. A change of the user's zone
+ * later does not change them: an appointment keeps the dates it occupied where it was booked.
  */
-export interface AppointmentRecord {
-  /** Stable, unique id chosen by the scheduler. */
-  readonly id: string;
-  /** The user's id in canonical string form (a numeric id `42` is stored as `"42"`). */
-  readonly userId: string;
+export interface AppointmentTimes {
   /** Start instant, epoch milliseconds, inclusive. */
   readonly startMs: number;
   /** End instant, epoch milliseconds, exclusive. */
   readonly endMs: number;
-  /**
-   * The limit periods this appointment holds, as opaque keys (`"day:2021-04-22"`, `"week:2021-04-19"`, …),
-   * computed by the scheduler in the user's time zone when it was booked. Stores only compare them.
-   */
-  readonly periods: readonly string[];
+  /** The start's wall-clock time in the user's zone, as local milliseconds (see above). */
+  readonly localStartMs: number;
+  /** The end's wall-clock time in the user's zone, as local milliseconds. */
+  readonly localEndMs: number;
 }
 
-/** One conditional write: insert `record` unless a period it holds is already full. */
-export interface InsertAppointmentRequest {
-  /** The record to insert. Its `id` is new. */
-  readonly record: AppointmentRecord;
-  /**
-   * The capacity of each period: the insert commits only if, for every key in `record.periods`, fewer than
-   * `limit` active records of the same user (not counting the one named by `replaces`) hold that key.
-   */
-  readonly limit: number;
-  /**
-   * Id of an active record of the same user to delete in the same atomic write (a reschedule). If it does
-   * not exist (never did, cancelled or moved already), nothing is written and the result is
-   * `replaced-not-found`. The replaced record does not count against `limit`.
-   */
-  readonly replaces?: string | undefined;
-  /**
-   * Where the records that can hold `record.periods` start: every active record of the user that holds one
-   * of those keys has `fromMs <= startMs < toMs`. A store may look for holders only there, through an index
-   * on start times (as `PostgresStore` does), or ignore it; absent means no bound. The scheduler derives it
-   * from the period keys alone, so it holds whatever zone or policy booked the other records.
-   */
-  readonly holdersStartWithin?: HoldersWindow | undefined;
+/** Where an appointment was before a move, and when it was moved. */
+export interface PreviousTimes {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** When the move was written (the scheduler's clock), epoch milliseconds. */
+  readonly movedAtMs: number;
 }
 
-/** A half-open instant range `[fromMs, toMs)` in epoch milliseconds: see {@link InsertAppointmentRequest}. */
-export interface HoldersWindow {
+/**
+ * An appointment as a store keeps it. A store returns records exactly as it was given them or built them
+ * by the rules of {@link AppointmentStore.write}: every field, in a copy of its own.
+ */
+export interface AppointmentRecord extends AppointmentTimes {
+  /** Stable, unique id chosen by the scheduler; it never changes, also when the appointment moves. */
+  readonly id: string;
+  /** The user's id in canonical string form (a numeric id `42` is stored as `"42"`). */
+  readonly userId: string;
+  readonly status: AppointmentStatus;
+  /** 1 when booked; one more with every change (a move, the cancellation). */
+  readonly version: number;
+  /** When it was booked (the scheduler's clock), epoch milliseconds. */
+  readonly createdAtMs: number;
+  /** When it last changed, epoch milliseconds; `createdAtMs` until then. */
+  readonly updatedAtMs: number;
+  /** When it was cancelled, or `null`. */
+  readonly cancelledAtMs: number | null;
+  /** The reason given when it was cancelled, or `null`. */
+  readonly cancellationReason: string | null;
+  /** Where it was before each move, oldest first; `[]` when it never moved. */
+  readonly previousTimes: readonly PreviousTimes[];
+  /** The caller's metadata from the booking, unchanged, or `null`. Never read by the rules. */
+  readonly metadata: JsonObject | null;
+}
+
+/** A half-open range `[fromMs, toMs)` of milliseconds: instants, or local times where a field says so. */
+export interface MsRange {
   readonly fromMs: number;
   readonly toMs: number;
 }
 
-/** The outcome of {@link AppointmentStore.insertAppointment}. */
-export type InsertAppointmentResult =
-  | {
-      readonly status: "inserted";
-      readonly record: AppointmentRecord;
-      /** The record deleted in the same write, when the request had `replaces`. */
-      readonly replaced?: AppointmentRecord;
-    }
-  | {
-      readonly status: "limit-reached";
-      /** The earliest-starting record that holds a full period (for the error the caller sees). */
-      readonly conflicting: AppointmentRecord;
-    }
-  | { readonly status: "replaced-not-found" };
+/**
+ * What a new or moved appointment must not collide with, for the store to check in its write. Only the
+ * user's `booked` records count, never the one being moved.
+ */
+export interface Occupancy {
+  /**
+   * The limit periods the appointment occupies, in local milliseconds. A record *holds* a period when
+   * `record.localStartMs < period.toMs && record.localEndMs > period.fromMs`. The write is refused with
+   * `limit-reached` when `limit` records already hold one of them.
+   */
+  readonly periods: readonly MsRange[];
+  /** How many records may hold each period. */
+  readonly limit: number;
+  /**
+   * When true, the write is refused with `overlap` when a record's instants overlap the appointment's
+   * (`record.startMs < endMs && record.endMs > startMs`). The limit is checked first.
+   */
+  readonly noOverlap: boolean;
+  /**
+   * Every record that can hold one of the periods or overlap the appointment starts within this instant
+   * range: a store may look for them only there (through an index on start instants) or ignore it.
+   */
+  readonly candidatesStartWithin: MsRange;
+}
+
+/** Books a new appointment. */
+export interface BookChange {
+  readonly type: "book";
+  /** The new appointment's id. A store that already holds this id for the user answers `id-taken`. */
+  readonly id: string;
+  readonly times: AppointmentTimes;
+  readonly metadata: JsonObject | null;
+  readonly occupancy: Occupancy;
+}
+
+/** Moves a booked appointment to new times, keeping its id. */
+export interface MoveChange {
+  readonly type: "move";
+  readonly id: string;
+  readonly times: AppointmentTimes;
+  readonly occupancy: Occupancy;
+}
+
+/** Cancels a booked appointment, keeping it with its history. */
+export interface CancelChange {
+  readonly type: "cancel";
+  readonly id: string;
+  readonly reason: string | null;
+}
+
+/** One change to one user's appointments. */
+export type AppointmentChange = BookChange | MoveChange | CancelChange;
+
+/**
+ * The caller's idempotency key for a write. Keys belong to a user: two users may use the same key.
+ */
+export interface IdempotencyClaim {
+  /** The caller's key. */
+  readonly key: string;
+  /** A digest of the request: the same key with another fingerprint is `key-reused`. */
+  readonly fingerprint: string;
+  /** Until when the key and its outcome are kept, epoch milliseconds. At or after it, the key is free. */
+  readonly expiresAtMs: number;
+}
+
+/** One conditional write: see {@link AppointmentStore.write}. */
+export interface WriteRequest {
+  readonly userId: string;
+  readonly change: AppointmentChange;
+  /** When the change happens (the scheduler's clock), epoch milliseconds: stamped on the record and event. */
+  readonly atMs: number;
+  /** Until when the change's event is kept in the feed, epoch milliseconds. */
+  readonly changeExpiresAtMs: number;
+  readonly idempotency?: IdempotencyClaim | undefined;
+}
+
+/**
+ * The outcome of {@link AppointmentStore.write}: exactly one. `replayed` is true when the outcome is that of
+ * an earlier write with the same idempotency key (and fingerprint), returned as it was then, with nothing
+ * written now.
+ */
+export type WriteResult =
+  /** Committed: the record as it is after the change. */
+  | { readonly status: "written"; readonly record: AppointmentRecord; readonly replayed: boolean }
+  /** `occupancy.limit` records already hold a period; `conflicting` is the earliest of them (start, then id). */
+  | { readonly status: "limit-reached"; readonly conflicting: AppointmentRecord; readonly replayed: boolean }
+  /** A booked record overlaps; `conflicting` is the earliest of them (start, then id). */
+  | { readonly status: "overlap"; readonly conflicting: AppointmentRecord; readonly replayed: boolean }
+  /** A move or cancel named no record of this user. */
+  | { readonly status: "not-found"; readonly replayed: boolean }
+  /** A move or cancel named a cancelled record: it cannot change any more. */
+  | { readonly status: "not-booked"; readonly record: AppointmentRecord; readonly replayed: boolean }
+  /** A booking's id is the id of one of the user's records already. Nothing was written. */
+  | { readonly status: "id-taken"; readonly replayed: boolean }
+  /** The idempotency key was used for a different request (fingerprint) that has not expired. Not kept. */
+  | { readonly status: "key-reused" };
+
+/** What kind of change an event records. */
+export type ChangeType = "booked" | "rescheduled" | "cancelled";
+
+/** One committed change, as the feed keeps it. */
+export interface ChangeRecord {
+  /**
+   * The event's position in the feed: an opaque string, defined by the store, that {@link ChangeQuery.after}
+   * takes back. Positions are unique; the feed's order is the order of positions the store defines.
+   */
+  readonly position: string;
+  readonly type: ChangeType;
+  /** The appointment as it was right after the change. */
+  readonly record: AppointmentRecord;
+  /** For a move, where the appointment was before it; otherwise `null`. */
+  readonly previous: { readonly startMs: number; readonly endMs: number } | null;
+  /** The idempotency key of the write, or `null`. */
+  readonly idempotencyKey: string | null;
+  /** When the change was written (the write's `atMs`), epoch milliseconds. */
+  readonly atMs: number;
+}
+
+/** Which events {@link AppointmentStore.readChanges} returns. */
+export interface ChangeQuery {
+  /** Only events after this position (from an earlier read); from the oldest kept when absent. */
+  readonly after?: string | undefined;
+  /** At most this many events (a positive integer). */
+  readonly limit: number;
+  /** Only this user's events, when given. */
+  readonly userId?: string | undefined;
+}
+
+/** Which records {@link AppointmentStore.listAppointments} returns. */
+export interface RecordQuery {
+  /** Only records with `endMs > fromMs`, when given. */
+  readonly fromMs?: number | undefined;
+  /** Only records with `startMs < toMs`, when given. */
+  readonly toMs?: number | undefined;
+  /** `"booked"` (the default) returns booked records only; `"all"` cancelled ones too. */
+  readonly status?: "booked" | "all" | undefined;
+  /** Only records after this one in the list's order (start, then id): the last of the previous page. */
+  readonly after?: { readonly startMs: number; readonly id: string } | undefined;
+  /** At most this many records (a positive integer); all when absent. */
+  readonly limit?: number | undefined;
+}
 
 /** Options every store operation takes. */
 export interface StoreOperationOptions {
   /**
-   * The caller's deadline. A store may give up when it fires, but a write may only be abandoned while the
-   * store can guarantee that it did not commit: a timeout must never report failure for a committed write.
+   * The caller's deadline. A store may give up when it fires, but must then throw a `SchedulerError`
+   * (`TIMED_OUT`, `ABORTED`) only while it can guarantee that the write did not commit.
    */
   readonly signal?: AbortSignal | undefined;
-}
-
-/** A half-open instant range `[fromMs, toMs)`; either end may be left open. */
-export interface RecordRange {
-  readonly fromMs?: number | undefined;
-  readonly toMs?: number | undefined;
 }
 
 /**
@@ -95,32 +230,60 @@ export interface RecordRange {
  * `appointment-scheduler/testing` against your implementation to prove it.
  *
  * Contract:
- * - **Atomic per user.** {@link insertAppointment} checks the limit and writes in one indivisible step. Two
- *   concurrent inserts for the same user and period can never both pass the check, whatever the number of
- *   processes or connections sharing the store. Operations on different users may run in parallel.
- * - **Durable when it says so.** A promise that resolves means the write has committed; one that rejects
- *   means it has not (or, for a lost connection mid-commit, throw and let the caller retry idempotently).
- * - **No rules.** A store compares period keys and counts; it never parses times or knows the policy.
+ * - **One atomic write per change.** {@link write} checks the idempotency key, the state of the appointment
+ *   it changes, the limit periods and the overlap, then writes the appointment, its event and the key's
+ *   outcome, all in one indivisible step, and answers exactly one {@link WriteResult}. Two concurrent writes
+ *   for one user can never both pass a check that the other would have failed, whatever the number of
+ *   processes or connections sharing the store. Writes for different users may run in parallel.
+ * - **Durable when it says so.** A promise that resolves means the write has committed. One that rejects with
+ *   a `SchedulerError` (`STORE_UNAVAILABLE`, `TIMED_OUT`, `ABORTED`) means it has not. Any other error means
+ *   the store cannot tell: the scheduler reports `OUTCOME_UNKNOWN`, and a retry with the same idempotency key
+ *   settles it.
+ * - **No rules.** A store compares numbers and strings and counts; it never parses times or knows the policy.
  * - **Not found is not an error.** Lookups return `null` or `[]`.
- * - Failures of the store itself are thrown as any error; the scheduler reports them as
- *   `StoreUnavailableError` (or passes a `SchedulerError` the store threw through unchanged).
+ * - **Records of one user only.** No operation ever shows or changes another user's records, events or keys.
  */
 export interface AppointmentStore {
-  /** Atomically inserts `request.record` (and deletes `request.replaces`) unless a period is full. */
-  insertAppointment(
-    request: InsertAppointmentRequest,
-    options?: StoreOperationOptions,
-  ): Promise<InsertAppointmentResult>;
-
   /**
-   * The user's records that overlap `range` (`startMs < toMs` and `endMs > fromMs`), sorted by `startMs`,
-   * then by `id`.
+   * Makes one change, atomically. In this order, the first that applies answers:
+   *
+   * 1. `idempotency` names a key of this user that has not expired (`expiresAtMs > atMs`): the same
+   *    fingerprint answers that key's first outcome with `replayed: true`; another is `key-reused`.
+   * 2. A `move` or `cancel` whose record does not exist is `not-found`; one whose record is cancelled is
+   *    `not-booked`. A `book` whose id the user already has is `id-taken`.
+   * 3. A `book` or `move` whose occupancy is violated: `limit-reached`, then `overlap`.
+   * 4. Otherwise the change is written, with the event of its type appended to the feed:
+   *    - `book`: a record with `status: "booked"`, `version: 1`, `createdAtMs` and `updatedAtMs` = `atMs`,
+   *      `cancelledAtMs` and `cancellationReason` `null`, `previousTimes: []`, and the change's times and
+   *      metadata.
+   *    - `move`: the record with the new times, `{ startMs, endMs, movedAtMs: atMs }` of the old times
+   *      appended to `previousTimes`, `version` + 1, `updatedAtMs` = `atMs`; the event's `previous` is the
+   *      old times.
+   *    - `cancel`: the record with `status: "cancelled"`, `cancelledAtMs` and `updatedAtMs` = `atMs`, the
+   *      reason, `version` + 1.
+   *
+   * With `idempotency`, the outcome of steps 2–4 is kept under the key (until `expiresAtMs`) in the same
+   * atomic step; `key-reused` is never kept.
    */
-  listAppointments(userId: string, range: RecordRange, options?: StoreOperationOptions): Promise<AppointmentRecord[]>;
+  write(request: WriteRequest, options?: StoreOperationOptions): Promise<WriteResult>;
 
-  /** The user's record with this id, or `null`. A record of another user is never returned. */
+  /** The user's records matching `query`, sorted by `startMs`, then by `id` (code-unit order). */
+  listAppointments(userId: string, query: RecordQuery, options?: StoreOperationOptions): Promise<AppointmentRecord[]>;
+
+  /** The user's record with this id, whatever its status, or `null`. */
   getAppointment(userId: string, id: string, options?: StoreOperationOptions): Promise<AppointmentRecord | null>;
 
-  /** Deletes the user's record with this id and returns it, or returns `null` if there was none. */
-  deleteAppointment(userId: string, id: string, options?: StoreOperationOptions): Promise<AppointmentRecord | null>;
+  /**
+   * Events in feed order after `query.after`. The order is the order in which the changes committed, as far
+   * as any reader can tell: a page never skips an event that commits later, so a consumer that saves the
+   * last position it processed and reads on from it sees every change exactly once. Events whose
+   * `changeExpiresAtMs` has passed may be gone.
+   */
+  readChanges(query: ChangeQuery, options?: StoreOperationOptions): Promise<ChangeRecord[]>;
+
+  /**
+   * Removes idempotency keys and events that expired at or before `nowMs`, without scanning live ones.
+   * Returns how many were removed. Stores that remove them on their own as they write may remove none here.
+   */
+  purgeExpired(nowMs: number, options?: StoreOperationOptions): Promise<number>;
 }

@@ -1,8 +1,9 @@
 /**
- * The embedded default store: appointments in this process's memory, lost when it exits.
+ * The embedded default store: appointments, idempotency keys and the change feed in this process's memory,
+ * lost when it exits.
  *
- * Atomicity comes from JavaScript itself: each operation runs to completion without an `await` between its
- * check and its write, so no other operation can interleave. That holds within one process only; share a
+ * Atomicity comes from JavaScript itself: each write runs to completion without an `await` between its
+ * checks and its changes, so no other operation can interleave. That holds within one process only; share a
  * database store (`appointment-scheduler/postgres`) between processes.
  *
  * @module
@@ -10,14 +11,29 @@
 import type {
   AppointmentRecord,
   AppointmentStore,
-  InsertAppointmentRequest,
-  InsertAppointmentResult,
-  RecordRange,
+  ChangeQuery,
+  ChangeRecord,
+  RecordQuery,
+  WriteRequest,
+  WriteResult,
 } from "./appointment-store.js";
-import { compareRecords, lowerBound, UserBucket } from "./user-bucket.js";
+import { ChangeFeed } from "./change-feed.js";
+import { applyChange } from "./apply-change.js";
+import { ExpiryQueue } from "./expiry-queue.js";
+import { UserLedger } from "./user-ledger.js";
+
+/** What a user's idempotency key remembers: the request's fingerprint and its first outcome. */
+interface KeptOutcome {
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
+  readonly result: WriteResult;
+}
 
 /**
  * An {@link AppointmentStore} in memory. The default of `createScheduler()`.
+ *
+ * Expired idempotency keys and events are removed as writes come in, oldest first, so no write scans live
+ * ones; {@link purgeExpired} does the same on demand.
  *
  * @example
  * ```ts
@@ -26,67 +42,68 @@ import { compareRecords, lowerBound, UserBucket } from "./user-bucket.js";
  * ```
  */
 export class MemoryStore implements AppointmentStore {
-  readonly #users = new Map<string, UserBucket>();
+  readonly #users = new Map<string, UserLedger>();
+  readonly #keys = new Map<string, Map<string, KeptOutcome>>();
+  readonly #keyExpiry = new ExpiryQueue<{ userId: string; key: string }>();
+  readonly #feed = new ChangeFeed();
 
-  async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const record = freezeRecord(request.record);
-    const existing = this.#users.get(record.userId);
-    const replaced = request.replaces === undefined ? undefined : existing?.byId(request.replaces);
-    if (request.replaces !== undefined && replaced === undefined) return { status: "replaced-not-found" };
-
-    // The earliest holder of any full period: the one the caller is told about.
-    let conflicting: AppointmentRecord | undefined;
-    for (const period of existing ? record.periods : []) {
-      const holding = existing?.holders(period);
-      if (!holding || holding.length - (replaced && holding.includes(replaced) ? 1 : 0) < request.limit) continue;
-      for (const held of holding) {
-        if (held !== replaced && (!conflicting || compareRecords(held, conflicting) < 0)) conflicting = held;
-      }
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const { userId, idempotency, atMs } = request;
+    this.#expire(atMs);
+    const userKeys = idempotency ? this.#keys.get(userId) : undefined;
+    const kept = idempotency ? userKeys?.get(idempotency.key) : undefined;
+    if (idempotency && kept && kept.expiresAtMs > atMs) {
+      if (kept.fingerprint !== idempotency.fingerprint) return { status: "key-reused" };
+      return { ...kept.result, replayed: true } as WriteResult;
     }
-    if (conflicting) return { status: "limit-reached", conflicting };
 
-    const bucket = existing ?? this.#newBucket(record.userId);
-    if (replaced) bucket.remove(replaced);
-    bucket.add(record);
-    return replaced ? { status: "inserted", record, replaced } : { status: "inserted", record };
+    const ledger = this.#users.get(userId) ?? new UserLedger();
+    const applied = applyChange(ledger, request);
+    if (applied.event) {
+      if (ledger.size > 0) this.#users.set(userId, ledger);
+      this.#feed.append(applied.event, request.changeExpiresAtMs);
+    }
+    if (idempotency) {
+      const keys = userKeys ?? new Map<string, KeptOutcome>();
+      keys.set(idempotency.key, {
+        fingerprint: idempotency.fingerprint,
+        expiresAtMs: idempotency.expiresAtMs,
+        result: applied.result,
+      });
+      this.#keys.set(userId, keys);
+      this.#keyExpiry.push(idempotency.expiresAtMs, { userId, key: idempotency.key });
+    }
+    return applied.result;
   }
 
-  async listAppointments(userId: string, range: RecordRange): Promise<AppointmentRecord[]> {
-    const sorted = this.#users.get(userId)?.sorted ?? [];
-    const fromMs = range.fromMs ?? Number.NEGATIVE_INFINITY;
-    const toMs = range.toMs ?? Number.POSITIVE_INFINITY;
-    // Records are sorted by start, so everything at or past `toMs` is a suffix we can cut off.
-    const end = lowerBound(sorted, (r) => r.startMs < toMs);
-    return sorted.slice(0, end).filter((r) => r.endMs > fromMs);
+  async listAppointments(userId: string, query: RecordQuery): Promise<AppointmentRecord[]> {
+    return this.#users.get(userId)?.list(query) ?? [];
   }
 
   async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
     return this.#users.get(userId)?.byId(id) ?? null;
   }
 
-  async deleteAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
-    const bucket = this.#users.get(userId);
-    const record = bucket?.byId(id);
-    if (!bucket || !record) return null;
-    bucket.remove(record);
-    if (bucket.size === 0) this.#users.delete(userId);
-    return record;
+  async readChanges(query: ChangeQuery): Promise<ChangeRecord[]> {
+    return this.#feed.read(query);
   }
 
-  #newBucket(userId: string): UserBucket {
-    const bucket = new UserBucket();
-    this.#users.set(userId, bucket);
-    return bucket;
+  async purgeExpired(nowMs: number): Promise<number> {
+    return this.#expire(nowMs);
   }
-}
 
-function freezeRecord(record: AppointmentRecord): AppointmentRecord {
-  // A copy, so that a caller mutating its request object cannot change what is stored.
-  return Object.freeze({
-    id: record.id,
-    userId: record.userId,
-    startMs: record.startMs,
-    endMs: record.endMs,
-    periods: Object.freeze([...record.periods]),
-  });
+  /** Forgets the keys and events that expired at or before `nowMs`, oldest first; returns how many. */
+  #expire(nowMs: number): number {
+    let removed = this.#feed.expire(nowMs);
+    for (const { userId, key } of this.#keyExpiry.popExpired(nowMs)) {
+      const keys = this.#keys.get(userId);
+      const kept = keys?.get(key);
+      // A key used again after it expired has a later expiry of its own: keep that one.
+      if (!keys || !kept || kept.expiresAtMs > nowMs) continue;
+      keys.delete(key);
+      if (keys.size === 0) this.#keys.delete(userId);
+      removed++;
+    }
+    return removed;
+  }
 }

@@ -1,12 +1,47 @@
 /**
- * The seed's wire format for times: `YYYY-MM-DD HH:mm` in the user's local time.
+ * The seed's wire form: times as `YYYY-MM-DD HH:mm` in the user's local time, and appointments as
+ * `{ "start_time": …, "end_time": … }`. It belongs to the HTTP API; the core speaks `Temporal`.
  *
  * @module
  */
 import { Temporal } from "temporal-polyfill";
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
-import { DAY_MS, isoDate } from "./civil-date.js";
-import { temporalKind } from "./temporal-kind.js";
+import type { Appointment } from "../model/appointment.js";
+import { readFields } from "../scheduler/read-fields.js";
+import type { AppointmentRecord } from "../store/appointment-store.js";
+import { DAY_MS, isoDate } from "../time/civil-date.js";
+import { temporalKind } from "../time/temporal-kind.js";
+
+/** The seed's JSON form of an appointment: `{ "start_time": "YYYY-MM-DD HH:mm", "end_time": … }`. */
+export interface WireAppointment {
+  readonly start_time: string;
+  readonly end_time: string;
+}
+
+/**
+ * An appointment in the seed's JSON form, local times in the appointment's zone.
+ *
+ * @example
+ * ```ts
+ * toWireAppointment(await scheduler.book(1, "2021-04-22 11:30"));
+ * // { start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }
+ * ```
+ */
+export function toWireAppointment(appointment: Pick<Appointment, "start" | "end">): WireAppointment {
+  if (typeof appointment !== "object" || appointment === null) {
+    throw new InvalidArgumentError("appointment", "appointment must be an object with start and end");
+  }
+  const { start, end } = readFields(appointment, ["start", "end"], "appointment");
+  return { start_time: formatZoned(start, "appointment.start"), end_time: formatZoned(end, "appointment.end") };
+}
+
+/**
+ * The seed's JSON form of a stored record shown in `timeZone`: the same text as `toWireAppointment` of the
+ * appointment the record stands for, without building its `Temporal` objects.
+ */
+export function wireAppointmentFromRecord(record: AppointmentRecord, timeZone: string): WireAppointment {
+  return { start_time: formatEpochMs(record.startMs, timeZone), end_time: formatEpochMs(record.endMs, timeZone) };
+}
 
 /**
  * Formats a zoned time as the seed did: `YYYY-MM-DD HH:mm`, wall-clock time in the time's own zone.

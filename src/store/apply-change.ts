@@ -1,0 +1,120 @@
+/**
+ * Steps 2 to 4 of {@link AppointmentStore.write} on one user's records in memory: the state check, the
+ * occupancy check and the change itself. No rules: it compares the numbers the scheduler sent.
+ *
+ * @module
+ */
+import type {
+  AppointmentRecord,
+  AppointmentTimes,
+  ChangeRecord,
+  Occupancy,
+  WriteRequest,
+  WriteResult,
+} from "./appointment-store.js";
+import { occupancyConflict } from "./occupancy.js";
+import type { UserLedger } from "./user-ledger.js";
+
+/** What a change did: its outcome, and the event to append when it committed. */
+export interface AppliedChange {
+  readonly result: WriteResult;
+  readonly event?: Omit<ChangeRecord, "position">;
+}
+
+const NO_PREVIOUS_TIMES: AppointmentRecord["previousTimes"] = Object.freeze([]);
+
+/** Applies `request.change` to `ledger` (the user's records) if its checks pass. */
+export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedChange {
+  const { change, atMs } = request;
+  const idempotencyKey = request.idempotency?.key ?? null;
+  if (change.type === "book") {
+    if (ledger.byId(change.id)) return { result: { status: "id-taken", replayed: false } };
+    const refused = occupancyRefusal(ledger, change.times, change.occupancy, undefined);
+    if (refused) return { result: refused };
+    const record = freezeRecord({
+      id: change.id,
+      userId: request.userId,
+      status: "booked",
+      ...timesOf(change.times),
+      version: 1,
+      createdAtMs: atMs,
+      updatedAtMs: atMs,
+      cancelledAtMs: null,
+      cancellationReason: null,
+      previousTimes: NO_PREVIOUS_TIMES,
+      metadata: change.metadata === null ? null : deepFrozenCopy(change.metadata),
+    });
+    ledger.add(record);
+    return written(record, { type: "booked", record, previous: null, idempotencyKey, atMs });
+  }
+
+  const current = ledger.byId(change.id);
+  if (!current) return { result: { status: "not-found", replayed: false } };
+  if (current.status !== "booked") return { result: { status: "not-booked", record: current, replayed: false } };
+
+  if (change.type === "move") {
+    const refused = occupancyRefusal(ledger, change.times, change.occupancy, current);
+    if (refused) return { result: refused };
+    const previous = { startMs: current.startMs, endMs: current.endMs };
+    const record = freezeRecord({
+      ...current,
+      ...timesOf(change.times),
+      version: current.version + 1,
+      updatedAtMs: atMs,
+      previousTimes: Object.freeze([...current.previousTimes, Object.freeze({ ...previous, movedAtMs: atMs })]),
+    });
+    ledger.replace(current, record);
+    return written(record, { type: "rescheduled", record, previous, idempotencyKey, atMs });
+  }
+
+  const record = freezeRecord({
+    ...current,
+    status: "cancelled",
+    version: current.version + 1,
+    updatedAtMs: atMs,
+    cancelledAtMs: atMs,
+    cancellationReason: change.reason,
+  });
+  ledger.replace(current, record);
+  return written(record, { type: "cancelled", record, previous: null, idempotencyKey, atMs });
+}
+
+function written(record: AppointmentRecord, event: Omit<ChangeRecord, "position">): AppliedChange {
+  return { result: { status: "written", record, replayed: false }, event };
+}
+
+/** The refusal of an occupancy, or `undefined`; `moving` never conflicts with its own move. */
+function occupancyRefusal(
+  ledger: UserLedger,
+  times: AppointmentTimes,
+  occupancy: Occupancy,
+  moving: AppointmentRecord | undefined,
+): WriteResult | undefined {
+  const candidates = ledger.bookedStartingWithin(occupancy.candidatesStartWithin);
+  return occupancyConflict(moving ? candidates.filter((record) => record !== moving) : candidates, times, occupancy);
+}
+
+function timesOf(times: AppointmentTimes): AppointmentTimes {
+  // Only the four fields, whatever else the caller's object carries.
+  return {
+    startMs: times.startMs,
+    endMs: times.endMs,
+    localStartMs: times.localStartMs,
+    localEndMs: times.localEndMs,
+  };
+}
+
+function freezeRecord(record: AppointmentRecord): AppointmentRecord {
+  return Object.freeze(record);
+}
+
+/** A copy of a JSON value that no one can change: not the caller afterwards, not a reader of the store. */
+function deepFrozenCopy<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  for (const [key, item] of Object.entries(value)) {
+    // Defined, not assigned: a key named `__proto__` is data in JSON, not the object's prototype.
+    Object.defineProperty(copy, key, { value: deepFrozenCopy(item), enumerable: true, writable: true, configurable: true });
+  }
+  return Object.freeze(copy) as T;
+}

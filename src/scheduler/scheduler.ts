@@ -404,6 +404,7 @@ class PolicyScheduler implements Scheduler {
 
   availability(userId: UserId, date: DateInput, options?: OperationOptions): Promise<AvailableSlot[]> {
     return this.#operation(options, (signal) => {
+      normalizeUserId(userId); // the user id first, as in every operation
       const day = parseDate(date, "date");
       return this.#userOperation(userId, signal, async (user, timeZone) => {
         const window = this.#bookingWindow(timeZone);
@@ -470,14 +471,13 @@ class PolicyScheduler implements Scheduler {
   /** Runs one operation after validating its options; a fired signal stops it before it starts. */
   #operation<T>(options: unknown, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     // Not async itself, to spare every operation a promise: bad options still arrive as a rejection.
-    let signal: AbortSignal | undefined;
     try {
-      signal = signalOf(options);
+      const signal = signalOf(options);
       throwIfAborted(signal);
+      return run(signal);
     } catch (error) {
       return Promise.reject(error);
     }
-    return run(signal);
   }
 
   /**

@@ -1,0 +1,231 @@
+/**
+ * The write function: one PL/pgSQL function that makes one change of the store contract (`book`, `move` or
+ * `cancel`), with every check, in the statement that calls it. One round trip, one transaction.
+ *
+ * It answers the outcome as `jsonb`, `{ "status": …, "record" | "conflicting": {…} }` in the contract's
+ * field names, which is also what it keeps under an idempotency key, so a replay answers the very same
+ * value. It returns a single value rather than a table because a set-returning function is materialised
+ * in a tuplestore at every call, and because Citus delegates only a plain `SELECT f(…)` to the node that
+ * owns the user.
+ *
+ * @module
+ */
+import { instantFromMs, localFromMs, msOf } from "./sql-time.js";
+import type { TableNames } from "./table-names.js";
+
+/** The function's argument types in order: its signature for `DROP FUNCTION` and Citus. */
+export const WRITE_FUNCTION_ARGUMENTS = [
+  "text", // p_user_id
+  "text", // p_type: book, move or cancel
+  "text", // p_id
+  "bigint", // p_start_ms
+  "bigint", // p_end_ms
+  "bigint", // p_local_start_ms
+  "bigint", // p_local_end_ms
+  "jsonb", // p_metadata
+  "text", // p_reason
+  "bigint[]", // p_period_from_ms
+  "bigint[]", // p_period_to_ms
+  "integer", // p_limit
+  "boolean", // p_no_overlap
+  "bigint", // p_candidates_from_ms
+  "bigint", // p_candidates_to_ms
+  "bigint", // p_at_ms
+  "bigint", // p_change_expires_ms
+  "text", // p_key
+  "text", // p_fingerprint
+  "bigint", // p_key_expires_ms
+] as const;
+
+/** `name(type, …)`: the function's signature. */
+export function writeFunctionSignature(names: TableNames): string {
+  return `${names.writeFunction}(${WRITE_FUNCTION_ARGUMENTS.join(", ")})`;
+}
+
+/**
+ * A `jsonb` object of the appointments row `row` (a PL/pgSQL row variable or a table alias) in the
+ * contract's field names, times in epoch or local milliseconds.
+ */
+export function recordJson(row: string): string {
+  return `jsonb_build_object(
+      'id', ${row}.id, 'userId', ${row}.user_id, 'status', ${row}.status,
+      'startMs', ${msOf(`${row}.start_at`)}, 'endMs', ${msOf(`${row}.end_at`)},
+      'localStartMs', ${msOf(`${row}.local_start`)}, 'localEndMs', ${msOf(`${row}.local_end`)},
+      'version', ${row}.version, 'createdAtMs', ${msOf(`${row}.created_at`)}, 'updatedAtMs', ${msOf(`${row}.updated_at`)},
+      'cancelledAtMs', ${msOf(`${row}.cancelled_at`)}, 'cancellationReason', ${row}.cancellation_reason,
+      'previousTimes', ${row}.previous_times, 'metadata', ${row}.metadata)`;
+}
+
+/** The `CREATE OR REPLACE FUNCTION` of the write function. */
+export function writeFunctionStatement(names: TableNames): string {
+  const { appointments, idempotencyKeys: keys, changes, writeFunction, lockKey } = names;
+  // The user's booked appointments that can collide with the change: those starting within the window the
+  // scheduler gives (through the index on start times), never the appointment being moved.
+  const candidate = (alias: string) =>
+    `${alias}.user_id = p_user_id AND ${alias}.status = 'booked' AND ${alias}.id <> p_id
+        AND ${alias}.start_at >= v_candidates_from AND ${alias}.start_at < v_candidates_to`;
+  return `CREATE OR REPLACE FUNCTION ${writeFunction}(
+  p_user_id text, p_type text, p_id text,
+  p_start_ms bigint, p_end_ms bigint, p_local_start_ms bigint, p_local_end_ms bigint,
+  p_metadata jsonb, p_reason text,
+  p_period_from_ms bigint[], p_period_to_ms bigint[], p_limit integer, p_no_overlap boolean,
+  p_candidates_from_ms bigint, p_candidates_to_ms bigint,
+  p_at_ms bigint, p_change_expires_ms bigint,
+  p_key text, p_fingerprint text, p_key_expires_ms bigint
+) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_at timestamptz := ${instantFromMs("p_at_ms")};
+  v_start timestamptz := ${instantFromMs("p_start_ms")};
+  v_end timestamptz := ${instantFromMs("p_end_ms")};
+  v_local_start timestamp := ${localFromMs("p_local_start_ms")};
+  v_local_end timestamp := ${localFromMs("p_local_end_ms")};
+  v_candidates_from timestamptz := ${instantFromMs("p_candidates_from_ms")};
+  v_candidates_to timestamptz := ${instantFromMs("p_candidates_to_ms")};
+  v_current ${appointments}%ROWTYPE;
+  v_row ${appointments}%ROWTYPE;
+  v_stored ${keys}%ROWTYPE;
+  v_outcome jsonb;
+  v_event text;
+BEGIN
+  -- Serialise this user's writes: each waits here until the previous one has committed. Under READ
+  -- COMMITTED every statement below then sees that commit, so no check can be stale. (A lock in memory: no
+  -- row to write. Two users whose ids hash alike merely take turns.) Nothing has been written before it,
+  -- so this transaction's id (xid) is assigned after the lock: one user's events are in xid order.
+  PERFORM pg_advisory_xact_lock(hashtext('${lockKey}'), hashtext(p_user_id));
+
+  -- 1. The idempotency key. This user's expired keys go first, found through the primary key's user_id
+  -- prefix (never a scan of other users' keys); rows that purgeExpired is deleting right now are skipped
+  -- rather than waited for, hence the expiry test again below.
+  IF p_key IS NOT NULL THEN
+    DELETE FROM ${keys} AS k
+    WHERE (k.user_id, k.key) IN (
+      SELECT e.user_id, e.key FROM ${keys} AS e
+      WHERE e.user_id = p_user_id AND e.expires_at <= v_at
+      FOR UPDATE SKIP LOCKED);
+    SELECT * INTO v_stored FROM ${keys} AS k
+    WHERE k.user_id = p_user_id AND k.key = p_key AND k.expires_at > v_at;
+    IF FOUND THEN
+      IF v_stored.fingerprint = p_fingerprint THEN
+        RETURN v_stored.outcome || '{"replayed": true}';
+      END IF;
+      RETURN '{"status": "key-reused"}';
+    END IF;
+  END IF;
+
+  -- 2. The appointment that a move or cancel changes.
+  IF p_type <> 'book' THEN
+    SELECT * INTO v_current FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id;
+    IF NOT FOUND THEN
+      v_outcome := '{"status": "not-found"}';
+    ELSIF v_current.status <> 'booked' THEN
+      v_outcome := jsonb_build_object('status', 'not-booked', 'record', ${recordJson("v_current")});
+    END IF;
+  END IF;
+
+  -- 3. The occupancy. Most changes collide with nothing: a bare EXISTS over the candidates (its plan is
+  -- cached) settles those, and the searches for the earliest conflict run only when it finds one.
+  IF v_outcome IS NULL AND p_type <> 'cancel' AND EXISTS (
+    SELECT FROM ${appointments} AS h
+    WHERE ${candidate("h")}
+      AND (p_no_overlap AND h.start_at < v_end AND h.end_at > v_start
+        OR EXISTS (
+          SELECT FROM unnest(p_period_from_ms, p_period_to_ms) AS p(from_ms, to_ms)
+          WHERE h.local_start < ${localFromMs("p.to_ms")} AND h.local_end > ${localFromMs("p.from_ms")}))
+  ) THEN
+    -- The earliest candidate (start, then id in code-point order) holding a period that p_limit
+    -- candidates already hold.
+    WITH candidates AS MATERIALIZED (
+      SELECT h.* FROM ${appointments} AS h WHERE ${candidate("h")}
+    ), full_periods AS (
+      SELECT p.from_at, p.to_at
+      FROM (
+        SELECT ${localFromMs("u.from_ms")} AS from_at, ${localFromMs("u.to_ms")} AS to_at
+        FROM unnest(p_period_from_ms, p_period_to_ms) AS u(from_ms, to_ms)
+      ) AS p
+      WHERE (SELECT count(*) FROM candidates AS c WHERE c.local_start < p.to_at AND c.local_end > p.from_at) >= p_limit
+    )
+    SELECT c.* INTO v_row FROM candidates AS c
+    WHERE EXISTS (SELECT FROM full_periods AS p WHERE c.local_start < p.to_at AND c.local_end > p.from_at)
+    ORDER BY c.start_at, c.id COLLATE "C"
+    LIMIT 1;
+    IF FOUND THEN
+      v_outcome := jsonb_build_object('status', 'limit-reached', 'conflicting', ${recordJson("v_row")});
+    ELSIF p_no_overlap THEN
+      SELECT h.* INTO v_row FROM ${appointments} AS h
+      WHERE ${candidate("h")} AND h.start_at < v_end AND h.end_at > v_start
+      ORDER BY h.start_at, h.id COLLATE "C"
+      LIMIT 1;
+      IF FOUND THEN
+        v_outcome := jsonb_build_object('status', 'overlap', 'conflicting', ${recordJson("v_row")});
+      END IF;
+    END IF;
+    -- A booking's id is checked before its occupancy by the contract; it is looked up only here, when the
+    -- occupancy refuses, since the insert below finds a taken id by itself.
+    IF v_outcome IS NOT NULL AND p_type = 'book'
+      AND EXISTS (SELECT FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id) THEN
+      v_outcome := '{"status": "id-taken"}';
+    END IF;
+  END IF;
+
+  -- 4. The change, and its event.
+  IF v_outcome IS NULL THEN
+    IF p_type = 'book' THEN
+      INSERT INTO ${appointments} AS a
+        (user_id, id, status, start_at, end_at, local_start, local_end, version, created_at, updated_at, metadata)
+      VALUES (p_user_id, p_id, 'booked', v_start, v_end, v_local_start, v_local_end, 1, v_at, v_at, p_metadata)
+      ON CONFLICT DO NOTHING
+      RETURNING a.* INTO v_row;
+      IF NOT FOUND THEN
+        v_outcome := '{"status": "id-taken"}';
+      END IF;
+      v_event := 'booked';
+    ELSIF p_type = 'move' THEN
+      UPDATE ${appointments} AS a
+      SET start_at = v_start, end_at = v_end, local_start = v_local_start, local_end = v_local_end,
+        version = a.version + 1, updated_at = v_at,
+        previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
+          'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms))
+      WHERE a.user_id = p_user_id AND a.id = p_id
+      RETURNING a.* INTO v_row;
+      v_event := 'rescheduled';
+    ELSE
+      UPDATE ${appointments} AS a
+      SET status = 'cancelled', version = a.version + 1, updated_at = v_at, cancelled_at = v_at,
+        cancellation_reason = p_reason
+      WHERE a.user_id = p_user_id AND a.id = p_id
+      RETURNING a.* INTO v_row;
+      v_event := 'cancelled';
+    END IF;
+  END IF;
+
+  IF v_outcome IS NULL THEN
+    INSERT INTO ${changes} (
+      user_id, type, appointment_id, status, start_at, end_at, local_start, local_end, version, created_at,
+      updated_at, cancelled_at, cancellation_reason, previous_times, metadata, previous_start_at,
+      previous_end_at, idempotency_key, changed_at, expires_at)
+    VALUES (
+      p_user_id, v_event, v_row.id, v_row.status, v_row.start_at, v_row.end_at, v_row.local_start,
+      v_row.local_end, v_row.version, v_row.created_at, v_row.updated_at, v_row.cancelled_at,
+      v_row.cancellation_reason, v_row.previous_times, v_row.metadata,
+      CASE WHEN v_event = 'rescheduled' THEN v_current.start_at END,
+      CASE WHEN v_event = 'rescheduled' THEN v_current.end_at END,
+      p_key, v_at, ${instantFromMs("p_change_expires_ms")});
+    -- The caller has a new booking's record already (it sent it): no need to build and send it back.
+    IF p_key IS NULL AND p_type = 'book' THEN
+      RETURN '{"status": "written"}';
+    END IF;
+    v_outcome := jsonb_build_object('status', 'written', 'record', ${recordJson("v_row")});
+  END IF;
+
+  -- The outcome of steps 2 to 4 is kept under the key. (An expired row of the same key that purgeExpired
+  -- held above is simply overwritten.)
+  IF p_key IS NOT NULL THEN
+    INSERT INTO ${keys} AS k (user_id, key, fingerprint, outcome, expires_at)
+    VALUES (p_user_id, p_key, p_fingerprint, v_outcome, ${instantFromMs("p_key_expires_ms")})
+    ON CONFLICT (user_id, key) DO UPDATE
+      SET fingerprint = excluded.fingerprint, outcome = excluded.outcome, expires_at = excluded.expires_at;
+  END IF;
+  RETURN v_outcome;
+END
+$fn$`;
+}

@@ -1,0 +1,183 @@
+/**
+ * The store contract as a reference model, written from the contract's text alone and as plainly as
+ * possible: every user's records in maps, every key's first outcome, and the feed as an array. It is slow
+ * and needs no atomicity (it is synchronous); the model-based cases compare a store with it after every
+ * write.
+ *
+ * @module
+ */
+import type {
+  AppointmentRecord,
+  AppointmentTimes,
+  MsRange,
+  Occupancy,
+  RecordQuery,
+  WriteRequest,
+  WriteResult,
+} from "../store/appointment-store.js";
+import { byStartThenId, type ChangeFacts } from "./records.js";
+
+/** What a key remembers: the request's fingerprint, until when, and the first outcome. */
+interface KeptOutcome {
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
+  readonly result: KeptResult;
+}
+
+/** The outcomes a key keeps: any but `key-reused`. */
+type KeptResult = Exclude<WriteResult, { status: "key-reused" }>;
+
+/** An event of the model's feed, with the user it belongs to. */
+export interface ModelChange extends ChangeFacts {
+  readonly userId: string;
+}
+
+/** Whether `record` holds `period`: its local times overlap the period's, both half-open. */
+export function holds(record: AppointmentTimes, period: MsRange): boolean {
+  return record.localStartMs < period.toMs && record.localEndMs > period.fromMs;
+}
+
+/** Whether two appointments' instants overlap, both half-open. */
+export function overlaps(a: AppointmentTimes, b: AppointmentTimes): boolean {
+  return a.startMs < b.endMs && a.endMs > b.startMs;
+}
+
+/** The reference model of an {@link AppointmentStore}. */
+export class ContractModel {
+  /** User → id → record. Records are never mutated: a change replaces the record. */
+  readonly #records = new Map<string, Map<string, AppointmentRecord>>();
+  /** User → key → its first outcome. */
+  readonly #keys = new Map<string, Map<string, KeptOutcome>>();
+  readonly #feed: ModelChange[] = [];
+
+  /** The contract's `write`, step by step as its documentation lists them. */
+  write(request: WriteRequest): WriteResult {
+    const { userId, idempotency, atMs } = request;
+    // 1. A live key answers first: its first outcome again, or key-reused (not kept).
+    const kept = idempotency && this.#keys.get(userId)?.get(idempotency.key);
+    if (idempotency && kept && kept.expiresAtMs > atMs) {
+      return kept.fingerprint === idempotency.fingerprint
+        ? { ...kept.result, replayed: true }
+        : { status: "key-reused" };
+    }
+    const result = this.#apply(request);
+    if (idempotency) {
+      const keys = this.#keys.get(userId) ?? new Map<string, KeptOutcome>();
+      keys.set(idempotency.key, { fingerprint: idempotency.fingerprint, expiresAtMs: idempotency.expiresAtMs, result });
+      this.#keys.set(userId, keys);
+    }
+    return result;
+  }
+
+  /** Steps 2 to 4: the state, the occupancy, then the change and its event. */
+  #apply(request: WriteRequest): KeptResult {
+    const { userId, change, atMs } = request;
+    const own = this.#records.get(userId) ?? new Map<string, AppointmentRecord>();
+    this.#records.set(userId, own);
+    const existing = own.get(change.id);
+    const idempotencyKey = request.idempotency?.key ?? null;
+
+    if (change.type === "book") {
+      if (existing) return { status: "id-taken", replayed: false };
+      const refusal = this.#refusal([...own.values()], change.times, change.occupancy, null);
+      if (refusal) return refusal;
+      const record: AppointmentRecord = {
+        id: change.id,
+        userId,
+        status: "booked",
+        version: 1,
+        ...pickTimes(change.times),
+        createdAtMs: atMs,
+        updatedAtMs: atMs,
+        cancelledAtMs: null,
+        cancellationReason: null,
+        previousTimes: [],
+        metadata: change.metadata === null ? null : structuredClone(change.metadata),
+      };
+      own.set(record.id, record);
+      this.#feed.push({ userId, type: "booked", record, previous: null, idempotencyKey, atMs });
+      return { status: "written", record, replayed: false };
+    }
+
+    if (!existing) return { status: "not-found", replayed: false };
+    if (existing.status !== "booked") return { status: "not-booked", record: existing, replayed: false };
+
+    if (change.type === "move") {
+      const refusal = this.#refusal([...own.values()], change.times, change.occupancy, existing.id);
+      if (refusal) return refusal;
+      const previous = { startMs: existing.startMs, endMs: existing.endMs };
+      const record: AppointmentRecord = {
+        ...existing,
+        ...pickTimes(change.times),
+        version: existing.version + 1,
+        updatedAtMs: atMs,
+        previousTimes: [...existing.previousTimes, { ...previous, movedAtMs: atMs }],
+      };
+      own.set(record.id, record);
+      this.#feed.push({ userId, type: "rescheduled", record, previous, idempotencyKey, atMs });
+      return { status: "written", record, replayed: false };
+    }
+
+    const record: AppointmentRecord = {
+      ...existing,
+      status: "cancelled",
+      version: existing.version + 1,
+      updatedAtMs: atMs,
+      cancelledAtMs: atMs,
+      cancellationReason: change.reason,
+    };
+    own.set(record.id, record);
+    this.#feed.push({ userId, type: "cancelled", record, previous: null, idempotencyKey, atMs });
+    return { status: "written", record, replayed: false };
+  }
+
+  /** Step 3: limit-reached, then overlap, counting booked records only and never the one moved. */
+  #refusal(
+    records: AppointmentRecord[],
+    times: AppointmentTimes,
+    occupancy: Occupancy,
+    movedId: string | null,
+  ): KeptResult | null {
+    const counted = records.filter((r) => r.status === "booked" && r.id !== movedId).sort(byStartThenId);
+    const full = occupancy.periods.filter(
+      (period) => counted.filter((r) => holds(r, period)).length >= occupancy.limit,
+    );
+    // `counted` is sorted: the first holder of a full period is the earliest, by start then id.
+    const holder = counted.find((r) => full.some((period) => holds(r, period)));
+    if (holder) return { status: "limit-reached", conflicting: holder, replayed: false };
+    const overlapping = occupancy.noOverlap ? counted.find((r) => overlaps(r, times)) : undefined;
+    if (overlapping) return { status: "overlap", conflicting: overlapping, replayed: false };
+    return null;
+  }
+
+  /** The contract's `listAppointments`. */
+  list(userId: string, query: RecordQuery = {}): AppointmentRecord[] {
+    const { fromMs, toMs, status = "booked", after, limit } = query;
+    const listed = [...(this.#records.get(userId)?.values() ?? [])]
+      .filter((r) => status === "all" || r.status === "booked")
+      .filter((r) => (fromMs === undefined || r.endMs > fromMs) && (toMs === undefined || r.startMs < toMs))
+      .filter((r) => after === undefined || byStartThenId(r, after) > 0)
+      .sort(byStartThenId);
+    return limit === undefined ? listed : listed.slice(0, limit);
+  }
+
+  /** The contract's `getAppointment`. */
+  get(userId: string, id: string): AppointmentRecord | null {
+    return this.#records.get(userId)?.get(id) ?? null;
+  }
+
+  /** The feed, oldest first: all of it, or one user's events. */
+  changes(userId?: string): ModelChange[] {
+    return userId === undefined ? [...this.#feed] : this.#feed.filter((change) => change.userId === userId);
+  }
+}
+
+/** The four times of a change, and nothing else the object may carry. */
+function pickTimes({ startMs, endMs, localStartMs, localEndMs }: AppointmentTimes): AppointmentTimes {
+  return { startMs, endMs, localStartMs, localEndMs };
+}
+
+/** An event of the model without its user: what a store's event must equal, position aside. */
+export function factsOf({ userId: _userId, ...facts }: ModelChange): ChangeFacts {
+  return facts;
+}

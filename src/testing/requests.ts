@@ -1,0 +1,151 @@
+/**
+ * Builders of the write requests the kit sends, with the defaults most cases want, and the kit's clock.
+ *
+ * @module
+ */
+import type {
+  AppointmentTimes,
+  IdempotencyClaim,
+  MsRange,
+  Occupancy,
+  WriteRequest,
+} from "../store/appointment-store.js";
+import type { JsonObject } from "../model/json.js";
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/**
+ * When the kit's writes happen unless a case needs another clock (2021-04-20 08:00 UTC). The contract decides
+ * expiry by the write's `atMs` (the scheduler's clock), never by the store's own clock, so the kit's clock
+ * need not be today.
+ */
+export const AT = Date.UTC(2021, 3, 20, 8);
+
+/**
+ * The expiry of the kit's events and keys unless a case is about expiry: no clock reaches it, so a store that
+ * removes expired data on its own, by any clock, never removes what a later check still reads.
+ */
+export const FOREVER = Date.UTC(9999, 0, 1);
+
+/**
+ * The clock of the cases about expiry (2100-01-01 UTC): later than any wall clock that runs the kit, so that
+ * a key or event the kit lets expire at this clock is live by every other clock, and a store that purges by
+ * its own clock (or a `purgeExpired` of the wall clock's now) never removes it before the case says so.
+ */
+export const LATER = Date.UTC(2100, 0, 1);
+
+/** A candidates window that holds every instant a `Date` can: what a store that ignores the window searches. */
+export const EVERYWHERE: MsRange = { fromMs: -8.64e15, toMs: 8.64e15 };
+
+/** A Thursday morning, 2021-04-22 09:00 UTC: where most examples book. */
+export const T0 = Date.UTC(2021, 3, 22, 9);
+
+/** How {@link timesAt} reads its options. */
+export interface TimesOptions {
+  /** Instant length, in minutes. Default 30. */
+  readonly minutes?: number;
+  /** The zone's offset: local = instant + this, in minutes. Default 0 (UTC). */
+  readonly offsetMinutes?: number;
+  /** Local length, in minutes (differs from `minutes` across a DST change). Default `minutes`. */
+  readonly localMinutes?: number;
+}
+
+/** The times of an appointment starting at `startMs`, by default 30 minutes in UTC. */
+export function timesAt(startMs: number, options: TimesOptions = {}): AppointmentTimes {
+  const { minutes = 30, offsetMinutes = 0 } = options;
+  const localStartMs = startMs + offsetMinutes * MINUTE;
+  return {
+    startMs,
+    endMs: startMs + minutes * MINUTE,
+    localStartMs,
+    localEndMs: localStartMs + (options.localMinutes ?? minutes) * MINUTE,
+  };
+}
+
+/** The local date that starts at local time `dayStartMs`, as a period: `[dayStartMs, dayStartMs + 1 day)`. */
+export function localDay(dayStartMs: number): MsRange {
+  return { fromMs: dayStartMs, toMs: dayStartMs + DAY };
+}
+
+/** Local midnight of the date of local time `localMs`. */
+export const midnightOf = (localMs: number): number => Math.floor(localMs / DAY) * DAY;
+
+/** What a book or move must not collide with, and when it happens. All optional. */
+export interface WriteOptions {
+  /** Default `[]`: nothing to count. */
+  readonly periods?: readonly MsRange[];
+  /** Default 1. */
+  readonly limit?: number;
+  /** Default false. */
+  readonly noOverlap?: boolean;
+  /** Default {@link EVERYWHERE}. */
+  readonly within?: MsRange;
+  /** Default {@link AT}. */
+  readonly atMs?: number;
+  /** Default {@link FOREVER}. */
+  readonly changeExpiresAtMs?: number;
+  readonly idempotency?: IdempotencyClaim;
+}
+
+function occupancyOf(options: WriteOptions): Occupancy {
+  return {
+    periods: options.periods ?? [],
+    limit: options.limit ?? 1,
+    noOverlap: options.noOverlap ?? false,
+    candidatesStartWithin: options.within ?? EVERYWHERE,
+  };
+}
+
+function envelope(options: WriteOptions): Pick<WriteRequest, "atMs" | "changeExpiresAtMs" | "idempotency"> {
+  return {
+    atMs: options.atMs ?? AT,
+    changeExpiresAtMs: options.changeExpiresAtMs ?? FOREVER,
+    idempotency: options.idempotency,
+  };
+}
+
+/** A `book` request. */
+export function bookRequest(
+  userId: string,
+  id: string,
+  times: AppointmentTimes,
+  options: WriteOptions & { readonly metadata?: JsonObject | null } = {},
+): WriteRequest {
+  return {
+    userId,
+    change: { type: "book", id, times, metadata: options.metadata ?? null, occupancy: occupancyOf(options) },
+    ...envelope(options),
+  };
+}
+
+/** A `move` request. */
+export function moveRequest(
+  userId: string,
+  id: string,
+  times: AppointmentTimes,
+  options: WriteOptions = {},
+): WriteRequest {
+  return { userId, change: { type: "move", id, times, occupancy: occupancyOf(options) }, ...envelope(options) };
+}
+
+/** A `cancel` request. */
+export function cancelRequest(
+  userId: string,
+  id: string,
+  reason: string | null = null,
+  options: WriteOptions = {},
+): WriteRequest {
+  return { userId, change: { type: "cancel", id, reason }, ...envelope(options) };
+}
+
+/** An idempotency claim: by default with fingerprint `"fp"`, kept forever. */
+export function claim(key: string, fingerprint = "fp", expiresAtMs = FOREVER): IdempotencyClaim {
+  return { key, fingerprint, expiresAtMs };
+}
+
+/** The same request, happening at `atMs` (a client's retry comes later than its first try). */
+export function retriedAt(request: WriteRequest, atMs: number): WriteRequest {
+  return { ...request, atMs };
+}

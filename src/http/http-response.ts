@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { WireAppointment } from "./wire-format.js";
+
 import type { ResponseErrorCode } from "./status-table.js";
+import type { WireAppointment } from "./wire-format.js";
 
 /** The body of every error response. */
 export interface ErrorBody {

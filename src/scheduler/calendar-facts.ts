@@ -29,19 +29,32 @@ export function localMsOf(zoned: Temporal.ZonedDateTime): number {
 }
 
 /**
- * The stored times of an appointment from `start` to `end` in the user's zone. Where the zone's clocks go
- * back during the appointment, its wall-clock end can come before its start: the end is then taken as the
- * start, so that the appointment still occupies the start's date.
+ * The stored times of an appointment from `start` to `end` in the user's zone. Two wall clocks are read as
+ * the rules mean them:
+ * - an end at the first instant of a day that has no midnight (clocks jumping from 00:00 to 01:00) is an
+ *   end at the start of that day, as 00:00 is on other days: it is stored as that day's midnight;
+ * - where the zone's clocks go back during the appointment, its wall-clock end can come before its start:
+ *   the end is then taken as the start, so that the appointment still occupies the start's date.
  */
 export function timesOf(start: Temporal.ZonedDateTime, end: Temporal.ZonedDateTime): AppointmentTimes {
   const localStartMs = localMsOf(start);
+  let localEndMs = localMsOf(end);
+  const intoDay = localEndMs - Math.floor(localEndMs / DAY_MS) * DAY_MS;
+  // Only an end in the first hours of a day can be a day's first instant after a skipped midnight; asking
+  // Temporal for the start of the day costs more than the rest of this function, so only then.
+  if (intoDay !== 0 && intoDay < SKIPPED_MIDNIGHT_BOUND_MS && end.startOfDay().equals(end)) {
+    localEndMs -= intoDay;
+  }
   return {
     startMs: start.epochMilliseconds,
     endMs: end.epochMilliseconds,
     localStartMs,
-    localEndMs: Math.max(localMsOf(end), localStartMs),
+    localEndMs: Math.max(localEndMs, localStartMs),
   };
 }
+
+/** Longer than any jump of the clocks at midnight (they are an hour or two); days skipped whole start at 00:00. */
+const SKIPPED_MIDNIGHT_BOUND_MS = 12 * 3_600_000;
 
 /**
  * The local dates an appointment occupies under `policy`, as day counts since 1970-01-01: every date from

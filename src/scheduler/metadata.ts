@@ -22,11 +22,12 @@ const ARGUMENT = "options.metadata";
  */
 export function metadataOf(value: unknown): JsonObject | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw new InvalidArgumentError(ARGUMENT, "metadata must be a JSON object");
-  }
   let copy: JsonValue;
   try {
+    // Inside the try: `Array.isArray` throws on a revoked Proxy.
+    if (typeof value !== "object" || Array.isArray(value)) {
+      throw new InvalidArgumentError(ARGUMENT, "metadata must be a JSON object");
+    }
     copy = jsonCopy(value, 0);
   } catch (cause) {
     if (cause instanceof InvalidArgumentError) throw cause;

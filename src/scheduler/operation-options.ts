@@ -85,7 +85,10 @@ export function writeFieldsOf(options: unknown, extra: "metadata" | "reason" | u
   if (options === undefined) return NO_WRITE_FIELDS;
   const signal = signalOf(options);
   const key = readField(options as object, "idempotencyKey", "options");
-  if (key !== undefined && (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || !key.isWellFormed())) {
+  if (
+    key !== undefined &&
+    (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || !key.isWellFormed())
+  ) {
     throw new InvalidArgumentError(
       "options.idempotencyKey",
       "idempotencyKey must be a string of 1 to 255 characters (well-formed Unicode)",

@@ -13,7 +13,6 @@ import {
   isSchedulerError,
   LimitReachedError,
   MisalignedStartError,
-  OperationTimedOutError,
   OutcomeUnknownError,
   OutsideBookingWindowError,
   OverlappingAppointmentError,
@@ -269,16 +268,7 @@ class PolicyScheduler implements Scheduler {
     }
     const o = readFields(
       options,
-      [
-        "policy",
-        "store",
-        "timeZone",
-        "ambiguousTime",
-        "now",
-        "generateId",
-        "idempotencyRetention",
-        "changeRetention",
-      ],
+      ["policy", "store", "timeZone", "ambiguousTime", "now", "generateId", "idempotencyRetention", "changeRetention"],
       "options",
     );
     this.policy = resolvePolicy(o.policy);
@@ -502,10 +492,9 @@ class PolicyScheduler implements Scheduler {
   #timeZoneOf(userId: string, signal: AbortSignal | undefined): Promise<string> {
     if (typeof this.#timeZone === "string") return Promise.resolve(this.#timeZone);
     const resolver = this.#timeZone;
-    return untilAborted(
-      new Promise<string>((resolve) => resolve(resolver(userId, { signal }))),
-      signal,
-    ).then(validateTimeZone);
+    return untilAborted(new Promise<string>((resolve) => resolve(resolver(userId, { signal }))), signal).then(
+      validateTimeZone,
+    );
   }
 
   /**
@@ -663,10 +652,17 @@ function fingerprintOf(parts: unknown[]): string {
 function changesQueryOf(options: unknown): { after: string | undefined; limit: number; userId: string | undefined } {
   if (options === undefined) return { after: undefined, limit: DEFAULT_CHANGES_LIMIT, userId: undefined };
   const { after, limit, userId } = readFields(options as object, ["after", "limit", "userId"], "options");
-  if (after !== undefined && after !== null && (typeof after !== "string" || after.length === 0 || after.length > 255)) {
+  if (
+    after !== undefined &&
+    after !== null &&
+    (typeof after !== "string" || after.length === 0 || after.length > 255)
+  ) {
     throw new InvalidArgumentError("options.after", "options.after must be a position from the change feed");
   }
-  if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_CHANGES_LIMIT)) {
+  if (
+    limit !== undefined &&
+    (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_CHANGES_LIMIT)
+  ) {
     throw new InvalidArgumentError("options.limit", `options.limit must be an integer from 1 to ${MAX_CHANGES_LIMIT}`);
   }
   return {
@@ -683,11 +679,9 @@ function retentionOption(value: unknown, name: string, fallback: number): number
     // Days are taken as 24 hours; calendar units (weeks, months, years) have no fixed length and throw.
     ms = Temporal.Duration.from(value as Temporal.DurationLike | string).total({ unit: "milliseconds" });
   } catch (cause) {
-    throw new InvalidArgumentError(
-      `options.${name}`,
-      `${name} must be a Temporal duration in days or smaller units`,
-      { cause },
-    );
+    throw new InvalidArgumentError(`options.${name}`, `${name} must be a Temporal duration in days or smaller units`, {
+      cause,
+    });
   }
   if (!(ms >= 1000 && ms <= LONGEST_RETENTION_MS)) {
     throw new InvalidArgumentError(`options.${name}`, `${name} must be from 1 second to 3650 days`);

@@ -114,7 +114,12 @@ function deepFrozenCopy<T>(value: T): T {
   const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
   for (const [key, item] of Object.entries(value)) {
     // Defined, not assigned: a key named `__proto__` is data in JSON, not the object's prototype.
-    Object.defineProperty(copy, key, { value: deepFrozenCopy(item), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, key, {
+      value: deepFrozenCopy(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return Object.freeze(copy) as T;
 }

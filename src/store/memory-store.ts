@@ -8,6 +8,8 @@
  *
  * @module
  */
+
+import { applyChange } from "./apply-change.js";
 import type {
   AppointmentRecord,
   AppointmentStore,
@@ -18,7 +20,6 @@ import type {
   WriteResult,
 } from "./appointment-store.js";
 import { ChangeFeed } from "./change-feed.js";
-import { applyChange } from "./apply-change.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import { UserLedger } from "./user-ledger.js";
 

@@ -3,9 +3,10 @@
  * consumer needs (the appointment after the change, the previous times of a move, the key, the time), read
  * in pages after a saved cursor; nothing for a write that did not commit.
  */
-import * as fc from "fast-check";
+
 import { type AppointmentChangeEvent, createScheduler, type Scheduler } from "appointment-scheduler";
 import { toWireAppointment } from "appointment-scheduler/http";
+import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectCode, settableClock } from "./support.js";
 
@@ -32,7 +33,9 @@ describe("the change feed", () => {
     await scheduler.cancel(1, booked.id, { reason: "ill", idempotencyKey: "c" });
 
     const { changes, cursor } = await scheduler.changes();
-    expect(changes.map((c) => [c.type, c.appointment.version, c.appointment.status, c.idempotencyKey, c.at.toString()])).toEqual([
+    expect(
+      changes.map((c) => [c.type, c.appointment.version, c.appointment.status, c.idempotencyKey, c.at.toString()]),
+    ).toEqual([
       ["booked", 1, "booked", "b", "2021-04-01T08:00:00Z"],
       ["rescheduled", 2, "booked", null, "2021-04-01T09:00:00Z"],
       ["cancelled", 3, "cancelled", "c", "2021-04-01T10:00:00Z"],

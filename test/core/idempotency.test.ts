@@ -3,8 +3,9 @@
  * and request answers the first outcome, whatever happened since; the same key with another request is an
  * error; keys are kept for their retention and then forgotten.
  */
-import * as fc from "fast-check";
+
 import { createScheduler, isSchedulerError, MemoryStore } from "appointment-scheduler";
+import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ExpiryQueue } from "../../src/store/expiry-queue.js";
 import { expectCode, settableClock } from "./support.js";
@@ -47,11 +48,19 @@ describe("a retry with the same idempotency key", () => {
     const scheduler = createScheduler();
     const booked = await scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k", metadata: { a: 1, b: 2 } });
     // The same metadata in another key order is the same request.
-    expect(await scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k", metadata: { b: 2, a: 1 } })).toEqual(booked);
+    expect(await scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k", metadata: { b: 2, a: 1 } })).toEqual(
+      booked,
+    );
     await expectCode(scheduler.book(1, "2021-04-23 11:30", { idempotencyKey: "k" }), "IDEMPOTENCY_KEY_REUSED");
-    await expectCode(scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k", metadata: { a: 2 } }), "IDEMPOTENCY_KEY_REUSED");
+    await expectCode(
+      scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k", metadata: { a: 2 } }),
+      "IDEMPOTENCY_KEY_REUSED",
+    );
     await expectCode(scheduler.cancel(1, booked.id, { idempotencyKey: "k" }), "IDEMPOTENCY_KEY_REUSED");
-    await expectCode(scheduler.reschedule(1, booked.id, "2021-04-24 11:30", { idempotencyKey: "k" }), "IDEMPOTENCY_KEY_REUSED");
+    await expectCode(
+      scheduler.reschedule(1, booked.id, "2021-04-24 11:30", { idempotencyKey: "k" }),
+      "IDEMPOTENCY_KEY_REUSED",
+    );
     expect(await scheduler.list(1)).toEqual([booked]);
     expect((await scheduler.changes()).changes).toHaveLength(1);
   });
@@ -117,7 +126,12 @@ describe("expired keys and events", () => {
   it("are removed by purgeExpired without touching live ones", async () => {
     const clock = settableClock("2021-04-01T00:00:00Z");
     const store = new MemoryStore();
-    const scheduler = createScheduler({ store, now: clock.now, idempotencyRetention: { hours: 1 }, changeRetention: { hours: 2 } });
+    const scheduler = createScheduler({
+      store,
+      now: clock.now,
+      idempotencyRetention: { hours: 1 },
+      changeRetention: { hours: 2 },
+    });
     await scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "a" });
     clock.set("2021-04-01T00:30:00Z");
     await scheduler.book(2, "2021-04-22 11:30", { idempotencyKey: "b" });
@@ -135,7 +149,7 @@ describe("expired keys and events", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 1000 })), fc.integer({ min: 0, max: 1000 }), (expiries, now) => {
         const queue = new ExpiryQueue<number>();
-        expiries.forEach((expiry, i) => queue.push(expiry, i));
+        for (const [i, expiry] of expiries.entries()) queue.push(expiry, i);
         const popped = queue.popExpired(now);
         expect(popped.map((i) => expiries[i])).toEqual(expiries.filter((e) => e <= now).sort((a, b) => a - b));
         expect(queue.size).toBe(expiries.filter((e) => e > now).length);

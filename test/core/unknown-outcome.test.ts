@@ -39,10 +39,11 @@ class FaultyStore implements AppointmentStore {
     if (fault === "commit-then-throw") throw new Error("Connection terminated unexpectedly");
     return result;
   }
-  listAppointments: AppointmentStore["listAppointments"] = (...args) => this.inner.listAppointments(...args);
-  getAppointment: AppointmentStore["getAppointment"] = (...args) => this.inner.getAppointment(...args);
-  readChanges: AppointmentStore["readChanges"] = (...args) => this.inner.readChanges(...args);
-  purgeExpired: AppointmentStore["purgeExpired"] = (...args) => this.inner.purgeExpired(...args);
+  listAppointments: AppointmentStore["listAppointments"] = (userId, query) =>
+    this.inner.listAppointments(userId, query);
+  getAppointment: AppointmentStore["getAppointment"] = (userId, id) => this.inner.getAppointment(userId, id);
+  readChanges: AppointmentStore["readChanges"] = (query) => this.inner.readChanges(query);
+  purgeExpired: AppointmentStore["purgeExpired"] = (nowMs) => this.inner.purgeExpired(nowMs);
 }
 
 describe("a write whose outcome the store cannot tell", () => {
@@ -99,20 +100,29 @@ describe("a write whose outcome the store cannot tell", () => {
     const scheduler = createScheduler({ store });
     const booked = await scheduler.book(1, "2021-04-22 11:30");
     store.fault = "commit-then-throw";
-    await expectCode(scheduler.reschedule(1, booked.id, "2021-04-23 09:00", { idempotencyKey: "m" }), "OUTCOME_UNKNOWN");
+    await expectCode(
+      scheduler.reschedule(1, booked.id, "2021-04-23 09:00", { idempotencyKey: "m" }),
+      "OUTCOME_UNKNOWN",
+    );
     expect(await scheduler.reschedule(1, booked.id, "2021-04-23 09:00", { idempotencyKey: "m" })).toMatchObject({
       version: 2,
     });
     store.fault = "commit-then-throw";
     await expectCode(scheduler.cancel(1, booked.id, { idempotencyKey: "c" }), "OUTCOME_UNKNOWN");
-    expect(await scheduler.cancel(1, booked.id, { idempotencyKey: "c" })).toMatchObject({ status: "cancelled", version: 3 });
+    expect(await scheduler.cancel(1, booked.id, { idempotencyKey: "c" })).toMatchObject({
+      status: "cancelled",
+      version: 3,
+    });
   });
 
   it("a signal that fired before the call is TIMED_OUT, and the store is not asked", async () => {
     const store = new FaultyStore();
     const scheduler = createScheduler({ store });
     store.fault = "commit-then-throw";
-    await expectCode(scheduler.book(1, "2021-04-22 11:30", { signal: AbortSignal.abort(new DOMException("t", "TimeoutError")) }), "TIMED_OUT");
+    await expectCode(
+      scheduler.book(1, "2021-04-22 11:30", { signal: AbortSignal.abort(new DOMException("t", "TimeoutError")) }),
+      "TIMED_OUT",
+    );
     expect(store.fault).toBe("commit-then-throw"); // untouched: no write was attempted
     expect(await scheduler.list(1)).toEqual([]);
   });

@@ -3,8 +3,9 @@
  * offered exactly when booking it right then succeeds. Both read the facts stored with each appointment
  * (its wall-clock times where it was booked) and check them the same way, whichever zone the user has now.
  */
-import * as fc from "fast-check";
+
 import { createScheduler, isSchedulerError, MemoryStore, type PolicyOptions } from "appointment-scheduler";
+import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 /** Zones far apart, with daylight saving, odd offsets, and the extremes of the offsets Temporal accepts. */
@@ -40,7 +41,15 @@ type Step =
 
 const steps = fc.array(
   fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("book" as const), zone: fc.constantFrom(...ZONES), date: fc.constantFrom(...DATES), pick: fc.nat() }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant("book" as const),
+        zone: fc.constantFrom(...ZONES),
+        date: fc.constantFrom(...DATES),
+        pick: fc.nat(),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }) },
   ),
   { minLength: 1, maxLength: 10 },
@@ -59,9 +68,7 @@ async function bookAndAvailabilityAgree(policy: PolicyOptions, plan: Step[]): Pr
     zone = step.zone;
     // Every start of the date in the user's zone: what an empty calendar offers under the same policy.
     const grid = await createScheduler({ policy, timeZone: zone }).availability(1, step.date);
-    const offered = new Set(
-      (await scheduler.availability(1, step.date)).map((slot) => slot.start.epochMilliseconds),
-    );
+    const offered = new Set((await scheduler.availability(1, step.date)).map((slot) => slot.start.epochMilliseconds));
     const start = grid[step.pick % grid.length]?.start;
     if (!start) continue;
     let accepted: boolean;

@@ -46,6 +46,11 @@ export interface FastCheckOptions {
   readonly interruptAfterTimeLimit: number;
   readonly markInterruptAsFailure: true;
   readonly seed?: number;
+  /**
+   * Stop at the first failure without shrinking it to a smallest counterexample: for a run that only asks
+   * whether a store fails (the kit's own tests), not why. Not set by {@link newCaseContext}.
+   */
+  readonly endOnFailure?: boolean;
 }
 
 /** The defaults of {@link StoreContractOptions}. */
@@ -54,9 +59,9 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * The groups of cases, each checking one side of the contract: `semantics` (the rules as examples),
- * `model` (random store operations against a reference model), `scheduler model` (random scheduler
- * operations against a reference of the seed's rule) and `concurrency` (parallel operations and races).
+ * The groups of cases, each checking one side of the contract: `semantics` (each promise as examples),
+ * `model` (random writes and reads against a reference model of the contract), `scheduler model` (random
+ * scheduler operations against a reference of the seed's rule) and `concurrency` (parallel writes and races).
  */
 export type StoreContractGroup = "semantics" | "model" | "scheduler model" | "concurrency";
 
@@ -106,5 +111,5 @@ export function openFixture(fixture: StoreFixture): { store: AppointmentStore; c
 }
 
 function isStore(value: unknown): value is AppointmentStore {
-  return typeof (value as Partial<AppointmentStore> | null)?.insertAppointment === "function";
+  return typeof (value as Partial<AppointmentStore> | null)?.write === "function";
 }

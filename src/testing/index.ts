@@ -1,5 +1,5 @@
 /**
- * `appointment-scheduler/testing`: the store contract as a test kit. Run it against your own
+ * `appointment-scheduler/testing`: the store contract (version 2) as a test kit. Run it against your own
  * {@link AppointmentStore} to prove it keeps the contract; see `docs/writing-a-store.md`.
  *
  * Needs the optional peer dependencies `fast-check` and `vitest` (this entry loads both, also when only

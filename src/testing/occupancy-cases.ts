@@ -230,12 +230,12 @@ export const occupancyCases: StoreContractCase[] = [
         moveRequest(user, record.id, timesAt(D + 15 * HOUR, { minutes: 60 }), occupied),
         "a move within its own full day",
       );
-      await writeOk(
+      const moved = await writeOk(
         store,
         moveRequest(user, record.id, timesAt(D + 15 * HOUR + 30 * MINUTE, { minutes: 60 }), occupied),
         "a move overlapping its own time",
       );
-      // But another record still counts.
+      // But another record still counts, and a refused move leaves the record where it was.
       const other = await writeOk(store, bookRequest(user, c.newId(), timesAt(D + DAY)), "a booking on the 24th");
       await expectOutcome(
         store,
@@ -243,6 +243,7 @@ export const occupancyCases: StoreContractCase[] = [
         { status: "limit-reached", conflicting: other, replayed: false },
         "a move into another record's full day",
       );
+      await expectRecords(store, user, [moved, other], "a refused move changes nothing");
     },
   ),
 

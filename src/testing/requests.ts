@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import type { JsonObject } from "../model/json.js";
 import type {
   AppointmentTimes,
   IdempotencyClaim,
@@ -10,7 +12,6 @@ import type {
   Occupancy,
   WriteRequest,
 } from "../store/appointment-store.js";
-import type { JsonObject } from "../model/json.js";
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -36,8 +37,15 @@ export const FOREVER = Date.UTC(9999, 0, 1);
  */
 export const LATER = Date.UTC(2100, 0, 1);
 
-/** A candidates window that holds every instant a `Date` can: what a store that ignores the window searches. */
-export const EVERYWHERE: MsRange = { fromMs: -8.64e15, toMs: 8.64e15 };
+/**
+ * A candidates window that holds every instant of the years 0000 to 9999 (every start the scheduler accepts,
+ * and far more than the kit writes): what a store that ignores the window searches. Not the whole range of a
+ * `Date`, so that a store may turn it into its database's timestamps.
+ */
+export const EVERYWHERE: MsRange = {
+  fromMs: Date.parse("0000-01-01T00:00:00Z"),
+  toMs: Date.parse("+010000-01-01T00:00:00Z"),
+};
 
 /** A Thursday morning, 2021-04-22 09:00 UTC: where most examples book. */
 export const T0 = Date.UTC(2021, 3, 22, 9);

@@ -3,19 +3,27 @@
  *
  * @module
  */
-
+import { abortCases } from "./abort-cases.js";
 import { concurrencyCases } from "./concurrency-cases.js";
 import type { StoreContractCase } from "./contract-case.js";
+import { feedCases } from "./feed-cases.js";
+import { idempotencyCases } from "./idempotency-cases.js";
+import { listCases } from "./list-cases.js";
+import { occupancyCases } from "./occupancy-cases.js";
+import { raceCases } from "./race-cases.js";
+import { schedulerCases } from "./scheduler-cases.js";
 import { schedulerModelCases } from "./scheduler-model-cases.js";
-import { semanticsCases } from "./semantics-cases.js";
 import { storeModelCases } from "./store-model-cases.js";
+import { writeCases } from "./write-cases.js";
 
 /**
- * Every case of the store contract: `semantics` (the rules as examples), `model` (random sequences of store
- * operations against a reference model), `scheduler model` (random scheduler sequences in five time zones
- * against a reference of the seed's rule) and `concurrency` (parallel operations and fast-check races).
- * Use it to run the contract under a test runner other than vitest: run each case with one context from
- * `newCaseContext(options)`; a case rejects when the store breaks the contract.
+ * Every case of the store contract: `semantics` (each promise as examples: writes, occupancy, idempotency,
+ * the feed, reads, signals), `model` (random sequences of writes and reads against a reference model of the
+ * contract), `scheduler model` (random scheduler sequences in five time zones against a reference of the
+ * seed's rule, and limits across a change of policy or zone) and `concurrency` (parallel writes, a feed read
+ * while writes commit, and fast-check races). Use it to run the contract under a test runner other than
+ * vitest: run each case with one context from `newCaseContext(options)`; a case rejects when the store breaks
+ * the contract.
  *
  * @example
  * ```ts
@@ -24,5 +32,17 @@ import { storeModelCases } from "./store-model-cases.js";
  * ```
  */
 export function storeContractCases(): StoreContractCase[] {
-  return [...semanticsCases, ...storeModelCases, ...schedulerModelCases, ...concurrencyCases];
+  return [
+    ...writeCases,
+    ...occupancyCases,
+    ...idempotencyCases,
+    ...feedCases,
+    ...listCases,
+    ...abortCases,
+    ...storeModelCases,
+    ...schedulerCases,
+    ...schedulerModelCases,
+    ...concurrencyCases,
+    ...raceCases,
+  ];
 }

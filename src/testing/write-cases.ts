@@ -30,7 +30,7 @@ const semantics = (name: string, run: StoreContractCase["run"]): StoreContractCa
   run,
 });
 
-/** Nested JSON of every kind, with keys and strings a naive encoding mangles. */
+/** Nested JSON of every kind, with keys and strings a naive encoding or copy mangles. */
 const METADATA: JsonObject = {
   room: "B-12",
   attendees: [
@@ -43,17 +43,30 @@ const METADATA: JsonObject = {
   extra: {},
   'key with "quotes" and \\ slash': "line\nbreak\ttab",
   big: 9_007_199_254_740_991,
+  // An own property named `__proto__`, as JSON.parse makes it: data, not a prototype to set.
+  ["__proto__"]: { own: true },
 };
 
-/** Changes a record as a careless caller might: its metadata and its history. */
+/** Changes a record as a careless caller might: its metadata and its history. A frozen record refuses. */
 function mutate(record: AppointmentRecord | null): void {
   const loose = record as {
     metadata: { list?: number[]; nested?: { a: string } } | null;
     previousTimes: unknown;
   } | null;
-  loose?.metadata?.list?.push(4);
-  if (loose?.metadata?.nested) loose.metadata.nested.a = "mutated by the caller";
-  if (Array.isArray(loose?.previousTimes)) loose.previousTimes.push({ startMs: 0, endMs: 0, movedAtMs: 0 });
+  const attempts = [
+    () => loose?.metadata?.list?.push(4),
+    () => {
+      if (loose?.metadata?.nested) loose.metadata.nested.a = "mutated by the caller";
+    },
+    () => Array.isArray(loose?.previousTimes) && loose.previousTimes.push({ startMs: 0, endMs: 0, movedAtMs: 0 }),
+  ];
+  for (const attempt of attempts) {
+    try {
+      attempt();
+    } catch {
+      // Frozen: the store protects its copy that way.
+    }
+  }
 }
 
 /** The record the contract says a `book` builds. */

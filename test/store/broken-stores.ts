@@ -1,226 +1,442 @@
 /**
- * Stores that each break one rule of the contract, built on MemoryStore: the kit must catch every one.
- * Each differs from MemoryStore in that one rule only, so a case that rejects it has caught that rule.
+ * Stores that each break one promise of the contract: the kit must catch every one. Each is the reference
+ * store (`reference-store.ts`) with one rule overridden, so a case that rejects it has caught that rule.
  */
 import {
   type AppointmentRecord,
-  type AppointmentStore,
-  type InsertAppointmentRequest,
-  type InsertAppointmentResult,
-  MemoryStore,
-  type RecordRange,
+  type AppointmentTimes,
+  type ChangeQuery,
+  type ChangeRecord,
+  type MsRange,
+  OperationAbortedError,
+  type RecordQuery,
+  type StoreOperationOptions,
+  type WriteRequest,
+  type WriteResult,
 } from "appointment-scheduler";
+import { type Decision, type KeptOutcome, ReferenceStore } from "./reference-store.js";
 
-/** Delegates everything to a MemoryStore; subclasses override the method they break. */
-class DelegatingStore implements AppointmentStore {
-  protected readonly inner = new MemoryStore();
-  insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    return this.inner.insertAppointment(request);
-  }
-  listAppointments(userId: string, range: RecordRange): Promise<AppointmentRecord[]> {
-    return this.inner.listAppointments(userId, range);
-  }
-  getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
-    return this.inner.getAppointment(userId, id);
-  }
-  deleteAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
-    return this.inner.deleteAppointment(userId, id);
+const tick = (ms = 1) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ——— atomicity: a write that yields between its checks and its changes ———
+
+/** Checks the key, the record and the occupancy, yields, then writes what it decided: the classic race. */
+export class CheckThenWriteStore extends ReferenceStore {
+  override async write(request: WriteRequest): Promise<WriteResult> {
+    const answered = this.keyAnswer(request);
+    if (answered) return structuredClone(answered);
+    const decision = this.decide(request);
+    await tick();
+    this.commit(request, decision);
+    return structuredClone(decision.result);
   }
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+/** Checks the key, yields, then writes atomically: two concurrent retries of one request both run. */
+export class RacyKeyStore extends ReferenceStore {
+  override async write(request: WriteRequest): Promise<WriteResult> {
+    const answered = this.keyAnswer(request);
+    if (answered) return structuredClone(answered);
+    await tick();
+    const decision = this.decide(request);
+    this.commit(request, decision);
+    return structuredClone(decision.result);
+  }
+}
 
 /**
- * The checks of the contract (`replaces` first, then the limit) on records read beforehand, for the stores
- * that read, then write: right when alone, wrong when another write comes in between.
+ * Takes its event's position when the write starts and shows the event when it commits, later: a reader
+ * can see a later position first, read on after it, and never see the earlier one (a sequence assigned
+ * before commit, read without waiting for older transactions, as a naive SQL feed does).
  */
-async function refusalOf(
-  store: AppointmentStore,
-  request: InsertAppointmentRequest,
-): Promise<InsertAppointmentResult | undefined> {
-  const held = await store.listAppointments(request.record.userId, {});
-  if (request.replaces !== undefined && !held.some((r) => r.id === request.replaces)) {
-    return { status: "replaced-not-found" };
+export class PositionBeforeCommitStore extends ReferenceStore {
+  #reserved: number | undefined;
+  override async write(request: WriteRequest): Promise<WriteResult> {
+    const answered = this.keyAnswer(request);
+    if (answered) return structuredClone(answered);
+    const position = ++this.sequence;
+    // Every other write takes longer: the later one commits first.
+    await tick(position % 2 === 0 ? 0 : 3);
+    this.#reserved = position;
+    const decision = this.decide(request);
+    this.commit(request, decision);
+    this.#reserved = undefined;
+    return structuredClone(decision.result);
   }
-  const others = held.filter((r) => r.id !== request.replaces);
-  const full = request.record.periods.filter(
-    (p) => others.filter((r) => r.periods.includes(p)).length >= request.limit,
-  );
-  const conflicting = others.find((r) => r.periods.some((p) => full.includes(p)));
-  return conflicting && { status: "limit-reached", conflicting };
-}
-
-/** Checks, then yields to the event loop, then writes: the classic race. */
-export class CheckThenInsertStore extends DelegatingStore {
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const refusal = await refusalOf(this.inner, request);
-    if (refusal) return refusal;
-    await tick();
-    return this.inner.insertAppointment({ ...request, limit: Number.MAX_SAFE_INTEGER });
+  protected override append(event: Omit<ChangeRecord, "position">, expiresAtMs: number): void {
+    const sequence = this.#reserved ?? ++this.sequence;
+    this.feed.push({ change: { ...event, position: String(sequence) }, sequence, expiresAtMs });
+    this.feed.sort((a, b) => a.sequence - b.sequence);
   }
 }
 
-/** Never refuses: ignores `limit`. */
-export class NoLimitStore extends DelegatingStore {
-  override insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    return this.inner.insertAppointment({ ...request, limit: Number.MAX_SAFE_INTEGER });
+/** Commits, then rejects with a typed error when the caller's signal has fired: a failure that wrote. */
+export class CommitsThenRejectsStore extends ReferenceStore {
+  override async write(request: WriteRequest, options?: StoreOperationOptions): Promise<WriteResult> {
+    const result = await super.write(request);
+    if (options?.signal?.aborted) throw new OperationAbortedError({ cause: options.signal.reason });
+    return result;
   }
 }
 
-/** Treats every limit as 1: right for the seed's rule, wrong for `limit > 1`. */
-export class LimitOneStore extends DelegatingStore {
-  override insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    return this.inner.insertAppointment({ ...request, limit: 1 });
+// ——— step 3: limits and overlaps ———
+
+/** Never refuses for a limit. */
+export class NoLimitStore extends ReferenceStore {
+  protected override effectiveLimit(): number {
+    return Number.POSITIVE_INFINITY;
   }
 }
 
-/** Ignores `replaces`: a move keeps the old record too. */
-export class IgnoresReplacesStore extends DelegatingStore {
-  override insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    return this.inner.insertAppointment({ record: request.record, limit: request.limit });
+/** Takes every limit as 1: right for the seed's rule, wrong for `limit > 1`. */
+export class LimitOneStore extends ReferenceStore {
+  protected override effectiveLimit(): number {
+    return 1;
   }
 }
 
-/** Counts the record being replaced against the limit: a move within a full period is refused. */
-export class CountsReplacedStore extends DelegatingStore {
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    if (request.replaces === undefined) return this.inner.insertAppointment(request);
-    const replaced = await this.inner.getAppointment(request.record.userId, request.replaces);
-    if (!replaced) return { status: "replaced-not-found" };
-    const result = await this.inner.insertAppointment({ record: request.record, limit: request.limit });
-    if (result.status !== "inserted") return result;
-    await this.inner.deleteAppointment(request.record.userId, request.replaces);
-    return { ...result, replaced };
+/** Counts cancelled records toward limits and overlaps. */
+export class CountsCancelledStore extends ReferenceStore {
+  protected override counts(record: AppointmentRecord, moving: AppointmentRecord | null): boolean {
+    return record.id !== moving?.id;
   }
 }
 
-/** Lets `replaces` name another user's record, and moves it. */
-export class ForeignReplacesStore extends DelegatingStore {
-  readonly #owners = new Map<string, string>();
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    this.#owners.set(request.record.id, request.record.userId);
-    const owner = request.replaces === undefined ? undefined : this.#owners.get(request.replaces);
-    if (owner === undefined || owner === request.record.userId || request.replaces === undefined) {
-      return this.inner.insertAppointment(request);
-    }
-    const replaced = await this.inner.getAppointment(owner, request.replaces);
-    if (!replaced) return { status: "replaced-not-found" };
-    const result = await this.inner.insertAppointment({ record: request.record, limit: request.limit });
-    if (result.status !== "inserted") return result;
-    await this.inner.deleteAppointment(owner, request.replaces);
-    return { ...result, replaced };
+/** Counts the record being moved: a move within its own full period, or onto its own time, is refused. */
+export class CountsMovedRecordStore extends ReferenceStore {
+  protected override counts(record: AppointmentRecord): boolean {
+    return record.status === "booked";
+  }
+}
+
+/** Tells holders of a period by their instants instead of their local times. */
+export class InstantPeriodsStore extends ReferenceStore {
+  protected override holds(record: AppointmentRecord, period: MsRange): boolean {
+    return record.startMs < period.toMs && record.endMs > period.fromMs;
+  }
+}
+
+/** Takes a period's end as inclusive: a record starting exactly at its end holds it. */
+export class InclusivePeriodEndStore extends ReferenceStore {
+  protected override holds(record: AppointmentRecord, period: MsRange): boolean {
+    return record.localStartMs <= period.toMs && record.localEndMs > period.fromMs;
+  }
+}
+
+/** Never refuses for an overlap. */
+export class IgnoresOverlapStore extends ReferenceStore {
+  protected override overlapping(): WriteResult | undefined {
+    return undefined;
+  }
+}
+
+/** Takes touching appointments as overlapping. */
+export class TouchingOverlapStore extends ReferenceStore {
+  protected override overlaps(record: AppointmentRecord, times: AppointmentTimes): boolean {
+    return record.startMs <= times.endMs && record.endMs >= times.startMs;
+  }
+}
+
+/** Checks the overlap before the limit. */
+export class OverlapBeforeLimitStore extends ReferenceStore {
+  protected override firstRefusal(limit: WriteResult | undefined, overlap: WriteResult | undefined) {
+    return overlap ?? limit;
   }
 }
 
 /** Names the earliest holder of the first full period in the request's order, not of all full periods. */
-export class FirstFullPeriodConflictStore extends DelegatingStore {
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const result = await this.inner.insertAppointment(request);
-    if (result.status !== "limit-reached") return result;
-    const held = await this.inner.listAppointments(request.record.userId, {});
-    const others = held.filter((r) => r.id !== request.replaces);
-    for (const period of request.record.periods) {
-      const holders = others.filter((r) => r.periods.includes(period));
-      if (holders.length >= request.limit && holders[0]) return { status: "limit-reached", conflicting: holders[0] };
-    }
+export class FirstFullPeriodConflictStore extends ReferenceStore {
+  protected override conflictingHolder(candidates: AppointmentRecord[], full: MsRange[]) {
+    const [first] = full;
+    return first && candidates.find((r) => this.holds(r, first));
+  }
+}
+
+/** Looks for candidates only strictly after the window's start: misses one starting on its first millisecond. */
+export class ExclusiveWindowStartStore extends ReferenceStore {
+  protected override candidates(userId: string, within: MsRange): AppointmentRecord[] {
+    return this.recordsOf(userId).filter((r) => r.startMs > within.fromMs && r.startMs < within.toMs);
+  }
+}
+
+// ——— steps 2 and 4: the records ———
+
+/** Deletes a cancelled record instead of keeping it. */
+export class CancelDeletesStore extends ReferenceStore {
+  protected override commit(request: WriteRequest, decision: Decision): void {
+    super.commit(request, decision);
+    if (decision.event?.type === "cancelled" && decision.record) this.records.delete(this.recordKey(decision.record));
+  }
+}
+
+/** Gives a moved appointment a new id, as a delete and an insert. */
+export class MoveNewIdStore extends ReferenceStore {
+  protected override moved(record: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+    return { ...super.moved(record, times, atMs), id: `${record.id}~moved` };
+  }
+}
+
+/** Forgets where a moved appointment was. */
+export class ForgetsPreviousTimesStore extends ReferenceStore {
+  protected override moved(record: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+    return { ...super.moved(record, times, atMs), previousTimes: record.previousTimes };
+  }
+}
+
+/** Keeps the version of a record through its changes. */
+export class VersionKeptStore extends ReferenceStore {
+  protected override moved(record: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+    return { ...super.moved(record, times, atMs), version: record.version };
+  }
+  protected override cancelled(record: AppointmentRecord, reason: string | null, atMs: number): AppointmentRecord {
+    return { ...super.cancelled(record, reason, atMs), version: record.version };
+  }
+}
+
+/** Moves a record's instants but keeps its old local times: later limits count it where it was. */
+export class MoveKeepsLocalTimesStore extends ReferenceStore {
+  protected override moved(record: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+    return { ...super.moved(record, times, atMs), localStartMs: record.localStartMs, localEndMs: record.localEndMs };
+  }
+}
+
+/** Moves and cancels cancelled records again, instead of answering not-booked. */
+export class ChangesCancelledStore extends ReferenceStore {
+  protected override changeable(): boolean {
+    return true;
+  }
+}
+
+/** Overwrites a record when a booking names its id, instead of answering id-taken. */
+export class OverwritesIdStore extends ReferenceStore {
+  protected override idTaken(): boolean {
+    return false;
+  }
+}
+
+/** Answers id-taken when another user has the id: ids global, not per user. */
+export class GlobalIdsStore extends ReferenceStore {
+  protected override idTaken(_userId: string, id: string): boolean {
+    return [...this.records.values()].some((r) => r.id === id);
+  }
+}
+
+/** Moves or cancels a record by id whoever owns it. */
+export class ForeignRecordStore extends ReferenceStore {
+  protected override target(userId: string, id: string): AppointmentRecord | undefined {
+    return this.find(userId, id) ?? [...this.records.values()].find((r) => r.id === id);
+  }
+}
+
+/** Deletes the record of a move before checking it, and does not put it back when the move is refused. */
+export class RefusedMoveLosesRecordStore extends ReferenceStore {
+  protected override commit(request: WriteRequest, decision: Decision): void {
+    super.commit(request, decision);
+    const refused = decision.result.status === "limit-reached" || decision.result.status === "overlap";
+    if (request.change.type === "move" && refused) this.records.delete(`${request.userId}\u0000${request.change.id}`);
+  }
+}
+
+/** Keeps and returns the caller's own objects: changing them afterwards changes the store. */
+export class SharedReferenceStore extends ReferenceStore {
+  override async write(request: WriteRequest): Promise<WriteResult> {
+    return this.writeNow(request);
+  }
+  protected override ownMetadata(metadata: AppointmentRecord["metadata"]): AppointmentRecord["metadata"] {
+    return metadata;
+  }
+  override async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
+    return this.find(userId, id) ?? null;
+  }
+}
+
+// ——— step 1: idempotency keys ———
+
+/** Ignores idempotency keys: a retry writes again. */
+export class IgnoresKeyStore extends ReferenceStore {
+  protected override keyAnswer(): WriteResult | undefined {
+    return undefined;
+  }
+}
+
+/** Replays a key's outcome without saying so: `replayed: false`. */
+export class ReplayNotFlaggedStore extends ReferenceStore {
+  protected override replay(kept: KeptOutcome): WriteResult {
+    return kept.result;
+  }
+}
+
+/** Replays a written outcome with the record as it is now, not as it was written. */
+export class ReplaysCurrentRecordStore extends ReferenceStore {
+  protected override replay(kept: KeptOutcome): WriteResult {
+    const replayed = super.replay(kept);
+    if (replayed.status !== "written") return replayed;
+    return { ...replayed, record: this.find(replayed.record.userId, replayed.record.id) ?? replayed.record };
+  }
+}
+
+/** Keeps only written outcomes under a key: a retried refusal is decided again. */
+export class RefusalsNotKeptStore extends ReferenceStore {
+  protected override keep(request: WriteRequest, result: WriteResult): void {
+    if (result.status === "written") super.keep(request, result);
+  }
+}
+
+/** Keeps key-reused: the key then belongs to the second request. */
+export class KeepsKeyReusedStore extends ReferenceStore {
+  protected override keyReused(request: WriteRequest, kept: KeptOutcome): WriteResult {
+    const result: WriteResult = { status: "key-reused" };
+    if (request.idempotency)
+      this.keys.set(this.keyScope(request.userId, request.idempotency.key), {
+        ...kept,
+        fingerprint: request.idempotency.fingerprint,
+      });
     return result;
   }
 }
 
-/** Lists in reverse insertion order instead of by start. */
-export class UnsortedListStore extends DelegatingStore {
-  readonly #order: string[] = [];
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const result = await this.inner.insertAppointment(request);
-    if (result.status === "inserted") this.#order.push(result.record.id);
-    return result;
+/** Keeps keys forever: an expired key is still answered. */
+export class KeysNeverExpireStore extends ReferenceStore {
+  protected override keyLive(): boolean {
+    return true;
   }
-  override async listAppointments(userId: string, range: RecordRange): Promise<AppointmentRecord[]> {
-    const records = await this.inner.listAppointments(userId, range);
-    return records.sort((a, b) => this.#order.indexOf(b.id) - this.#order.indexOf(a.id));
+}
+
+/** Takes a key as live at its expiry instant too. */
+export class InclusiveKeyExpiryStore extends ReferenceStore {
+  protected override keyLive(kept: KeptOutcome, atMs: number): boolean {
+    return kept.expiresAtMs >= atMs;
+  }
+}
+
+/** Keeps keys for all users together: one user's key answers another's request. */
+export class GlobalKeysStore extends ReferenceStore {
+  protected override keyScope(_userId: string, key: string): string {
+    return key;
+  }
+}
+
+// ——— the feed ———
+
+/** Appends an event for a refused write too (the conflicting record, as if booked). */
+export class EventForRefusalStore extends ReferenceStore {
+  protected override commit(request: WriteRequest, decision: Decision): void {
+    super.commit(request, decision);
+    const { result } = decision;
+    if (result.status === "limit-reached" || result.status === "overlap") {
+      this.append(
+        { type: "booked", record: result.conflicting, previous: null, idempotencyKey: null, atMs: request.atMs },
+        request.changeExpiresAtMs,
+      );
+    }
+  }
+}
+
+/** Appends the event again when it replays a written outcome. */
+export class EventOnReplayStore extends ReferenceStore {
+  protected override replay(kept: KeptOutcome): WriteResult {
+    const replayed = super.replay(kept);
+    const event = this.feed.find((e) => replayed.status === "written" && e.change.record.id === replayed.record.id);
+    if (event) this.append(event.change, event.expiresAtMs);
+    return replayed;
+  }
+}
+
+/** Appends every event twice. */
+export class DoubleEventStore extends ReferenceStore {
+  protected override append(event: Omit<ChangeRecord, "position">, expiresAtMs: number): void {
+    super.append(event, expiresAtMs);
+    super.append(event, expiresAtMs);
+  }
+}
+
+/** Appends no event for a cancel. */
+export class NoCancelEventStore extends ReferenceStore {
+  protected override append(event: Omit<ChangeRecord, "position">, expiresAtMs: number): void {
+    if (event.type !== "cancelled") super.append(event, expiresAtMs);
+  }
+}
+
+/** Gives a move's event no `previous`. */
+export class MoveEventWithoutPreviousStore extends ReferenceStore {
+  protected override eventPrevious(): ChangeRecord["previous"] {
+    return null;
+  }
+}
+
+/** Returns each page of the feed newest first. */
+export class ReversedPagesStore extends ReferenceStore {
+  override async readChanges(query: ChangeQuery): Promise<ChangeRecord[]> {
+    return (await super.readChanges(query)).reverse();
+  }
+}
+
+/** Skips the first event after `after`: a consumer reading on misses one event per page. */
+export class PagingSkipsStore extends ReferenceStore {
+  override async readChanges(query: ChangeQuery): Promise<ChangeRecord[]> {
+    if (query.after === undefined) return super.readChanges(query);
+    return (await super.readChanges({ ...query, limit: query.limit + 1 })).slice(1);
+  }
+}
+
+/** Ignores the `userId` filter of the feed: every user's events. */
+export class LeakyFeedStore extends ReferenceStore {
+  override async readChanges(query: ChangeQuery): Promise<ChangeRecord[]> {
+    return super.readChanges({ after: query.after, limit: query.limit });
+  }
+}
+
+/** Removes live events and keys too. */
+export class PurgesLiveStore extends ReferenceStore {
+  override async purgeExpired(): Promise<number> {
+    const removed = this.feed.length + this.keys.size;
+    this.feed = [];
+    this.keys.clear();
+    return removed;
+  }
+}
+
+// ——— reads ———
+
+/** Lists cancelled records by default. */
+export class ListIgnoresStatusStore extends ReferenceStore {
+  protected override listedStatus(): boolean {
+    return true;
+  }
+}
+
+/** Lists in reverse order. */
+export class UnsortedListStore extends ReferenceStore {
+  override async listAppointments(userId: string, query: RecordQuery): Promise<AppointmentRecord[]> {
+    return (await super.listAppointments(userId, query)).reverse();
   }
 }
 
 /** Orders equal starts by a locale's collation (as a database column with a locale collation does). */
-export class LocaleOrderStore extends DelegatingStore {
-  override async listAppointments(userId: string, range: RecordRange): Promise<AppointmentRecord[]> {
-    const records = await this.inner.listAppointments(userId, range);
+export class LocaleOrderStore extends ReferenceStore {
+  override async listAppointments(userId: string, query: RecordQuery): Promise<AppointmentRecord[]> {
+    const records = await super.listAppointments(userId, query);
     return records.sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id, "en"));
   }
 }
 
 /** Lists records that only touch the range: `startMs <= toMs` and `endMs >= fromMs`. */
-export class InclusiveRangeStore extends DelegatingStore {
-  override listAppointments(userId: string, range: RecordRange): Promise<AppointmentRecord[]> {
-    return this.inner.listAppointments(userId, {
-      fromMs: range.fromMs === undefined ? undefined : range.fromMs - 1,
-      toMs: range.toMs === undefined ? undefined : range.toMs + 1,
-    });
+export class InclusiveRangeStore extends ReferenceStore {
+  protected override inRange(record: AppointmentRecord, fromMs: number | undefined, toMs: number | undefined) {
+    return (fromMs === undefined || record.endMs >= fromMs) && (toMs === undefined || record.startMs <= toMs);
+  }
+}
+
+/** Pages lists by start only: records sharing the last start of a page are skipped. */
+export class ListAfterByStartStore extends ReferenceStore {
+  protected override isAfter(record: AppointmentRecord, after: { startMs: number; id: string }): boolean {
+    return record.startMs > after.startMs;
   }
 }
 
 /** Finds a record by id whoever owns it. */
-export class LeakyGetStore extends DelegatingStore {
-  readonly #owners = new Map<string, string>();
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    this.#owners.set(request.record.id, request.record.userId);
-    return this.inner.insertAppointment(request);
-  }
-  override getAppointment(_userId: string, id: string): Promise<AppointmentRecord | null> {
-    return this.inner.getAppointment(this.#owners.get(id) ?? "", id);
-  }
-}
-
-/** Keeps and returns the caller's own record objects: the caller changing one changes the store. */
-export class SharedReferenceStore extends DelegatingStore {
-  readonly #given = new Map<string, AppointmentRecord>();
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const result = await this.inner.insertAppointment(request);
-    if (result.status === "inserted") this.#given.set(request.record.id, request.record);
-    return result;
-  }
+export class LeakyGetStore extends ReferenceStore {
   override async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
-    const record = await this.inner.getAppointment(userId, id);
-    return record && (this.#given.get(id) ?? record);
-  }
-}
-
-/** Deletes on a move before it has checked the limit, and does not put the record back when refused. */
-export class LosesRecordOnRefusedMoveStore extends DelegatingStore {
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    if (request.replaces === undefined) return this.inner.insertAppointment(request);
-    const removed = await this.inner.deleteAppointment(request.record.userId, request.replaces);
-    if (!removed) return { status: "replaced-not-found" };
-    const result = await this.inner.insertAppointment({ record: request.record, limit: request.limit });
-    return result.status === "inserted" ? { ...result, replaced: removed } : result;
-  }
-}
-
-/** Lets a cancel and a move of the same record both succeed: the move checks, yields, deletes, then inserts. */
-export class RacyMoveStore extends DelegatingStore {
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    if (request.replaces === undefined) return this.inner.insertAppointment(request);
-    const refusal = await refusalOf(this.inner, request);
-    if (refusal) return refusal;
-    await tick();
-    const replaced = await this.inner.deleteAppointment(request.record.userId, request.replaces);
-    const result = await this.inner.insertAppointment({ record: request.record, limit: Number.MAX_SAFE_INTEGER });
-    return result.status === "inserted" && replaced ? { ...result, replaced } : result;
-  }
-}
-
-/**
- * Looks for holders only strictly after the start of `holdersStartWithin`: misses a holder starting on the
- * window's first millisecond, which the contract puts inside it.
- */
-export class ExclusiveWindowStartStore extends DelegatingStore {
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const window = request.holdersStartWithin;
-    if (!window) return this.inner.insertAppointment(request);
-    const inWindow = (await this.inner.listAppointments(request.record.userId, {})).filter(
-      (r) => r.startMs > window.fromMs && r.startMs < window.toMs,
-    );
-    const refusal = await refusalOf({ listAppointments: async () => inWindow } as unknown as AppointmentStore, request);
-    return refusal ?? this.inner.insertAppointment({ ...request, limit: Number.MAX_SAFE_INTEGER });
+    return (await super.getAppointment(userId, id)) ?? [...this.records.values()].find((r) => r.id === id) ?? null;
   }
 }

@@ -1,9 +1,11 @@
 /**
- * The kit can fail: each broken store breaks one rule, and the groups of cases that guard that rule must
- * reject it. (A kit that passes everything would prove nothing about a user's store.)
+ * The kit can fail: each broken store breaks one promise, and the groups of cases that guard that promise
+ * must reject it. (A kit that passes everything would prove nothing about a user's store.) And it passes
+ * two correct stores written apart: MemoryStore, and the reference store of this folder.
  */
 import { type AppointmentStore, MemoryStore } from "appointment-scheduler";
 import {
+  type CaseContext,
   describeStoreContract,
   newCaseContext,
   type StoreContractCase,
@@ -11,40 +13,33 @@ import {
   storeContractCases,
 } from "appointment-scheduler/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import {
-  CheckThenInsertStore,
-  CountsReplacedStore,
-  ExclusiveWindowStartStore,
-  FirstFullPeriodConflictStore,
-  ForeignReplacesStore,
-  IgnoresReplacesStore,
-  InclusiveRangeStore,
-  LeakyGetStore,
-  LimitOneStore,
-  LocaleOrderStore,
-  LosesRecordOnRefusedMoveStore,
-  NoLimitStore,
-  RacyMoveStore,
-  SharedReferenceStore,
-  UnsortedListStore,
-} from "./broken-stores.js";
+import * as broken from "./broken-stores.js";
+import { ReferenceStore } from "./reference-store.js";
 
 const cases = storeContractCases();
 const groups: StoreContractGroup[] = ["semantics", "model", "scheduler model", "concurrency"];
-// A fixed seed: the kit must catch each broken store on every run of CI, not on most.
-const options = { numRuns: 25, concurrency: 8, seed: 20211 };
+const ALL = groups;
 
-/** Whether some case of `selected` rejects the store (each case gets a new one). Stops at the first. */
-async function catches(selected: StoreContractCase[], makeStore: () => AppointmentStore): Promise<boolean> {
-  const context = newCaseContext(options);
+/**
+ * A context for a run that only asks whether a case fails: a fixed seed, so that the kit catches each broken
+ * store on every run of CI, not on most; and no shrinking of a failure found.
+ */
+function quickContext(): CaseContext {
+  const context = newCaseContext({ numRuns: 25, concurrency: 8, seed: 20211 });
+  return { ...context, fastCheck: { ...context.fastCheck, endOnFailure: true } };
+}
+
+/** The first case of `selected` that rejects the store (each case gets a new one), or `null`. */
+async function firstCatch(selected: StoreContractCase[], makeStore: () => AppointmentStore): Promise<string | null> {
+  const context = quickContext();
   for (const contractCase of selected) {
     try {
       await contractCase.run(makeStore(), context);
     } catch {
-      return true;
+      return contractCase.name;
     }
   }
-  return false;
+  return null;
 }
 
 const inGroup = (group: StoreContractGroup) => cases.filter((c) => c.group === group);
@@ -52,21 +47,61 @@ const named = (fragment: string) => cases.filter((c) => c.name.includes(fragment
 
 /** Each broken store, and the groups that must each catch it on their own. */
 const brokenStores: [new () => AppointmentStore, StoreContractGroup[]][] = [
-  [CheckThenInsertStore, ["concurrency"]],
-  [RacyMoveStore, ["concurrency"]],
-  [NoLimitStore, groups],
-  [LimitOneStore, groups],
-  [IgnoresReplacesStore, groups],
-  [CountsReplacedStore, groups],
-  [LosesRecordOnRefusedMoveStore, groups],
-  [UnsortedListStore, ["semantics", "model", "scheduler model"]],
-  [InclusiveRangeStore, ["semantics", "model", "scheduler model"]],
-  [ForeignReplacesStore, ["semantics", "model"]],
-  [FirstFullPeriodConflictStore, ["semantics", "model"]],
-  [LeakyGetStore, ["semantics", "model"]],
-  [LocaleOrderStore, ["semantics"]],
-  [SharedReferenceStore, ["semantics"]],
-  [ExclusiveWindowStartStore, ["model"]],
+  // Atomicity: only concurrent writes can show these.
+  [broken.CheckThenWriteStore, ["concurrency"]],
+  [broken.RacyKeyStore, ["concurrency"]],
+  [broken.PositionBeforeCommitStore, ["concurrency"]],
+  [broken.CommitsThenRejectsStore, ["semantics", "concurrency"]],
+  // Limits and overlaps.
+  [broken.NoLimitStore, ALL],
+  [broken.LimitOneStore, ALL],
+  [broken.CountsCancelledStore, ["semantics", "model", "scheduler model"]],
+  [broken.CountsMovedRecordStore, ALL],
+  [broken.InstantPeriodsStore, ["semantics", "model", "scheduler model"]],
+  [broken.InclusivePeriodEndStore, ["semantics", "model"]],
+  [broken.IgnoresOverlapStore, ALL],
+  [broken.TouchingOverlapStore, ["semantics", "model", "scheduler model"]],
+  [broken.OverlapBeforeLimitStore, ["semantics", "model", "scheduler model"]],
+  [broken.FirstFullPeriodConflictStore, ["semantics", "model"]],
+  [broken.ExclusiveWindowStartStore, ["semantics", "model"]],
+  // Records.
+  [broken.CancelDeletesStore, ALL],
+  [broken.MoveNewIdStore, ALL],
+  [broken.ForgetsPreviousTimesStore, ["semantics", "model", "concurrency"]],
+  [broken.VersionKeptStore, ["semantics", "model", "concurrency"]],
+  [broken.MoveKeepsLocalTimesStore, ALL],
+  [broken.ChangesCancelledStore, ALL],
+  [broken.OverwritesIdStore, ["semantics", "model"]],
+  [broken.GlobalIdsStore, ["semantics", "model"]],
+  [broken.ForeignRecordStore, ["semantics", "model"]],
+  [broken.RefusedMoveLosesRecordStore, ALL],
+  [broken.SharedReferenceStore, ["semantics"]],
+  // Idempotency keys.
+  [broken.IgnoresKeyStore, ALL],
+  [broken.ReplayNotFlaggedStore, ["semantics", "model", "concurrency"]],
+  [broken.ReplaysCurrentRecordStore, ["semantics", "model", "scheduler model"]],
+  [broken.RefusalsNotKeptStore, ["semantics", "model", "scheduler model"]],
+  [broken.KeepsKeyReusedStore, ALL],
+  [broken.KeysNeverExpireStore, ["semantics", "model"]],
+  [broken.InclusiveKeyExpiryStore, ["semantics", "model"]],
+  [broken.GlobalKeysStore, ["semantics", "model", "concurrency"]],
+  // The feed.
+  [broken.EventForRefusalStore, ALL],
+  [broken.EventOnReplayStore, ALL],
+  [broken.DoubleEventStore, ALL],
+  [broken.NoCancelEventStore, ALL],
+  [broken.MoveEventWithoutPreviousStore, ["semantics", "model", "scheduler model"]],
+  [broken.ReversedPagesStore, ALL],
+  [broken.PagingSkipsStore, ALL],
+  [broken.LeakyFeedStore, ALL],
+  [broken.PurgesLiveStore, ["semantics"]],
+  // Reads.
+  [broken.ListIgnoresStatusStore, ALL],
+  [broken.UnsortedListStore, ALL],
+  [broken.LocaleOrderStore, ["semantics"]],
+  [broken.InclusiveRangeStore, ["semantics", "model", "scheduler model"]],
+  [broken.ListAfterByStartStore, ["semantics", "model"]],
+  [broken.LeakyGetStore, ["semantics", "model"]],
 ];
 
 describe("the store contract kit", () => {
@@ -75,26 +110,47 @@ describe("the store contract kit", () => {
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 
-  it("passes MemoryStore in every group, with the options that catch the broken stores", async () => {
-    for (const group of groups) expect(await catches(inGroup(group), () => new MemoryStore()), group).toBe(false);
+  it("has a broken store for every store the test folder defines", () => {
+    expect(new Set(brokenStores.map(([Store]) => Store))).toEqual(new Set(Object.values(broken)));
+  });
+
+  it.each([
+    ["MemoryStore", () => new MemoryStore()],
+    ["the reference store", () => new ReferenceStore()],
+  ])("passes %s in every group, with the options that catch the broken stores", async (_, makeStore) => {
+    for (const group of groups) expect(await firstCatch(inGroup(group), makeStore), group).toBeNull();
   });
 
   describe.each(brokenStores)("catches %O", (BrokenStore, catchingGroups) => {
     it.each(catchingGroups)("in its %s cases", async (group) => {
-      expect(await catches(inGroup(group), () => new BrokenStore())).toBe(true);
+      expect(await firstCatch(inGroup(group), () => new BrokenStore())).not.toBeNull();
     });
   });
 
-  it("catches every race with fast-check's scheduler alone", async () => {
+  it("catches every race, and every retry that answers differently, with fast-check's scheduler alone", async () => {
     const race = named("any interleaving");
     expect(race).toHaveLength(1);
-    for (const BrokenStore of [CheckThenInsertStore, RacyMoveStore, LosesRecordOnRefusedMoveStore, NoLimitStore]) {
-      expect(await catches(race, () => new BrokenStore()), BrokenStore.name).toBe(true);
+    for (const BrokenStore of [
+      broken.CheckThenWriteStore,
+      broken.RacyKeyStore,
+      broken.IgnoresKeyStore,
+      broken.RefusedMoveLosesRecordStore,
+      broken.NoLimitStore,
+    ]) {
+      expect(await firstCatch(race, () => new BrokenStore()), BrokenStore.name).not.toBeNull();
     }
   });
 
-  it("catches a cancel and a move that both succeed, sent in either order", async () => {
-    expect(await catches(named("never lets a cancel and a move"), () => new RacyMoveStore())).toBe(true);
+  it("catches a cancel and a move that both apply to the record they read, sent in either order", async () => {
+    const [serial] = named("orders concurrent moves and cancels");
+    expect(serial).toBeDefined();
+    expect(await firstCatch(serial ? [serial] : [], () => new broken.CheckThenWriteStore())).not.toBeNull();
+  });
+
+  it("catches a feed that shows a later position before an earlier one commits, with a consumer reading", async () => {
+    const consumer = named("a consumer reading the feed");
+    expect(consumer).toHaveLength(1);
+    expect(await firstCatch(consumer, () => new broken.PositionBeforeCommitStore())).not.toBeNull();
   });
 
   it("stops a property that outlives 80% of timeoutMs, failing rather than passing with fewer runs", async () => {
@@ -133,8 +189,8 @@ class SlowStore implements AppointmentStore {
   #later<T>(value: Promise<T>): Promise<T> {
     return new Promise((resolve) => setTimeout(resolve, this.delayMs)).then(() => value);
   }
-  insertAppointment(...args: Parameters<AppointmentStore["insertAppointment"]>) {
-    return this.#later(this.inner.insertAppointment(...args));
+  write(...args: Parameters<AppointmentStore["write"]>) {
+    return this.#later(this.inner.write(...args));
   }
   listAppointments(...args: Parameters<AppointmentStore["listAppointments"]>) {
     return this.#later(this.inner.listAppointments(...args));
@@ -142,7 +198,10 @@ class SlowStore implements AppointmentStore {
   getAppointment(...args: Parameters<AppointmentStore["getAppointment"]>) {
     return this.#later(this.inner.getAppointment(...args));
   }
-  deleteAppointment(...args: Parameters<AppointmentStore["deleteAppointment"]>) {
-    return this.#later(this.inner.deleteAppointment(...args));
+  readChanges(...args: Parameters<AppointmentStore["readChanges"]>) {
+    return this.#later(this.inner.readChanges(...args));
+  }
+  purgeExpired(...args: Parameters<AppointmentStore["purgeExpired"]>) {
+    return this.#later(this.inner.purgeExpired(...args));
   }
 }

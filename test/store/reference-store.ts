@@ -1,0 +1,350 @@
+/**
+ * A small, plain store of the contract, written for the kit's self-test: one protected method per rule, so
+ * that each broken store (`broken-stores.ts`) overrides exactly one and differs from a correct store in that
+ * rule only. It is a second correct store besides `MemoryStore`, written separately and more plainly: the kit must
+ * pass both, so that it does not merely describe one implementation.
+ */
+import type {
+  AppointmentRecord,
+  AppointmentStore,
+  AppointmentTimes,
+  ChangeQuery,
+  ChangeRecord,
+  MsRange,
+  Occupancy,
+  RecordQuery,
+  StoreOperationOptions,
+  WriteRequest,
+  WriteResult,
+} from "appointment-scheduler";
+
+/** What a key keeps: the fingerprint, until when, and the first outcome. */
+export interface KeptOutcome {
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
+  readonly result: WriteResult;
+}
+
+/** What steps 2 to 4 decided: the outcome, and for a committed change, the record and event to write. */
+export interface Decision {
+  readonly result: WriteResult;
+  readonly record?: AppointmentRecord;
+  /** The record a move or cancel replaces: removed before the new one is stored (a broken store may re-id it). */
+  readonly replaced?: AppointmentRecord;
+  readonly event?: Omit<ChangeRecord, "position">;
+}
+
+interface KeptEvent {
+  readonly change: ChangeRecord;
+  readonly sequence: number;
+  readonly expiresAtMs: number;
+}
+
+export class ReferenceStore implements AppointmentStore {
+  /** `userId \0 id` → record. */
+  protected readonly records = new Map<string, AppointmentRecord>();
+  /** `userId \0 key` → the key's first outcome. */
+  protected readonly keys = new Map<string, KeptOutcome>();
+  protected feed: KeptEvent[] = [];
+  protected sequence = 0;
+
+  // ——— write: the three steps, synchronously, so that nothing interleaves ———
+
+  async write(request: WriteRequest, options?: StoreOperationOptions): Promise<WriteResult> {
+    // A copy: the caller may change what it gets back.
+    return structuredClone(this.writeNow(request, options));
+  }
+
+  protected writeNow(request: WriteRequest, _options?: StoreOperationOptions): WriteResult {
+    const answered = this.keyAnswer(request);
+    if (answered) return answered;
+    const decision = this.decide(request);
+    this.commit(request, decision);
+    return decision.result;
+  }
+
+  /** Step 1: the answer of a live key, if any. */
+  protected keyAnswer(request: WriteRequest): WriteResult | undefined {
+    const claim = request.idempotency;
+    if (!claim) return undefined;
+    const kept = this.keys.get(this.keyScope(request.userId, claim.key));
+    if (!kept || !this.keyLive(kept, request.atMs)) return undefined;
+    if (kept.fingerprint !== claim.fingerprint) return this.keyReused(request, kept);
+    return this.replay(kept);
+  }
+
+  protected keyScope(userId: string, key: string): string {
+    return `${userId}\u0000${key}`;
+  }
+
+  protected keyLive(kept: KeptOutcome, atMs: number): boolean {
+    return kept.expiresAtMs > atMs;
+  }
+
+  protected keyReused(_request: WriteRequest, _kept: KeptOutcome): WriteResult {
+    return { status: "key-reused" };
+  }
+
+  protected replay(kept: KeptOutcome): WriteResult {
+    return { ...kept.result, replayed: true } as WriteResult;
+  }
+
+  /** Steps 2 to 4, without changing anything. */
+  protected decide(request: WriteRequest): Decision {
+    const { userId, change, atMs } = request;
+    const idempotencyKey = request.idempotency?.key ?? null;
+    if (change.type === "book") {
+      if (this.idTaken(userId, change.id)) return { result: { status: "id-taken", replayed: false } };
+      const refusal = this.occupancyRefusal(userId, change.times, change.occupancy, null);
+      if (refusal) return { result: refusal };
+      const record = this.booked(request);
+      return {
+        result: written(record),
+        record,
+        event: { type: "booked", record, previous: null, idempotencyKey, atMs },
+      };
+    }
+    const existing = this.target(userId, change.id);
+    if (!existing) return { result: { status: "not-found", replayed: false } };
+    if (!this.changeable(existing)) return { result: { status: "not-booked", record: existing, replayed: false } };
+    if (change.type === "move") {
+      const refusal = this.occupancyRefusal(userId, change.times, change.occupancy, existing);
+      if (refusal) return { result: refusal };
+      const record = this.moved(existing, change.times, atMs);
+      const previous = { startMs: existing.startMs, endMs: existing.endMs };
+      return {
+        result: written(record),
+        record,
+        replaced: existing,
+        event: { type: "rescheduled", record, previous: this.eventPrevious(previous), idempotencyKey, atMs },
+      };
+    }
+    const record = this.cancelled(existing, change.reason, atMs);
+    return {
+      result: written(record),
+      record,
+      replaced: existing,
+      event: { type: "cancelled", record, previous: null, idempotencyKey, atMs },
+    };
+  }
+
+  /** Writes what was decided: the record, the event, the key's outcome. */
+  protected commit(request: WriteRequest, decision: Decision): void {
+    if (decision.replaced) this.records.delete(this.recordKey(decision.replaced));
+    if (decision.record) this.store(decision.record);
+    if (decision.event) this.append(decision.event, request.changeExpiresAtMs);
+    this.keep(request, decision.result);
+  }
+
+  protected keep(request: WriteRequest, result: WriteResult): void {
+    const claim = request.idempotency;
+    if (!claim) return;
+    const kept = { fingerprint: claim.fingerprint, expiresAtMs: claim.expiresAtMs, result };
+    this.keys.set(this.keyScope(request.userId, claim.key), kept);
+  }
+
+  protected store(record: AppointmentRecord): void {
+    this.records.set(this.recordKey(record), record);
+  }
+
+  protected append(event: Omit<ChangeRecord, "position">, expiresAtMs: number): void {
+    const sequence = ++this.sequence;
+    this.feed.push({ change: { ...event, position: String(sequence) }, sequence, expiresAtMs });
+  }
+
+  protected recordKey(record: AppointmentRecord): string {
+    return `${record.userId}\u0000${record.id}`;
+  }
+
+  protected find(userId: string, id: string): AppointmentRecord | undefined {
+    return this.records.get(`${userId}\u0000${id}`);
+  }
+
+  /** Whether the user already has a record with this id, of any status. */
+  protected idTaken(userId: string, id: string): boolean {
+    return this.find(userId, id) !== undefined;
+  }
+
+  /** The record a move or cancel names: the user's own. */
+  protected target(userId: string, id: string): AppointmentRecord | undefined {
+    return this.find(userId, id);
+  }
+
+  /** Whether a move or cancel may change the record. */
+  protected changeable(record: AppointmentRecord): boolean {
+    return record.status === "booked";
+  }
+
+  // ——— step 3: the occupancy ———
+
+  protected occupancyRefusal(
+    userId: string,
+    times: AppointmentTimes,
+    occupancy: Occupancy,
+    moving: AppointmentRecord | null,
+  ): WriteResult | undefined {
+    const candidates = this.candidates(userId, occupancy.candidatesStartWithin).filter((r) => this.counts(r, moving));
+    const limit = this.limitReached(candidates, occupancy);
+    const overlap = occupancy.noOverlap ? this.overlapping(candidates, times) : undefined;
+    return this.firstRefusal(limit, overlap);
+  }
+
+  /** The user's records that may collide, in start-then-id order. */
+  protected candidates(userId: string, within: MsRange): AppointmentRecord[] {
+    return this.recordsOf(userId).filter((r) => r.startMs >= within.fromMs && r.startMs < within.toMs);
+  }
+
+  /** Whether a record counts toward limits and overlaps: booked, and not the one moved. */
+  protected counts(record: AppointmentRecord, moving: AppointmentRecord | null): boolean {
+    return record.status === "booked" && record.id !== moving?.id;
+  }
+
+  protected holds(record: AppointmentRecord, period: MsRange): boolean {
+    return record.localStartMs < period.toMs && record.localEndMs > period.fromMs;
+  }
+
+  protected effectiveLimit(occupancy: Occupancy): number {
+    return occupancy.limit;
+  }
+
+  protected limitReached(candidates: AppointmentRecord[], occupancy: Occupancy): WriteResult | undefined {
+    const limit = this.effectiveLimit(occupancy);
+    const full = occupancy.periods.filter((p) => candidates.filter((r) => this.holds(r, p)).length >= limit);
+    const conflicting = this.conflictingHolder(candidates, full);
+    return conflicting && { status: "limit-reached", conflicting, replayed: false };
+  }
+
+  /** The earliest (start, then id) holder of any full period; `candidates` are in that order. */
+  protected conflictingHolder(candidates: AppointmentRecord[], full: MsRange[]): AppointmentRecord | undefined {
+    return candidates.find((r) => full.some((p) => this.holds(r, p)));
+  }
+
+  protected overlapping(candidates: AppointmentRecord[], times: AppointmentTimes): WriteResult | undefined {
+    const conflicting = candidates.find((r) => this.overlaps(r, times));
+    return conflicting && { status: "overlap", conflicting, replayed: false };
+  }
+
+  protected overlaps(record: AppointmentRecord, times: AppointmentTimes): boolean {
+    return record.startMs < times.endMs && record.endMs > times.startMs;
+  }
+
+  /** The limit first, then the overlap. */
+  protected firstRefusal(limit: WriteResult | undefined, overlap: WriteResult | undefined): WriteResult | undefined {
+    return limit ?? overlap;
+  }
+
+  // ——— step 4: the records each change builds ———
+
+  protected booked(request: WriteRequest): AppointmentRecord {
+    if (request.change.type !== "book") throw new TypeError("not a booking");
+    const { id, times, metadata } = request.change;
+    return {
+      id,
+      userId: request.userId,
+      status: "booked",
+      version: 1,
+      ...timesOf(times),
+      createdAtMs: request.atMs,
+      updatedAtMs: request.atMs,
+      cancelledAtMs: null,
+      cancellationReason: null,
+      previousTimes: [],
+      metadata: this.ownMetadata(metadata),
+    };
+  }
+
+  protected ownMetadata(metadata: AppointmentRecord["metadata"]): AppointmentRecord["metadata"] {
+    return metadata === null ? null : structuredClone(metadata);
+  }
+
+  protected moved(record: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+    return {
+      ...record,
+      ...timesOf(times),
+      version: record.version + 1,
+      updatedAtMs: atMs,
+      previousTimes: [...record.previousTimes, { startMs: record.startMs, endMs: record.endMs, movedAtMs: atMs }],
+    };
+  }
+
+  protected cancelled(record: AppointmentRecord, reason: string | null, atMs: number): AppointmentRecord {
+    return {
+      ...record,
+      status: "cancelled",
+      version: record.version + 1,
+      updatedAtMs: atMs,
+      cancelledAtMs: atMs,
+      cancellationReason: reason,
+    };
+  }
+
+  protected eventPrevious(previous: { startMs: number; endMs: number }): ChangeRecord["previous"] {
+    return previous;
+  }
+
+  // ——— reads ———
+
+  /** The user's records of every status, in start-then-id order. */
+  protected recordsOf(userId: string): AppointmentRecord[] {
+    return [...this.records.values()].filter((r) => r.userId === userId).sort(this.order);
+  }
+
+  protected order(a: AppointmentRecord, b: { startMs: number; id: string }): number {
+    return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  }
+
+  async listAppointments(userId: string, query: RecordQuery): Promise<AppointmentRecord[]> {
+    const { fromMs, toMs, after, limit } = query;
+    const listed = this.recordsOf(userId)
+      .filter((r) => this.listedStatus(r, query.status ?? "booked"))
+      .filter((r) => this.inRange(r, fromMs, toMs))
+      .filter((r) => after === undefined || this.isAfter(r, after));
+    return (limit === undefined ? listed : listed.slice(0, limit)).map(copy);
+  }
+
+  protected isAfter(record: AppointmentRecord, after: { startMs: number; id: string }): boolean {
+    return this.order(record, after) > 0;
+  }
+
+  protected listedStatus(record: AppointmentRecord, status: "booked" | "all"): boolean {
+    return status === "all" || record.status === "booked";
+  }
+
+  protected inRange(record: AppointmentRecord, fromMs: number | undefined, toMs: number | undefined): boolean {
+    return (fromMs === undefined || record.endMs > fromMs) && (toMs === undefined || record.startMs < toMs);
+  }
+
+  async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
+    const record = this.find(userId, id);
+    return record ? copy(record) : null;
+  }
+
+  async readChanges(query: ChangeQuery): Promise<ChangeRecord[]> {
+    const after = query.after === undefined ? 0 : Number(query.after);
+    return this.feed
+      .filter((kept) => kept.sequence > after)
+      .filter((kept) => query.userId === undefined || kept.change.record.userId === query.userId)
+      .slice(0, query.limit)
+      .map((kept) => kept.change);
+  }
+
+  async purgeExpired(nowMs: number): Promise<number> {
+    const before = this.feed.length + this.keys.size;
+    this.feed = this.feed.filter((kept) => kept.expiresAtMs > nowMs);
+    for (const [scope, kept] of this.keys) if (kept.expiresAtMs <= nowMs) this.keys.delete(scope);
+    return before - this.feed.length - this.keys.size;
+  }
+}
+
+function written(record: AppointmentRecord): WriteResult {
+  return { status: "written", record, replayed: false };
+}
+
+function timesOf({ startMs, endMs, localStartMs, localEndMs }: AppointmentTimes): AppointmentTimes {
+  return { startMs, endMs, localStartMs, localEndMs };
+}
+
+/** A copy the caller may change: records are immutable here, but their metadata is a plain object. */
+function copy(record: AppointmentRecord): AppointmentRecord {
+  return structuredClone(record);
+}

@@ -8,8 +8,11 @@ import { Temporal } from "temporal-polyfill";
 import type { Appointment, AppointmentChangeEvent } from "../model/appointment.js";
 import type { AppointmentRecord, ChangeRecord } from "../store/appointment-store.js";
 
+const NO_PREVIOUS_TIMES: Appointment["previousTimes"] = Object.freeze([]);
+
 /** The appointment a stored record stands for, shown in `timeZone`. */
 export function appointmentFromRecord(record: AppointmentRecord, timeZone: string): Appointment {
+  const createdAt = instantAt(record.createdAtMs);
   return {
     id: record.id,
     userId: record.userId,
@@ -17,15 +20,19 @@ export function appointmentFromRecord(record: AppointmentRecord, timeZone: strin
     start: zonedAt(record.startMs, timeZone),
     end: zonedAt(record.endMs, timeZone),
     version: record.version,
-    createdAt: instantAt(record.createdAtMs),
-    updatedAt: instantAt(record.updatedAtMs),
+    createdAt,
+    // One object when they are the same instant, as they are until the first change.
+    updatedAt: record.updatedAtMs === record.createdAtMs ? createdAt : instantAt(record.updatedAtMs),
     cancelledAt: record.cancelledAtMs === null ? null : instantAt(record.cancelledAtMs),
     cancellationReason: record.cancellationReason,
-    previousTimes: record.previousTimes.map((previous) => ({
-      start: zonedAt(previous.startMs, timeZone),
-      end: zonedAt(previous.endMs, timeZone),
-      movedAt: instantAt(previous.movedAtMs),
-    })),
+    previousTimes:
+      record.previousTimes.length === 0
+        ? NO_PREVIOUS_TIMES
+        : record.previousTimes.map((previous) => ({
+            start: zonedAt(previous.startMs, timeZone),
+            end: zonedAt(previous.endMs, timeZone),
+            movedAt: instantAt(previous.movedAtMs),
+          })),
     metadata: record.metadata,
   };
 }

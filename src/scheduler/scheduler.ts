@@ -54,7 +54,7 @@ import { endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from
 import { readFields } from "./read-fields.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { utcSeedSlot } from "./utc-fast-path.js";
-import { writeOutcome } from "./write-outcome.js";
+import { unknownUnlessTyped, writeOutcome } from "./write-outcome.js";
 
 /**
  * Finds the time zone whose calendar defines a user's dates, for schedulers whose users live in different
@@ -564,11 +564,12 @@ class PolicyScheduler implements Scheduler {
             },
     };
     throwIfAborted(signal);
-    const result: WriteResult = await writeOutcome(
-      () => this.#store.write(request, { signal }),
-      signal,
-      idempotencyKey,
-    );
+    let result: WriteResult;
+    try {
+      result = await writeOutcome(() => this.#store.write(request, { signal }), signal, idempotencyKey);
+    } catch (error) {
+      throw unknownUnlessTyped(error, idempotencyKey);
+    }
     switch (result.status) {
       case "written":
         return present(result.record, timeZone);

@@ -11,7 +11,9 @@ import { isSchedulerError, OutcomeUnknownError } from "../errors/scheduler-error
 
 /**
  * Resolves as the store's `write` does, or rejects with the store's own `SchedulerError` (not committed), or
- * with {@link OutcomeUnknownError} when the store threw anything else or `signal` fired first.
+ * with {@link OutcomeUnknownError} when the store threw anything else or `signal` fired first. Without a
+ * signal the store's promise is returned as it is (one promise less per write): pass what it rejects with
+ * through {@link unknownUnlessTyped}.
  */
 export function writeOutcome<T>(
   write: () => Promise<T>,
@@ -25,7 +27,7 @@ export function writeOutcome<T>(
     // A store that throws instead of rejecting: it may have written nothing, but it did not say so.
     return Promise.reject(unknownUnlessTyped(error, idempotencyKey));
   }
-  if (!signal) return pending.catch((error: unknown) => Promise.reject(unknownUnlessTyped(error, idempotencyKey)));
+  if (!signal) return pending; // the caller reads its rejection with unknownUnlessTyped
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new OutcomeUnknownError(idempotencyKey ?? null, { cause: signal.reason }));
     signal.addEventListener("abort", onAbort, { once: true });
@@ -42,6 +44,7 @@ export function writeOutcome<T>(
   });
 }
 
-function unknownUnlessTyped(error: unknown, idempotencyKey: string | undefined): unknown {
+/** A store's rejection of a write as the caller sees it: the store's own typed error, or an unknown outcome. */
+export function unknownUnlessTyped(error: unknown, idempotencyKey: string | undefined): unknown {
   return isSchedulerError(error) ? error : new OutcomeUnknownError(idempotencyKey ?? null, { cause: error });
 }

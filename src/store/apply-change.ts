@@ -12,13 +12,14 @@ import type {
   WriteRequest,
   WriteResult,
 } from "./appointment-store.js";
+import type { KeptEvent } from "./change-feed.js";
 import { occupancyConflict } from "./occupancy.js";
 import type { UserLedger } from "./user-ledger.js";
 
 /** What a change did: its outcome, and the event to append when it committed. */
 export interface AppliedChange {
   readonly result: WriteResult;
-  readonly event?: Omit<ChangeRecord, "position">;
+  readonly event?: KeptEvent;
 }
 
 const NO_PREVIOUS_TIMES: AppointmentRecord["previousTimes"] = Object.freeze([]);
@@ -26,16 +27,19 @@ const NO_PREVIOUS_TIMES: AppointmentRecord["previousTimes"] = Object.freeze([]);
 /** Applies `request.change` to `ledger` (the user's records) if its checks pass. */
 export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedChange {
   const { change, atMs } = request;
-  const idempotencyKey = request.idempotency?.key ?? null;
   if (change.type === "book") {
     if (ledger.byId(change.id)) return { result: { status: "id-taken", replayed: false } };
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, undefined);
     if (refused) return { result: refused };
+    const { times } = change;
     const record = freezeRecord({
       id: change.id,
       userId: request.userId,
       status: "booked",
-      ...timesOf(change.times),
+      startMs: times.startMs,
+      endMs: times.endMs,
+      localStartMs: times.localStartMs,
+      localEndMs: times.localEndMs,
       version: 1,
       createdAtMs: atMs,
       updatedAtMs: atMs,
@@ -45,7 +49,7 @@ export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedC
       metadata: change.metadata === null ? null : deepFrozenCopy(change.metadata),
     });
     ledger.add(record);
-    return written(record, { type: "booked", record, previous: null, idempotencyKey, atMs });
+    return written(record, "booked", null, request);
   }
 
   const current = ledger.byId(change.id);
@@ -64,7 +68,7 @@ export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedC
       previousTimes: Object.freeze([...current.previousTimes, Object.freeze({ ...previous, movedAtMs: atMs })]),
     });
     ledger.replace(current, record);
-    return written(record, { type: "rescheduled", record, previous, idempotencyKey, atMs });
+    return written(record, "rescheduled", previous, request);
   }
 
   const record = freezeRecord({
@@ -76,10 +80,23 @@ export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedC
     cancellationReason: change.reason,
   });
   ledger.replace(current, record);
-  return written(record, { type: "cancelled", record, previous: null, idempotencyKey, atMs });
+  return written(record, "cancelled", null, request);
 }
 
-function written(record: AppointmentRecord, event: Omit<ChangeRecord, "position">): AppliedChange {
+function written(
+  record: AppointmentRecord,
+  type: ChangeRecord["type"],
+  previous: ChangeRecord["previous"],
+  request: WriteRequest,
+): AppliedChange {
+  const event: KeptEvent = {
+    type,
+    record,
+    previous,
+    idempotencyKey: request.idempotency?.key ?? null,
+    atMs: request.atMs,
+    expiresAtMs: request.changeExpiresAtMs,
+  };
   return { result: { status: "written", record, replayed: false }, event };
 }
 

@@ -6,12 +6,13 @@
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import type { ChangeQuery, ChangeRecord } from "./appointment-store.js";
-import { lowerBound } from "./user-ledger.js";
 
-interface KeptEvent {
-  readonly sequence: number;
+/**
+ * An event as kept: one object per change, without its position (the position of the event at index `i`
+ * is `first + i`, so no string is made per write; positions are made when the feed is read).
+ */
+export interface KeptEvent extends Omit<ChangeRecord, "position"> {
   readonly expiresAtMs: number;
-  readonly event: ChangeRecord;
 }
 
 /** Room left by expired events before the array is compacted. */
@@ -22,27 +23,30 @@ export class ChangeFeed {
   #events: KeptEvent[] = [];
   /** Index of the first event still kept: expiring one is O(1), the array is compacted now and then. */
   #head = 0;
-  #lastSequence = 0;
+  /** The sequence number of `#events[0]`. */
+  #first = 1;
 
-  /** Appends an event for `event` (its `position` is assigned here) and returns it. */
-  append(event: Omit<ChangeRecord, "position">, expiresAtMs: number): ChangeRecord {
-    const sequence = ++this.#lastSequence;
-    const kept = Object.freeze({ ...event, position: String(sequence) });
-    this.#events.push({ sequence, expiresAtMs, event: kept });
-    return kept;
+  append(event: KeptEvent): void {
+    this.#events.push(event);
   }
 
   read(query: ChangeQuery): ChangeRecord[] {
     const after = query.after === undefined ? 0 : sequenceOf(query.after);
     const events = this.#events;
     const found: ChangeRecord[] = [];
-    let i = Math.max(
-      this.#head,
-      lowerBound(events, (kept) => kept.sequence <= after),
-    );
-    for (; i < events.length && found.length < query.limit; i++) {
-      const { event } = events[i] as KeptEvent;
-      if (query.userId === undefined || event.record.userId === query.userId) found.push(event);
+    for (let i = Math.max(this.#head, after - this.#first + 1); i < events.length && found.length < query.limit; i++) {
+      const event = events[i] as KeptEvent;
+      if (query.userId !== undefined && event.record.userId !== query.userId) continue;
+      found.push(
+        Object.freeze({
+          position: String(this.#first + i),
+          type: event.type,
+          record: event.record,
+          previous: event.previous,
+          idempotencyKey: event.idempotencyKey,
+          atMs: event.atMs,
+        }),
+      );
     }
     return found;
   }
@@ -59,6 +63,7 @@ export class ChangeFeed {
     const removed = this.#head - start;
     if (this.#head > COMPACT_AFTER && this.#head * 2 > events.length) {
       this.#events = events.slice(this.#head);
+      this.#first += this.#head;
       this.#head = 0;
     }
     return removed;

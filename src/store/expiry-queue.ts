@@ -5,6 +5,8 @@
  * @module
  */
 
+const NONE: readonly never[] = Object.freeze([]);
+
 /** A min-heap of items keyed by their expiry (epoch milliseconds). */
 export class ExpiryQueue<T> {
   readonly #heap: { expiresAtMs: number; item: T }[] = [];
@@ -26,9 +28,11 @@ export class ExpiryQueue<T> {
   }
 
   /** Removes and returns the items that expired at or before `nowMs`, earliest first. */
-  popExpired(nowMs: number): T[] {
-    const expired: T[] = [];
+  popExpired(nowMs: number): readonly T[] {
     const heap = this.#heap;
+    // The common case, on every write: nothing has expired, and nothing is allocated.
+    if (heap.length === 0 || (heap[0] as { expiresAtMs: number }).expiresAtMs > nowMs) return NONE;
+    const expired: T[] = [];
     while (heap.length > 0 && (heap[0] as { expiresAtMs: number }).expiresAtMs <= nowMs) {
       expired.push((heap[0] as { item: T }).item);
       const last = heap.pop() as (typeof heap)[number];

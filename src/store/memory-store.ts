@@ -62,7 +62,7 @@ export class MemoryStore implements AppointmentStore {
     const applied = applyChange(ledger, request);
     if (applied.event) {
       if (ledger.size > 0) this.#users.set(userId, ledger);
-      this.#feed.append(applied.event, request.changeExpiresAtMs);
+      this.#feed.append(applied.event);
     }
     if (idempotency) {
       const keys = userKeys ?? new Map<string, KeptOutcome>();

@@ -7,15 +7,16 @@
  * code the rule needs, `fewLinesRuleAnswers`), `example` (the example over `createScheduler()`), and, to see
  * where an example's time goes, `example-stub` (the example over a stand-in scheduler that answers a fixed
  * appointment: the HTTP layer alone) and `example-bounded` (the example over `createScheduler()` with a
- * `MemoryStore` that never holds more than 1,000 appointments: the scheduler without a growing store).
+ * store that never holds more than 1,000 appointments: the scheduler without a growing store).
  */
 import {
   type Appointment,
+  type AppointmentStore,
   createScheduler,
-  type InsertAppointmentRequest,
-  type InsertAppointmentResult,
   MemoryStore,
   type Scheduler,
+  type WriteRequest,
+  type WriteResult,
 } from "appointment-scheduler";
 import { Temporal } from "temporal-polyfill";
 import { startExpressServer } from "../examples/express.js";
@@ -39,7 +40,21 @@ function stubScheduler(): Scheduler {
   const real = createScheduler();
   const start = Temporal.ZonedDateTime.from("2021-04-22T11:30[UTC]");
   const end = start.add({ minutes: 30 });
-  const appointment = (userId: unknown): Appointment => ({ id: "stub", userId: String(userId), start, end });
+  const createdAt = start.toInstant();
+  const appointment = (userId: unknown): Appointment => ({
+    id: "stub",
+    userId: String(userId),
+    status: "booked",
+    start,
+    end,
+    version: 1,
+    createdAt,
+    updatedAt: createdAt,
+    cancelledAt: null,
+    cancellationReason: null,
+    previousTimes: [],
+    metadata: null,
+  });
   return {
     policy: real.policy,
     book: async (userId) => appointment(userId),
@@ -48,26 +63,35 @@ function stubScheduler(): Scheduler {
     cancel: (userId, id, options) => real.cancel(userId, id, options),
     reschedule: (userId, id, start, options) => real.reschedule(userId, id, start, options),
     availability: async () => [],
+    changes: async () => ({ changes: [], cursor: null }),
+    purgeExpired: async () => 0,
   };
 }
 
-/** A `MemoryStore` that removes its oldest appointment past `capacity`: a store that does not grow. */
-class BoundedMemoryStore extends MemoryStore {
-  readonly #held: { userId: string; id: string }[] = [];
-  constructor(readonly capacity: number) {
-    super();
-  }
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    const result = await super.insertAppointment(request);
-    if (result.status === "inserted") {
-      this.#held.push({ userId: result.record.userId, id: result.record.id });
-      if (this.#held.length > this.capacity) {
-        const oldest = this.#held.shift() as { userId: string; id: string };
-        await this.deleteAppointment(oldest.userId, oldest.id);
+/**
+ * A store that does not grow: a `MemoryStore` replaced by an empty one after every `capacity` bookings, so
+ * that it never holds more than `capacity` appointments (a store keeps every appointment, cancelled ones
+ * too: only a new one forgets them).
+ */
+class BoundedMemoryStore implements AppointmentStore {
+  #inner = new MemoryStore();
+  #booked = 0;
+  constructor(readonly capacity: number) {}
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const result = await this.#inner.write(request);
+    if (result.status === "written" && !result.replayed && request.change.type === "book") {
+      if (++this.#booked >= this.capacity) {
+        this.#inner = new MemoryStore();
+        this.#booked = 0;
       }
     }
     return result;
   }
+  listAppointments: AppointmentStore["listAppointments"] = (userId, query) =>
+    this.#inner.listAppointments(userId, query);
+  getAppointment: AppointmentStore["getAppointment"] = (userId, id) => this.#inner.getAppointment(userId, id);
+  readChanges: AppointmentStore["readChanges"] = (query) => this.#inner.readChanges(query);
+  purgeExpired: AppointmentStore["purgeExpired"] = (nowMs) => this.#inner.purgeExpired(nowMs);
 }
 
 const [framework = "", variant = ""] = process.argv.slice(2);

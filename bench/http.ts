@@ -171,7 +171,7 @@ export async function httpBreakdownBenchmark({ quick }: { quick: boolean }): Pro
   };
   return {
     title: "HTTP breakdown: where the node:http example's time goes",
-    method: `\`bench/http-server.ts\` variants, each against the bare \`node:http\` server: the \`node:http\` example over a stand-in scheduler that answers a fixed appointment with no work behind it (the example's routing and \`appointment-scheduler/http\`: body, deadline, JSON, errors), over \`createScheduler()\` with a \`MemoryStore\` that drops its oldest appointment past 1,000, and the example as in the section above. Same load as above; ${rounds} × ${seconds} s per variant in rotating order. CPU time per request of the server process, user and system.`,
+    method: `\`bench/http-server.ts\` variants, each against the bare \`node:http\` server: the \`node:http\` example over a stand-in scheduler that answers a fixed appointment with no work behind it (the example's routing and \`appointment-scheduler/http\`: body, deadline, JSON, errors), over \`createScheduler()\` with a \`MemoryStore\` replaced by an empty one after every 1,000 bookings, and the example as in the section above. Same load as above; ${rounds} × ${seconds} s per variant in rotating order. CPU time per request of the server process, user and system.`,
     comparisons: (["example-stub", "example-bounded", "example"] as const).map((variant) => ({
       name: labels[variant],
       unit: "req/s",

@@ -15,8 +15,8 @@ import {
   type AmbiguousTimeRule,
   createScheduler,
   NonexistentLocalTimeError,
-  toWireAppointment,
 } from "appointment-scheduler";
+import { toWireAppointment } from "appointment-scheduler/http";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
 import { expectCode } from "./support.js";

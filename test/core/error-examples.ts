@@ -1,47 +1,116 @@
-/** One instance of every error class, as the library constructs them: shared by the error tests. */
+/**
+ * One instance of every error class, each produced by a real call of the library that fails with it (not
+ * constructed by hand): shared by the error tests and the check of docs/errors.md.
+ */
 import {
-  AmbiguousLocalTimeError,
-  AppointmentNotFoundError,
+  type AppointmentStore,
+  createScheduler,
   type ErrorCode,
-  InvalidArgumentError,
-  InvalidDateTimeError,
-  InvalidTimeZoneError,
-  InvalidUserIdError,
-  LimitReachedError,
-  MisalignedStartError,
-  NonexistentLocalTimeError,
-  OperationAbortedError,
-  OperationTimedOutError,
-  OutsideBookingWindowError,
+  isSchedulerError,
   type SchedulerError,
-  StoreUnavailableError,
 } from "appointment-scheduler";
 import { Temporal } from "temporal-polyfill";
+import { storeOver } from "./support.js";
 
-export const RECORD = {
-  id: "a1",
-  userId: "1",
-  startMs: Date.UTC(2021, 3, 22, 11, 30),
-  endMs: Date.UTC(2021, 3, 22, 12),
-  periods: ["day:2021-04-22"],
-};
+/** The error `run` fails with, synchronously or as a rejection; throws if it does not fail with a SchedulerError. */
+async function failureOf(run: () => unknown): Promise<SchedulerError> {
+  try {
+    await run();
+  } catch (error) {
+    if (isSchedulerError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
 
-/** One instance of every error class, as the library constructs them. */
+/** A MemoryStore whose reads or writes fail with a raw error, as a driver's would. */
+function failingStore(failing: "reads" | "writes"): AppointmentStore {
+  const failure = () => Promise.reject(new Error("connection refused"));
+  return storeOver(
+    failing === "writes"
+      ? { write: failure }
+      : { listAppointments: failure, getAppointment: failure, readChanges: failure, purgeExpired: failure },
+  );
+}
+
+const START = "2021-04-22 11:30";
+
+/** A scheduler with one appointment, booked at {@link START} for user 1 under `policy`. */
+async function withOneBooked(policy?: Parameters<typeof createScheduler>[0]) {
+  const scheduler = createScheduler(policy);
+  const booked = await scheduler.book(1, START);
+  return { scheduler, booked };
+}
+
+/** One instance of every error class, in catalogue order, as the library raises it. */
 export const EXAMPLES: [code: ErrorCode, error: SchedulerError][] = [
-  ["INVALID_ARGUMENT", new InvalidArgumentError("options.policy.durationMinutes", "durationMinutes must be …")],
-  ["INVALID_USER_ID", new InvalidUserIdError()],
-  ["INVALID_TIME_ZONE", new InvalidTimeZoneError("Mars/Olympus_Mons")],
-  ["INVALID_DATETIME", new InvalidDateTimeError()],
-  ["MISALIGNED_START", new MisalignedStartError(30)],
-  ["NONEXISTENT_LOCAL_TIME", new NonexistentLocalTimeError("2021-03-14T02:30:00", "America/New_York")],
-  ["AMBIGUOUS_LOCAL_TIME", new AmbiguousLocalTimeError("2021-11-07T01:30:00", "America/New_York")],
+  ["INVALID_ARGUMENT", await failureOf(() => createScheduler({ policy: { durationMinutes: 0 } }))],
+  ["INVALID_USER_ID", await failureOf(() => createScheduler().book("", START))],
+  ["INVALID_TIME_ZONE", await failureOf(() => createScheduler({ timeZone: "Mars/Olympus_Mons" }))],
+  ["INVALID_DATETIME", await failureOf(() => createScheduler().book(1, "BAD_INPUT"))],
+  ["MISALIGNED_START", await failureOf(() => createScheduler().book(1, "2021-04-22 11:03"))],
+  [
+    "NONEXISTENT_LOCAL_TIME",
+    await failureOf(() => createScheduler({ timeZone: "America/New_York" }).book(1, "2021-03-14 02:30")),
+  ],
+  [
+    "AMBIGUOUS_LOCAL_TIME",
+    await failureOf(() =>
+      createScheduler({ timeZone: "America/New_York", ambiguousTime: "reject" }).book(1, "2021-11-07 01:30"),
+    ),
+  ],
   [
     "OUTSIDE_BOOKING_WINDOW",
-    new OutsideBookingWindowError("minimumNotice", Temporal.ZonedDateTime.from("2021-04-22T10:00[UTC]")),
+    await failureOf(() =>
+      createScheduler({
+        policy: { minimumNotice: { hours: 2 } },
+        now: () => Temporal.Instant.from("2021-04-22T10:00:00Z"),
+      }).book(1, "2021-04-22 11:30"),
+    ),
   ],
-  ["LIMIT_REACHED", new LimitReachedError(RECORD, "day", 1)],
-  ["NOT_FOUND", new AppointmentNotFoundError("a1")],
-  ["STORE_UNAVAILABLE", new StoreUnavailableError()],
-  ["TIMED_OUT", new OperationTimedOutError()],
-  ["ABORTED", new OperationAbortedError()],
+  [
+    "LIMIT_REACHED",
+    await failureOf(async () => {
+      const { scheduler } = await withOneBooked();
+      return scheduler.book(1, "2021-04-22 15:00");
+    }),
+  ],
+  [
+    "OVERLAPPING_APPOINTMENT",
+    await failureOf(async () => {
+      const { scheduler } = await withOneBooked({ policy: { limit: { max: 2, per: "day" }, durationMinutes: 60 } });
+      return scheduler.book(1, "2021-04-22 12:00");
+    }),
+  ],
+  ["NOT_FOUND", await failureOf(() => createScheduler().cancel(1, "a1"))],
+  [
+    "APPOINTMENT_CANCELLED",
+    await failureOf(async () => {
+      const { scheduler, booked } = await withOneBooked();
+      await scheduler.cancel(1, booked.id, { reason: "feeling better" });
+      return scheduler.cancel(1, booked.id);
+    }),
+  ],
+  [
+    "IDEMPOTENCY_KEY_REUSED",
+    await failureOf(async () => {
+      const scheduler = createScheduler();
+      await scheduler.book(1, START, { idempotencyKey: "9b1f" });
+      return scheduler.book(1, "2021-04-23 11:30", { idempotencyKey: "9b1f" });
+    }),
+  ],
+  ["STORE_UNAVAILABLE", await failureOf(() => createScheduler({ store: failingStore("reads") }).list(1))],
+  [
+    "OUTCOME_UNKNOWN",
+    await failureOf(() =>
+      createScheduler({ store: failingStore("writes") }).book(1, START, { idempotencyKey: "9b1f" }),
+    ),
+  ],
+  [
+    "TIMED_OUT",
+    await failureOf(() =>
+      createScheduler().book(1, START, { signal: AbortSignal.abort(new DOMException("deadline", "TimeoutError")) }),
+    ),
+  ],
+  ["ABORTED", await failureOf(() => createScheduler().book(1, START, { signal: AbortSignal.abort() }))],
 ];

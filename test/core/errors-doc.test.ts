@@ -1,11 +1,13 @@
 /**
  * Keeps docs/errors.md and the error catalogue in step (as fastify does for its error docs): the test fails
  * when a code has no section, when the page documents a code that no longer exists, when a section names the
- * wrong class, or when it lists a property the error does not carry.
+ * wrong class, when it lists a property the error does not carry, or when it gives another HTTP status than
+ * the HTTP layer answers.
  */
 import { readFileSync } from "node:fs";
 import * as library from "appointment-scheduler";
 import { ERROR_CODES } from "appointment-scheduler";
+import { HTTP_STATUS_BY_CODE } from "appointment-scheduler/http";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES } from "./error-examples.js";
 
@@ -32,7 +34,8 @@ describe("docs/errors.md", () => {
 
   it("mentions no unknown code anywhere in its text", () => {
     const mentioned = [...doc.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)].map(([, code]) => code ?? "");
-    const unknown = mentioned.filter((code) => code !== "ERROR_CODES" && !(code in ERROR_CODES));
+    const constants = ["ERROR_CODES", "HTTP_STATUS_BY_CODE"]; // the catalogues' names, not codes
+    const unknown = mentioned.filter((code) => !constants.includes(code) && !(code in ERROR_CODES));
     expect(unknown).toEqual([]);
   });
 
@@ -55,6 +58,13 @@ describe("docs/errors.md", () => {
       if (name === "cause") continue; // standard on Error; present when there is one
       expect(error, `${code} documents ${name}`).toHaveProperty(name);
     }
+  });
+
+  it.each(codes)("%s: gives the HTTP status of HTTP_STATUS_BY_CODE", (code) => {
+    const status = /\*\*HTTP status:\*\* (\d{3})\b/.exec(sections.get(code) ?? "")?.[1];
+    expect(Number(status), `${code} has no HTTP status line`).toBe(
+      HTTP_STATUS_BY_CODE[code as keyof typeof HTTP_STATUS_BY_CODE],
+    );
   });
 
   it.each([

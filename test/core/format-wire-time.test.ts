@@ -3,11 +3,11 @@
  * getters (they were the costliest step of an HTTP answer). It must print exactly what Temporal's own ISO
  * fields say, for any instant and zone, including offsets of whole seconds (local mean time before 1900).
  */
-import { formatWireTime } from "appointment-scheduler";
+import { formatWireTime } from "appointment-scheduler/http";
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
-import { formatEpochMs } from "../../src/time/format.js";
+import { formatEpochMs } from "../../src/http/wire-format.js";
 
 const ZONES = [
   "UTC",

@@ -1,8 +1,10 @@
 /**
- * The operations of a Scheduler: book, list (with ranges), get, cancel, reschedule and availability, and the
- * guarantees each one gives (sorting, ownership, atomic moves, released dates).
+ * The operations of a Scheduler: book, list (with ranges and statuses), get, cancel, reschedule and
+ * availability, and the guarantees each one gives (sorting, ownership, atomic moves that keep the id,
+ * cancellations that keep the appointment and release its dates).
  */
-import { type Appointment, createScheduler, type Scheduler, toWireAppointment } from "appointment-scheduler";
+import { type Appointment, createScheduler, type Scheduler } from "appointment-scheduler";
+import { toWireAppointment } from "appointment-scheduler/http";
 import { Temporal } from "temporal-polyfill";
 import { beforeEach, describe, expect, it } from "vitest";
 import { expectCode } from "./support.js";
@@ -108,12 +110,17 @@ describe("list", () => {
 });
 
 describe("get", () => {
-  it("returns null for an unknown id, another user's appointment, or a cancelled one", async () => {
+  it("returns null for an unknown id or another user's appointment", async () => {
     const mine = await scheduler.book(1, "2021-04-22 11:30");
     expect(await scheduler.get(1, "no-such-id")).toBeNull();
     expect(await scheduler.get(2, mine.id)).toBeNull();
-    await scheduler.cancel(1, mine.id);
-    expect(await scheduler.get(1, mine.id)).toBeNull();
+  });
+
+  it("returns an appointment whatever its status: a cancelled one as cancel returned it", async () => {
+    const mine = await scheduler.book(1, "2021-04-22 11:30");
+    const cancelled = await scheduler.cancel(1, mine.id);
+    expect(await scheduler.get(1, mine.id)).toEqual(cancelled);
+    expect(cancelled).toMatchObject({ id: mine.id, status: "cancelled" });
   });
 
   it.each(["", "x".repeat(256), 42, null, undefined])("rejects the id %j", async (id) => {
@@ -123,23 +130,42 @@ describe("get", () => {
 });
 
 describe("cancel", () => {
-  it("returns the cancelled appointment and frees its dates at once", async () => {
+  it("returns the appointment cancelled, keeps it, and frees its dates at once", async () => {
     const appointment = await scheduler.book(1, "2021-04-22 23:30");
-    expect(await scheduler.cancel(1, appointment.id)).toEqual(appointment);
+    const cancelled = await scheduler.cancel(1, appointment.id, { reason: "travelling" });
+    expect(cancelled).toMatchObject({
+      id: appointment.id,
+      userId: "1",
+      status: "cancelled",
+      version: appointment.version + 1,
+      cancellationReason: "travelling",
+      previousTimes: [],
+    });
+    expect(cancelled.start.equals(appointment.start)).toBe(true);
+    expect(cancelled.end.equals(appointment.end)).toBe(true);
+    expect(cancelled.cancelledAt).not.toBeNull();
+    expect(await scheduler.get(1, appointment.id)).toEqual(cancelled);
     expect(await scheduler.list(1)).toEqual([]);
-    await expect(scheduler.book(1, "2021-04-22 10:00")).resolves.toBeDefined();
-    await expect(scheduler.book(1, "2021-04-23 10:00")).resolves.toBeDefined();
+    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([cancelled]);
+    // Both dates of the 23:30–00:00 appointment are free again.
+    const tenOnFirst = await scheduler.book(1, "2021-04-22 10:00");
+    const tenOnSecond = await scheduler.book(1, "2021-04-23 10:00");
+    expect(await scheduler.list(1)).toEqual([tenOnFirst, tenOnSecond]);
+    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([tenOnFirst, cancelled, tenOnSecond]);
   });
 
-  it("reports NOT_FOUND for a cancelled, unknown or other user's appointment, changing nothing", async () => {
+  it("reports APPOINTMENT_CANCELLED for a cancelled appointment, and NOT_FOUND for an unknown or other user's, changing nothing", async () => {
     const mine = await scheduler.book(1, "2021-04-22 11:30");
     const theirs = await scheduler.book(2, "2021-04-22 11:30");
-    await scheduler.cancel(1, mine.id);
-    const error = await expectCode(scheduler.cancel(1, mine.id), "NOT_FOUND");
-    expect(error).toMatchObject({ appointmentId: mine.id, message: "Appointment not found" });
-    await expectCode(scheduler.cancel(1, "no-such-id"), "NOT_FOUND");
+    const cancelled = await scheduler.cancel(1, mine.id);
+    const again = await expectCode(scheduler.cancel(1, mine.id, { reason: "twice" }), "APPOINTMENT_CANCELLED");
+    expect(again).toMatchObject({ appointment: cancelled, message: "Appointment is cancelled" });
+    expect(await scheduler.get(1, mine.id)).toEqual(cancelled);
+    const error = await expectCode(scheduler.cancel(1, "no-such-id"), "NOT_FOUND");
+    expect(error).toMatchObject({ appointmentId: "no-such-id", message: "Appointment not found" });
     await expectCode(scheduler.cancel(1, theirs.id), "NOT_FOUND");
     expect(await scheduler.list(2)).toEqual([theirs]);
+    expect(await scheduler.get(2, theirs.id)).toEqual(theirs);
   });
 
   it("rejects an invalid id before looking", async () => {
@@ -148,14 +174,17 @@ describe("cancel", () => {
 });
 
 describe("reschedule", () => {
-  it("moves an appointment: a new id at the new time, the old one gone", async () => {
+  it("moves an appointment: the same id at the new time, the old time in its history", async () => {
     const old = await scheduler.book(1, "2021-04-22 11:30");
     const moved = await scheduler.reschedule(1, old.id, "2021-04-24 09:00");
-    expect(moved.id).not.toBe(old.id);
-    expect(moved.userId).toBe("1");
+    expect(moved).toMatchObject({ id: old.id, userId: "1", status: "booked", version: old.version + 1 });
     expect(toWireAppointment(moved)).toEqual({ start_time: "2021-04-24 09:00", end_time: "2021-04-24 09:30" });
-    expect(await scheduler.get(1, old.id)).toBeNull();
+    expect(moved.previousTimes).toHaveLength(1);
+    expect(toWireAppointment(moved.previousTimes[0] ?? old)).toEqual(toWireAppointment(old));
+    expect(moved.createdAt.equals(old.createdAt)).toBe(true);
+    expect(await scheduler.get(1, old.id)).toEqual(moved);
     expect(await scheduler.list(1)).toEqual([moved]);
+    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([moved]);
     // The old date is free again.
     await expect(scheduler.book(1, "2021-04-22 15:00")).resolves.toBeDefined();
   });
@@ -202,19 +231,29 @@ describe("reschedule", () => {
     expect(await newYork.list(1)).toEqual([old]);
   });
 
-  it("cannot move a cancelled appointment", async () => {
+  it("cannot move a cancelled appointment: APPOINTMENT_CANCELLED, changing nothing", async () => {
     const old = await scheduler.book(1, "2021-04-22 11:30");
-    await scheduler.cancel(1, old.id);
-    await expectCode(scheduler.reschedule(1, old.id, "2021-04-23 11:30"), "NOT_FOUND");
+    const cancelled = await scheduler.cancel(1, old.id);
+    const error = await expectCode(scheduler.reschedule(1, old.id, "2021-04-23 11:30"), "APPOINTMENT_CANCELLED");
+    expect(error).toMatchObject({ appointment: cancelled });
     expect(await scheduler.list(1)).toEqual([]);
+    expect(await scheduler.get(1, old.id)).toEqual(cancelled);
   });
 
-  it("cannot move an appointment that was already moved", async () => {
+  it("moves an appointment that was already moved, by the same id, keeping every earlier time", async () => {
     const old = await scheduler.book(1, "2021-04-22 11:30");
     const moved = await scheduler.reschedule(1, old.id, "2021-04-23 11:30");
-    const error = await expectCode(scheduler.reschedule(1, old.id, "2021-04-25 11:30"), "NOT_FOUND");
-    expect(error).toMatchObject({ appointmentId: old.id });
-    expect(await scheduler.list(1)).toEqual([moved]);
+    const again = await scheduler.reschedule(1, old.id, "2021-04-25 11:30");
+    expect(again).toMatchObject({ id: old.id, version: 3 });
+    expect(again.previousTimes.map((times) => toWireAppointment(times).start_time)).toEqual([
+      "2021-04-22 11:30",
+      "2021-04-23 11:30",
+    ]);
+    expect(again.previousTimes[0]).toEqual(moved.previousTimes[0]);
+    expect(await scheduler.list(1)).toEqual([again]);
+    // Both earlier dates are free.
+    await expect(scheduler.book(1, "2021-04-22 09:00")).resolves.toBeDefined();
+    await expect(scheduler.book(1, "2021-04-23 09:00")).resolves.toBeDefined();
   });
 
   it("cannot move another user's appointment", async () => {
@@ -224,14 +263,31 @@ describe("reschedule", () => {
     expect(await scheduler.list(2)).toEqual([theirs]);
   });
 
-  it("of two concurrent moves of one appointment, exactly one wins", async () => {
+  it("applies two concurrent moves of one appointment one after the other, never duplicating it", async () => {
     const old = await scheduler.book(1, "2021-04-22 11:30");
-    const results = await Promise.allSettled([
+    const [first, second] = await Promise.all([
       scheduler.reschedule(1, old.id, "2021-04-23 11:30"),
       scheduler.reschedule(1, old.id, "2021-04-24 11:30"),
     ]);
-    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
-    expect(await scheduler.list(1)).toHaveLength(1);
+    // Each write saw the other's result or came before it: versions 2 and 3, one appointment at the last time.
+    expect([first?.version, second?.version].sort()).toEqual([2, 3]);
+    const last = first?.version === 3 ? first : second;
+    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([last]);
+    expect(last?.previousTimes).toHaveLength(2);
+  });
+
+  it("of a concurrent move and cancellation, the cancellation ends it: the move came first or is refused", async () => {
+    const old = await scheduler.book(1, "2021-04-22 11:30");
+    const [move, cancel] = await Promise.allSettled([
+      scheduler.reschedule(1, old.id, "2021-04-23 11:30"),
+      scheduler.cancel(1, old.id),
+    ]);
+    expect(cancel.status).toBe("fulfilled");
+    const final = await scheduler.get(1, old.id);
+    expect(final).toMatchObject({ status: "cancelled" });
+    if (move.status === "fulfilled") expect(final?.version).toBe(3);
+    else expect(move.reason).toMatchObject({ code: "APPOINTMENT_CANCELLED" });
+    expect(await scheduler.list(1)).toEqual([]);
   });
 });
 
@@ -274,9 +330,18 @@ describe("availability", () => {
     expect(await weekly.availability(1, "2021-05-02")).toEqual([]); // Sunday, same week
     // The Sunday before: all but 23:30, which would end at 00:00 on Monday, in the taken week.
     expect(await weekly.availability(1, "2021-04-25")).toHaveLength(47);
+    // Two a day: every start but the one overlapping the booked appointment (no overlap by default) …
     const twice = createScheduler({ policy: { limit: { max: 2, per: "day" } } });
     await twice.book(1, "2021-04-22 10:00");
-    expect(await twice.availability(1, "2021-04-22")).toHaveLength(48);
+    const offered = (await twice.availability(1, "2021-04-22")).map((slot) => toWireAppointment(slot).start_time);
+    expect(offered).toHaveLength(47);
+    expect(offered).not.toContain("2021-04-22 10:00");
+    expect(offered).toContain("2021-04-22 09:30");
+    expect(offered).toContain("2021-04-22 10:30");
+    // … and every start when overlapping is allowed.
+    const overlapping = createScheduler({ policy: { limit: { max: 2, per: "day" }, allowOverlap: true } });
+    await overlapping.book(1, "2021-04-22 10:00");
+    expect(await overlapping.availability(1, "2021-04-22")).toHaveLength(48);
   });
 
   it("offers only starts that book succeeds with", async () => {

@@ -2,7 +2,8 @@
  * Every policy option: its default (the seed's rule), its effect, and its validation. Invalid values fail
  * when the scheduler is created, with INVALID_ARGUMENT naming the option.
  */
-import { createScheduler, type PolicyOptions, toWireAppointment } from "appointment-scheduler";
+import { createScheduler, type PolicyOptions } from "appointment-scheduler";
+import { toWireAppointment } from "appointment-scheduler/http";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
 import { expectCode, expectThrownCode, settableClock } from "./support.js";
@@ -25,6 +26,7 @@ describe("defaults", () => {
       weekStartsOn: 1,
       minimumNotice: null,
       maximumHorizon: null,
+      allowOverlap: false,
     });
     expect(createScheduler({}).policy).toEqual(createScheduler({ policy: {} }).policy);
   });
@@ -220,6 +222,29 @@ describe("endAtMidnightCountsOnNextDate", () => {
   });
 });
 
+describe("allowOverlap", () => {
+  it("false (the default): a booking overlapping another of the user's is refused, whatever the limit allows", async () => {
+    const scheduler = withPolicy({ limit: { max: 3, per: "day" }, durationMinutes: 60 });
+    const first = await scheduler.book(1, "2021-04-22 10:00");
+    const error = await expectCode(scheduler.book(1, "2021-04-22 10:30"), "OVERLAPPING_APPOINTMENT");
+    expect(error).toMatchObject({ conflicting: first });
+    // Back to back is not an overlap ([start, end) is half-open), and other users are not affected.
+    await expect(scheduler.book(1, "2021-04-22 11:00")).resolves.toBeDefined();
+    await expect(scheduler.book(2, "2021-04-22 10:30")).resolves.toBeDefined();
+  });
+
+  it("true: overlapping bookings count toward the limit only", async () => {
+    const scheduler = withPolicy({ limit: { max: 2, per: "day" }, durationMinutes: 60, allowOverlap: true });
+    await scheduler.book(1, "2021-04-22 10:00");
+    await expect(scheduler.book(1, "2021-04-22 10:30")).resolves.toBeDefined();
+    await expectCode(scheduler.book(1, "2021-04-22 10:00"), "LIMIT_REACHED");
+  });
+
+  it.each(["yes", 1, null])("rejects %j", (value) => {
+    expectInvalidPolicy({ allowOverlap: value }, "options.policy.allowOverlap");
+  });
+});
+
 describe("minimumNotice and maximumHorizon, from the injected clock", () => {
   it("minimumNotice rejects starts sooner than now + notice, and says which is the earliest", async () => {
     const clock = settableClock("2021-04-22T08:00:00Z");
@@ -349,11 +374,27 @@ describe("other scheduler options", () => {
     }
   });
 
+  it("refuses an id the user already has, writing nothing (ids are unique per user)", async () => {
+    const scheduler = createScheduler({ generateId: () => "same" });
+    const first = await scheduler.book(1, "2021-04-22 11:30");
+    const error = await expectCode(scheduler.book(1, "2021-04-23 11:30"), "INVALID_ARGUMENT");
+    expect(error).toMatchObject({ argument: "options.generateId" });
+    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([first]);
+    // Another user may have the same id.
+    await expect(scheduler.book(2, "2021-04-23 11:30")).resolves.toMatchObject({ id: "same", userId: "2" });
+  });
+
   it.each([
     [{ ambiguousTime: "first" }, "options.ambiguousTime"],
     [{ generateId: "uuid" }, "options.generateId"],
     [{ store: {} }, "options.store"],
     [{ store: { insertAppointment() {} } }, "options.store"],
+    // A store of contract v1, without the v2 methods.
+    [
+      { store: { insertAppointment() {}, listAppointments() {}, getAppointment() {}, deleteAppointment() {} } },
+      "options.store",
+    ],
+    [{ store: { write() {}, listAppointments() {}, getAppointment() {}, readChanges() {} } }, "options.store"],
     [null, "options"],
     ["UTC", "options"],
   ])("rejects %j", (options, argument) => {

@@ -13,12 +13,11 @@ import {
   type AmbiguousTimeRule,
   createScheduler,
   ERROR_CODES,
-  formatWireTime,
   isSchedulerError,
   type Scheduler,
   SchedulerError,
-  toWireAppointment,
 } from "appointment-scheduler";
+import { formatWireTime, toWireAppointment } from "appointment-scheduler/http";
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
@@ -409,6 +408,17 @@ describe("any value of any type yields a typed error", () => {
     ["availability(user, x)", (s, x) => s.availability(1, v(x))],
     ["availability(user, date, x)", (s, x) => s.availability(1, DATE, v(x))],
     ["book(x, x, x)", (s, x) => s.book(v(x), v(x), v(x))],
+    ["book(user, start, { idempotencyKey: x })", (s, x) => s.book(1, "2021-04-24 11:30", { idempotencyKey: v(x) })],
+    ["book(user, start, { metadata: x })", (s, x) => s.book(1, "2021-04-25 11:30", { metadata: v(x) })],
+    ["list(user, undefined, { status: x })", (s, x) => s.list(1, undefined, { status: v(x) })],
+    ["cancel(user, id, { reason: x })", (s, x, id) => s.cancel(1, id, { reason: v(x) })],
+    [
+      "reschedule(user, id, start, { idempotencyKey: x })",
+      (s, x, id) => s.reschedule(1, id, START, { idempotencyKey: v(x) }),
+    ],
+    ["changes(x)", (s, x) => s.changes(v(x))],
+    ["changes({ after: x, limit: x, userId: x })", (s, x) => s.changes({ after: v(x), limit: v(x), userId: v(x) })],
+    ["purgeExpired(x)", (s, x) => s.purgeExpired(v(x))],
   ];
 
   it.each(CALLS)("%s", async (_, call) => {
@@ -424,9 +434,16 @@ describe("any value of any type yields a typed error", () => {
 
   const OPTION_PATHS: [string, (x: unknown) => unknown][] = [
     ["createScheduler(x)", (x) => x],
-    ...["policy", "store", "timeZone", "ambiguousTime", "now", "generateId"].map(
-      (key): [string, (x: unknown) => unknown] => [`createScheduler({ ${key}: x })`, (x) => ({ [key]: x })],
-    ),
+    ...[
+      "policy",
+      "store",
+      "timeZone",
+      "ambiguousTime",
+      "now",
+      "generateId",
+      "idempotencyRetention",
+      "changeRetention",
+    ].map((key): [string, (x: unknown) => unknown] => [`createScheduler({ ${key}: x })`, (x) => ({ [key]: x })]),
     ...[
       "durationMinutes",
       "alignmentMinutes",
@@ -435,6 +452,7 @@ describe("any value of any type yields a typed error", () => {
       "weekStartsOn",
       "minimumNotice",
       "maximumHorizon",
+      "allowOverlap",
     ].map((key): [string, (x: unknown) => unknown] => [
       `createScheduler({ policy: { ${key}: x } })`,
       (x) => ({ policy: { [key]: x } }),
@@ -549,7 +567,7 @@ describe("any value of any type yields a typed error", () => {
         { policy: revoked() },
         { policy: { limit: getterThrows("max") } },
         { policy: { limit: revoked() } },
-        { store: getterThrows("insertAppointment") },
+        { store: getterThrows("write") },
         { store: revoked() },
       ]) {
         let thrown: unknown;
@@ -571,6 +589,8 @@ describe("any value of any type yields a typed error", () => {
         [scheduler.book(1, START_OK, { signal: getterThrows("aborted") as never }), "options.signal"],
         [scheduler.availability(1, "2021-04-22", { signal: revoked() as never }), "options.signal"],
         [scheduler.list(1, getterThrows("from") as never), "range"],
+        // Regression (contract v2): a revoked Proxy as metadata escaped as a raw TypeError from Array.isArray.
+        [scheduler.book(1, START_OK, { metadata: revoked() as never }), "options.metadata"],
         [scheduler.list(1, hostileProxy(new Date(0)) as never), "range"],
       ];
       for (const [operation, argument] of cases) {

@@ -3,7 +3,8 @@
  * for a GET. Outputs are compared in the seed's wire form, failures by `code` and the seed's exact message.
  * Each scenario starts from a fresh `createScheduler()` with no options: the defaults are the seed's rules.
  */
-import { createScheduler, type ErrorCode, toWireAppointment } from "appointment-scheduler";
+import { createScheduler, type ErrorCode } from "appointment-scheduler";
+import { toWireAppointment } from "appointment-scheduler/http";
 import { describe, expect, it } from "vitest";
 import { rejection } from "./support.js";
 

@@ -73,6 +73,24 @@ export function deferred<T = void>() {
 type StoreMethod = keyof AppointmentStore;
 
 /**
+ * A store that answers as `inner` (a `MemoryStore` by default), except for the methods in `overrides`: for
+ * tests that break or watch one method of a working store.
+ */
+export function storeOver(
+  overrides: Partial<AppointmentStore>,
+  inner: AppointmentStore = new MemoryStore(),
+): AppointmentStore {
+  return {
+    write: (request, options) => inner.write(request, options),
+    listAppointments: (userId, query, options) => inner.listAppointments(userId, query, options),
+    getAppointment: (userId, id, options) => inner.getAppointment(userId, id, options),
+    readChanges: (query, options) => inner.readChanges(query, options),
+    purgeExpired: (nowMs, options) => inner.purgeExpired(nowMs, options),
+    ...overrides,
+  };
+}
+
+/**
  * A {@link MemoryStore} that records every call (with the signal it received) and can hold any method until
  * the test releases it: `gate(method)` makes the next calls of `method` wait, once they have been entered,
  * until `release()` is called; then they run against the memory store.
@@ -81,6 +99,7 @@ export class ObservedStore implements AppointmentStore {
   readonly inner = new MemoryStore();
   readonly calls: { method: StoreMethod; signal: AbortSignal | undefined }[] = [];
   readonly #gates = new Map<StoreMethod, { open: Promise<void>; enter: () => void }>();
+  readonly #pending = new Set<Promise<unknown>>();
 
   /** Holds calls of `method`: `entered` resolves when one arrives, `release` lets them run. */
   gate(method: StoreMethod): { entered: Promise<void>; release: () => void } {
@@ -97,18 +116,32 @@ export class ObservedStore implements AppointmentStore {
   }
 
   /** Records the call, waits at the method's gate if there is one, then runs the memory store's method. */
-  async #run<T>(method: StoreMethod, options: StoreOperationOptions | undefined, run: () => Promise<T>) {
+  #run<T>(method: StoreMethod, options: StoreOperationOptions | undefined, run: () => Promise<T>): Promise<T> {
     this.calls.push({ method, signal: options?.signal });
     const gate = this.#gates.get(method);
-    if (gate) {
-      gate.enter();
-      await gate.open;
-    }
-    return run();
+    const call = gate
+      ? (async () => {
+          gate.enter();
+          await gate.open;
+          return run();
+        })()
+      : run();
+    const tracked = call.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#pending.add(tracked);
+    void tracked.then(() => this.#pending.delete(tracked));
+    return call;
   }
 
-  insertAppointment(...args: Parameters<AppointmentStore["insertAppointment"]>) {
-    return this.#run("insertAppointment", args[1], () => this.inner.insertAppointment(args[0]));
+  /** Resolves once every call made so far has finished in the memory store (also those the caller gave up on). */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
+  write(...args: Parameters<AppointmentStore["write"]>) {
+    return this.#run("write", args[1], () => this.inner.write(args[0]));
   }
   listAppointments(...args: Parameters<AppointmentStore["listAppointments"]>) {
     return this.#run("listAppointments", args[2], () => this.inner.listAppointments(args[0], args[1]));
@@ -116,13 +149,16 @@ export class ObservedStore implements AppointmentStore {
   getAppointment(...args: Parameters<AppointmentStore["getAppointment"]>) {
     return this.#run("getAppointment", args[2], () => this.inner.getAppointment(args[0], args[1]));
   }
-  deleteAppointment(...args: Parameters<AppointmentStore["deleteAppointment"]>) {
-    return this.#run("deleteAppointment", args[2], () => this.inner.deleteAppointment(args[0], args[1]));
+  readChanges(...args: Parameters<AppointmentStore["readChanges"]>) {
+    return this.#run("readChanges", args[1], () => this.inner.readChanges(args[0]));
+  }
+  purgeExpired(...args: Parameters<AppointmentStore["purgeExpired"]>) {
+    return this.#run("purgeExpired", args[1], () => this.inner.purgeExpired(args[0]));
   }
 
-  /** Every record of `userId`, read straight from the memory store. */
+  /** Every record of `userId`, cancelled ones too, read straight from the memory store. */
   records(userId: string): Promise<AppointmentRecord[]> {
-    return this.inner.listAppointments(userId, {});
+    return this.inner.listAppointments(userId, { status: "all" });
   }
 }
 

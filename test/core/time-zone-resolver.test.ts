@@ -2,7 +2,8 @@
  * The time zone that defines a user's calendar: one per scheduler (default UTC), or resolved per user,
  * synchronously or not. Each user's wall-clock times, alignment and dates are judged in their own zone.
  */
-import { createScheduler, InvalidTimeZoneError, type TimeZoneResolver, toWireAppointment } from "appointment-scheduler";
+import { createScheduler, InvalidTimeZoneError, type TimeZoneResolver } from "appointment-scheduler";
+import { toWireAppointment } from "appointment-scheduler/http";
 import { describe, expect, it } from "vitest";
 import { expectCode, expectThrownCode } from "./support.js";
 

@@ -45,7 +45,9 @@ describe("accepted user ids", () => {
     const scheduler = createScheduler();
     const appointment = await scheduler.book(42, START);
     await expectCode(scheduler.book("42", "2021-04-22 15:00"), "LIMIT_REACHED");
-    expect(await scheduler.cancel("42", appointment.id)).toEqual(appointment);
+    const cancelled = await scheduler.cancel("42", appointment.id);
+    expect(cancelled).toMatchObject({ id: appointment.id, userId: "42", status: "cancelled" });
+    expect(await scheduler.get(42, appointment.id)).toEqual(cancelled);
   });
 
   it("keeps users apart: '042', ' 42' and '42.0' are not user 42", async () => {

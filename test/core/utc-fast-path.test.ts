@@ -1,13 +1,14 @@
 /**
- * The UTC fast path (src/scheduler/utc-fast-path.ts) gives exactly what the general Temporal path gives:
- * the same instants, the same period keys, the same errors, for any string of the seed's form (valid or
+ * The UTC fast path (src/scheduler/utc-fast-path.ts) gives exactly what the general Temporal path gives
+ * (`slotOf(policy, timesOf(start, end))`): the same instants and local times, the same periods, the same
+ * candidates' window, the same errors, for any string of the seed's form (valid or
  * not), for any string near that form (a character changed, added or removed: the fast path reads the
  * string character by character), and under any policy. Checked directly against the general functions,
  * and through two schedulers, one in "UTC" (fast) and one in "+00:00" (the same zone, always the general
  * path).
  */
 import {
-  type AppointmentRecord,
+  type AppointmentChange,
   createScheduler,
   isSchedulerError,
   MemoryStore,
@@ -15,10 +16,11 @@ import {
 } from "appointment-scheduler";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isAligned, resolvePolicy } from "../../src/scheduler/policy.js";
-import { occupiedSlot } from "../../src/scheduler/slot.js";
+import { slotOf, timesOf } from "../../src/scheduler/calendar-facts.js";
+import { endOf, isAligned, resolvePolicy } from "../../src/scheduler/policy.js";
 import { utcSeedSlot } from "../../src/scheduler/utc-fast-path.js";
 import { parseDateTime } from "../../src/time/parse-date-time.js";
+import { storeOver } from "./support.js";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
@@ -85,6 +87,7 @@ const policyOptions: fc.Arbitrary<PolicyOptions> = fc.record({
   limit: fc.record({ max: fc.integer({ min: 1, max: 3 }), per: fc.constantFrom("day", "week", "month") }),
   endAtMidnightCountsOnNextDate: fc.boolean(),
   weekStartsOn: fc.integer({ min: 1, max: 7 }),
+  allowOverlap: fc.boolean(),
 }) as fc.Arbitrary<PolicyOptions>;
 
 /** The general path, as the scheduler ran it before the fast path: the slot, or the error's code. */
@@ -93,7 +96,7 @@ function generalSlot(input: string, options: PolicyOptions) {
   try {
     const start = parseDateTime(input, "UTC", "earlier");
     if (!isAligned(policy, start)) return { code: "MISALIGNED_START" };
-    return occupiedSlot(policy, start);
+    return slotOf(policy, timesOf(start, endOf(policy, start)));
   } catch (error) {
     if (isSchedulerError(error)) return { code: error.code };
     throw error;
@@ -162,15 +165,19 @@ describe("the UTC fast path", () => {
         fc.array(fc.oneof(seedString, nearSeedString), { minLength: 1, maxLength: 12 }),
         async (policy, inputs) => {
           const outcomes = async (timeZone: string) => {
-            const records: AppointmentRecord[] = [];
+            const changes: AppointmentChange[] = [];
             const store = new MemoryStore();
-            const recording = Object.assign(Object.create(store) as MemoryStore, {
-              insertAppointment: async (request: Parameters<MemoryStore["insertAppointment"]>[0]) => {
-                records.push(request.record);
-                return store.insertAppointment(request);
+            const recording = storeOver(
+              {
+                write: (request) => {
+                  changes.push(request.change);
+                  return store.write(request);
+                },
               },
-            });
-            const scheduler = createScheduler({ store: recording, timeZone, policy });
+              store,
+            );
+            let n = 0;
+            const scheduler = createScheduler({ store: recording, timeZone, policy, generateId: () => `id-${++n}` });
             const results: unknown[] = [];
             let previous: string | undefined;
             for (const [i, input] of inputs.entries()) {
@@ -186,7 +193,8 @@ describe("the UTC fast path", () => {
                 results.push(error.code);
               }
             }
-            return { results, records: records.map(({ startMs, endMs, periods }) => ({ startMs, endMs, periods })) };
+            // What each write asked the store for: the same change, times, periods and window on both paths.
+            return { results, changes };
           };
           expect(await outcomes("UTC")).toEqual(await outcomes("+00:00"));
         },

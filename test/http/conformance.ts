@@ -1,9 +1,10 @@
 /**
  * One conformance suite for every example server (in the spirit of Hono's `common.case.test.ts`): each
  * example's test file is one call to {@link runConformanceSuite}. It drives the server over real HTTP on an
- * ephemeral loopback port: the seed's parity cases, the error cases, fast-check requests, faults injected
- * through the public API (a slow store, an unreachable store, a failing callback), and the example run as a
- * program (PORT, then SIGTERM/SIGINT). Every response is also validated against docs/openapi.yaml.
+ * ephemeral loopback port: the seed's parity cases, the error cases, retries with an `Idempotency-Key`,
+ * fast-check requests, faults injected through the public API (a slow store, a store that commits after the
+ * deadline, an unreachable store, a failing callback), and the example run as a program (PORT, then
+ * SIGTERM/SIGINT). Every response is also validated against docs/openapi.yaml.
  */
 import { readFileSync } from "node:fs";
 import { METHODS } from "node:http";
@@ -109,6 +110,9 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
     headers,
     body,
   });
+  /** A POST of `start` with an `Idempotency-Key` header. */
+  const keyed = (userId: string, start: string, key: string) =>
+    post(userId, booking(start), { ...JSON_TYPE, "Idempotency-Key": key });
   const booking = (start: string) => JSON.stringify({ appointment: start });
 
   describe(`${name}: the seed's parity cases`, () => {
@@ -338,32 +342,159 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
     });
   });
 
-  describe(`${name}: failures`, () => {
-    it("answers 408 TIMED_OUT when the store is slower than the deadline, and books nothing", async () => {
-      await withServer(
-        { scheduler: createScheduler({ store: new SlowStore(60_000) }), http: { deadlineMs: 50 } },
-        async (request) => {
-          for (const response of [
-            await request({ method: "GET", path: "/api/appointments/1" }),
-            await request(post("1", booking("2021-04-22 11:30"))),
-          ]) {
-            expect(response.status).toBe(408);
-            expect(response.json).toEqual({ code: "TIMED_OUT", message: expect.stringMatching(/\S/) });
-            expect(response.headers.connection).toBe("close");
-          }
-        },
-      );
+  describe(`${name}: retries with an Idempotency-Key`, () => {
+    const request = sharedServer();
+    let nextUser = 2000;
+    const freshUser = () => String(nextUser++);
+    const listOf = async (user: string) => (await request({ method: "GET", path: `/api/appointments/${user}` })).json;
+
+    it("answers a retry of the same booking with the same appointment, and books once", async () => {
+      const user = freshUser();
+      const first = await request(keyed(user, "2021-04-22 11:30", "9b1f3f4e"));
+      expect(first).toMatchObject({
+        status: 201,
+        json: { start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" },
+      });
+      for (const start of ["2021-04-22 11:30", "2021-04-22T11:30:00Z"]) {
+        // The same instant, in another form, is the same request.
+        const retry = await request(keyed(user, start, "9b1f3f4e"));
+        expect(retry.status).toBe(201);
+        expect(retry.json).toEqual(first.json);
+      }
+      expect(await listOf(user)).toEqual({ appointments: [first.json] });
     });
 
-    it("answers 201, not 408, for a booking the store committed after the deadline", async () => {
-      const scheduler = createScheduler({ store: new LateCommitStore(150) });
-      await withServer({ scheduler, http: { deadlineMs: 20 } }, async (request) => {
-        expect(await request(post("1", booking("2021-04-22 11:30")))).toMatchObject({
-          status: 201,
-          json: { start_time: "2021-04-22 11:30" },
+    it("without the header, a second try is a new booking, refused as the seed refused it", async () => {
+      const user = freshUser();
+      expect((await request(post(user, booking("2021-04-22 11:30")))).status).toBe(201);
+      expect(await request(post(user, booking("2021-04-22 11:30")))).toMatchObject({
+        status: 400,
+        json: { code: "LIMIT_REACHED", message: SEED_MESSAGES.LIMIT_REACHED },
+      });
+    });
+
+    it("answers a retry of a refused booking with the same refusal, also after the date frees up", async () => {
+      const user = freshUser();
+      expect((await request(post(user, booking("2021-04-22 11:30")))).status).toBe(201);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expect(await request(keyed(user, "2021-04-22 15:00", "k-refused"))).toMatchObject({
+          status: 400,
+          json: { code: "LIMIT_REACHED", message: SEED_MESSAGES.LIMIT_REACHED },
         });
-        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toMatchObject({
-          appointments: [{ start_time: "2021-04-22 11:30" }],
+      }
+      expect(await listOf(user)).toEqual({
+        appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
+      });
+    });
+
+    it("is 422 IDEMPOTENCY_KEY_REUSED for the same key with another appointment, and books nothing", async () => {
+      const user = freshUser();
+      const first = await request(keyed(user, "2021-04-22 11:30", "k-reused"));
+      expect(first.status).toBe(201);
+      const reused = await request(keyed(user, "2021-04-23 11:30", "k-reused"));
+      expect(reused).toMatchObject({ status: 422, json: { code: "IDEMPOTENCY_KEY_REUSED" } });
+      expect((reused.json as { message: string }).message).toMatch(/\S/);
+      expect(await listOf(user)).toEqual({ appointments: [first.json] });
+    });
+
+    it("keeps keys apart per user: another user's same key is another booking", async () => {
+      const [one, two] = [freshUser(), freshUser()];
+      expect((await request(keyed(one, "2021-04-22 11:30", "shared-key"))).status).toBe(201);
+      expect((await request(keyed(two, "2021-04-23 09:00", "shared-key"))).status).toBe(201);
+      expect(await listOf(two)).toEqual({
+        appointments: [{ start_time: "2021-04-23 09:00", end_time: "2021-04-23 09:30" }],
+      });
+    });
+
+    it("takes an empty header as no key, and refuses a key over 255 characters with 400 INVALID_ARGUMENT", async () => {
+      const user = freshUser();
+      expect((await request(keyed(user, "2021-04-22 11:30", ""))).status).toBe(201);
+      expect((await request(keyed(user, "2021-04-22 11:30", ""))).json).toMatchObject({ code: "LIMIT_REACHED" });
+      const long = await request(keyed(freshUser(), "2021-04-22 11:30", "k".repeat(256)));
+      expect(long).toMatchObject({ status: 400, json: { code: "INVALID_ARGUMENT" } });
+      expect((await request(keyed(user, "2021-04-25 11:30", "k".repeat(255)))).status).toBe(201);
+    });
+
+    it("settles concurrent retries with one key: one booking, every answer the same", async () => {
+      const user = freshUser();
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => request(keyed(user, "2021-04-22 11:30", "k-concurrent"))),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(8).fill(201));
+      expect(new Set(responses.map((response) => response.text)).size).toBe(1);
+      expect((await listOf(user)) as { appointments: unknown[] }).toMatchObject({ appointments: [{}] });
+    });
+  });
+
+  describe(`${name}: other policies`, () => {
+    it("answers 409 OVERLAPPING_APPOINTMENT for a booking that overlaps another of the user's", async () => {
+      const scheduler = createScheduler({ policy: { limit: { max: 2, per: "day" }, durationMinutes: 60 } });
+      await withServer({ scheduler }, async (request) => {
+        expect((await request(post("1", booking("2021-04-22 11:00")))).status).toBe(201);
+        expect(await request(post("1", booking("2021-04-22 11:30")))).toMatchObject({
+          status: 409,
+          json: { code: "OVERLAPPING_APPOINTMENT", message: expect.stringMatching(/\S/) },
+        });
+        expect((await request(post("1", booking("2021-04-22 12:00")))).status).toBe(201);
+        expect(await request(post("1", booking("2021-04-22 14:00")))).toMatchObject({
+          status: 400,
+          json: { code: "LIMIT_REACHED", message: "User already has 2 appointments scheduled for this calendar date" },
+        });
+      });
+    });
+  });
+
+  describe(`${name}: failures`, () => {
+    it("answers a read slower than the deadline with 408 TIMED_OUT, and a booking still in the store with 504 OUTCOME_UNKNOWN", async () => {
+      const store = new SlowStore(60_000);
+      await withServer({ scheduler: createScheduler({ store }), http: { deadlineMs: 50 } }, async (request) => {
+        const read = await request({ method: "GET", path: "/api/appointments/1" });
+        expect(read.status).toBe(408);
+        expect(read.json).toEqual({ code: "TIMED_OUT", message: expect.stringMatching(/\S/) });
+        expect(read.headers.connection).toBe("close");
+        // The write had reached the store when the deadline passed: whether it commits, only the store
+        // knows, so the answer is not 408 (which says nothing was booked). This store gives up: nothing was.
+        const write = await request(keyed("1", "2021-04-22 11:30", "k-slow"));
+        expect(write.status).toBe(504);
+        expect(write.json).toEqual({ code: "OUTCOME_UNKNOWN", message: expect.stringMatching(/\S/) });
+        expect(await store.records("1")).toEqual([]);
+      });
+    });
+
+    it("answers 504 OUTCOME_UNKNOWN for a booking still being written at the deadline; the same request with the same Idempotency-Key then answers 201 with that booking", async () => {
+      const store = new LateCommitStore(150);
+      const scheduler = createScheduler({ store });
+      await withServer({ scheduler, http: { deadlineMs: 20 } }, async (request) => {
+        const late = await request(keyed("1", "2021-04-22 11:30", "k-late"));
+        expect(late).toMatchObject({ status: 504, json: { code: "OUTCOME_UNKNOWN" } });
+        // The store thaws and commits the booking after the answer was sent.
+        await store.settled();
+        const retried = await request(keyed("1", "2021-04-22 11:30", "k-late"));
+        expect(retried).toMatchObject({
+          status: 201,
+          json: { start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" },
+        });
+        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({
+          appointments: [retried.json],
+        });
+        // Without the key, a retry would have been refused: the booking had been made.
+        expect(await request(post("1", booking("2021-04-22 11:30")))).toMatchObject({
+          status: 400,
+          json: { code: "LIMIT_REACHED" },
+        });
+      });
+    });
+
+    it("answers 504 OUTCOME_UNKNOWN without a key too, and the booking made late is listed", async () => {
+      const store = new LateCommitStore(150);
+      await withServer({ scheduler: createScheduler({ store }), http: { deadlineMs: 20 } }, async (request) => {
+        expect(await request(post("1", booking("2021-04-22 11:30")))).toMatchObject({
+          status: 504,
+          json: { code: "OUTCOME_UNKNOWN", message: "The write may or may not have been made; check before retrying" },
+        });
+        await store.settled();
+        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({
+          appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
         });
       });
     });
@@ -377,7 +508,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       });
     });
 
-    it("answers 503 STORE_UNAVAILABLE when the store cannot be reached, without its details, and reports them", async () => {
+    it("answers a read from an unreachable store with 503 STORE_UNAVAILABLE and a write with 504 OUTCOME_UNKNOWN, without its details, and reports them", async () => {
       const reported: unknown[] = [];
       await withServer(
         {
@@ -385,12 +516,13 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
           http: { onServerError: (e) => reported.push(e) },
         },
         async (request) => {
-          for (const response of [
-            await request({ method: "GET", path: "/api/appointments/1" }),
-            await request(post("1", booking("2021-04-22 11:30"))),
-          ]) {
-            expect(response.status).toBe(503);
-            expect(response.json).toEqual({ code: "STORE_UNAVAILABLE", message: expect.stringMatching(/\S/) });
+          for (const [response, status, code] of [
+            [await request({ method: "GET", path: "/api/appointments/1" }), 503, "STORE_UNAVAILABLE"],
+            // A driver's error during a write does not say whether the write committed.
+            [await request(post("1", booking("2021-04-22 11:30"))), 504, "OUTCOME_UNKNOWN"],
+          ] as const) {
+            expect(response.status).toBe(status);
+            expect(response.json).toEqual({ code, message: expect.stringMatching(/\S/) });
             expect(response.text).not.toContain("ECONNREFUSED");
             expect(response.text).not.toContain("hunter2");
           }
@@ -605,12 +737,18 @@ const arbitraryRequest: fc.Arbitrary<RawRequest> = fc
     ),
     path: arbitraryPath,
     contentType: arbitraryContentType,
+    idempotencyKey: fc.option(fc.oneof(fc.constantFrom("k1", "k2", "", "k".repeat(256)), printable), {
+      nil: undefined,
+    }),
     body: arbitraryBody,
     chunked: fc.boolean(),
   })
-  .map(({ method, path, contentType, body, chunked }) => ({
+  .map(({ method, path, contentType, idempotencyKey, body, chunked }) => ({
     method,
     path,
-    headers: contentType === undefined ? {} : { "Content-Type": contentType },
+    headers: {
+      ...(contentType === undefined ? {} : { "Content-Type": contentType }),
+      ...(idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey }),
+    },
     ...(body === undefined ? {} : { body, chunked: chunked && body.length > 1 }),
   }));

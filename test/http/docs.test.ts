@@ -42,6 +42,8 @@ describe("docs/http-api.md", () => {
       "Sorted lists",
       "408 and 503",
       "`code`",
+      "`Idempotency-Key`",
+      "504 OUTCOME_UNKNOWN",
     ]) {
       expect(deviations).toContain(deviation);
     }
@@ -50,7 +52,15 @@ describe("docs/http-api.md", () => {
   it("gives, for its curl session against `npm start`'s example, the answers shown", async () => {
     const exchanges = curlSession(doc);
     expect(exchanges.length).toBeGreaterThanOrEqual(8);
+    // The session shows a retry with the same Idempotency-Key, and the key reused for another request.
+    expect(exchanges.filter(({ command }) => command.includes("Idempotency-Key")).length).toBeGreaterThanOrEqual(3);
     await expectAnswersAsShown(exchanges);
+  });
+
+  it("documents the Idempotency-Key header and the statuses of a retry", () => {
+    for (const text of ["Idempotency-Key", "422 IDEMPOTENCY_KEY_REUSED", "504 OUTCOME_UNKNOWN"]) {
+      expect(doc).toContain(text);
+    }
   });
 });
 
@@ -73,10 +83,13 @@ describe("docs/openapi.yaml", () => {
     ["NotFound", 404],
     ["MethodNotAllowed", 405],
     ["RequestTimeout", 408],
+    ["Conflict", 409],
     ["ContentTooLarge", 413],
     ["UnsupportedMediaType", 415],
+    ["UnprocessableContent", 422],
     ["InternalServerError", 500],
     ["ServiceUnavailable", 503],
+    ["GatewayTimeout", 504],
   ])("response %s allows exactly the codes answered with %i", (name, status) => {
     const schema = openApi.components.responses[name]?.content?.["application/json"]?.schema as {
       allOf: { properties?: { code?: { enum?: string[]; const?: string } } }[];
@@ -93,11 +106,29 @@ describe("docs/openapi.yaml", () => {
       "400",
       "404",
       "408",
+      "409",
       "413",
       "415",
+      "422",
       "500",
       "503",
+      "504",
     ]);
+  });
+
+  it("documents the Idempotency-Key header of a booking, up to 255 characters", () => {
+    const operations = openApi.paths["/api/appointments/{userId}"] as Record<string, { parameters?: unknown[] }>;
+    const refs = (operations.post?.parameters ?? []) as { $ref?: string }[];
+    expect(refs.map((parameter) => parameter.$ref)).toEqual(["#/components/parameters/IdempotencyKey"]);
+    const parameter = resolvePointer(openApi, "#/components/parameters/IdempotencyKey") as {
+      name: string;
+      in: string;
+      required: boolean;
+      schema: { maxLength: number };
+    };
+    expect(parameter).toMatchObject({ name: "Idempotency-Key", in: "header", required: false });
+    expect(parameter.schema.maxLength).toBe(255);
+    expect(operations.get?.parameters).toBeUndefined();
   });
 
   it("resolves every $ref, and every schema compiles as JSON Schema 2020-12", () => {

@@ -1,14 +1,19 @@
 /**
  * The framework-agnostic helper on its own, without a server: the status table, the error mapping, the
- * path parameter, the content type, the body forms frameworks hand over, and option validation.
+ * path parameter, the content type, the body forms frameworks hand over, the `Idempotency-Key` header, a
+ * booking still being written at the deadline, and option validation.
  */
 import {
+  type AppointmentStore,
   createScheduler,
   ERROR_CODES,
   type ErrorCode,
   InvalidArgumentError,
+  MemoryStore,
   type Scheduler,
   SchedulerError,
+  type WriteRequest,
+  type WriteResult,
 } from "appointment-scheduler";
 import {
   createAppointmentsHttpApi,
@@ -40,7 +45,22 @@ describe("HTTP_STATUS_BY_CODE", () => {
   it("answers only error statuses, and 5xx only for failures that are not the caller's", () => {
     for (const status of Object.values(HTTP_STATUS_BY_CODE)) expect(status).toBeGreaterThanOrEqual(400);
     const serverSide = Object.entries(HTTP_STATUS_BY_CODE).filter(([, status]) => status >= 500);
-    expect(Object.fromEntries(serverSide)).toEqual({ STORE_UNAVAILABLE: 503, ABORTED: 503, INTERNAL_ERROR: 500 });
+    // OUTCOME_UNKNOWN is 5xx too: the server cannot tell whether the booking was made (a gateway timeout).
+    expect(Object.fromEntries(serverSide)).toEqual({
+      STORE_UNAVAILABLE: 503,
+      OUTCOME_UNKNOWN: 504,
+      ABORTED: 503,
+      INTERNAL_ERROR: 500,
+    });
+  });
+
+  it("answers a conflict with the user's appointments 409, a reused key 422, and an unknown outcome 504", () => {
+    expect(HTTP_STATUS_BY_CODE).toMatchObject({
+      OVERLAPPING_APPOINTMENT: 409,
+      APPOINTMENT_CANCELLED: 409,
+      IDEMPOTENCY_KEY_REUSED: 422,
+      OUTCOME_UNKNOWN: 504,
+    });
   });
 
   it("keeps the seed's statuses: its three errors 400, a deadline 408", () => {
@@ -63,6 +83,10 @@ describe("errorResponse", () => {
 
   it("closes the connection after a 408, whose body may not have been read", () => {
     expect(errorResponse(new SchedulerError("TIMED_OUT", "late")).headers).toEqual({ Connection: "close" });
+  });
+
+  it("keeps the connection after a 504: the body was read, only the store's answer is missing", () => {
+    expect(errorResponse(new SchedulerError("OUTCOME_UNKNOWN", "maybe")).headers).toEqual({});
   });
 
   it.each([
@@ -218,6 +242,137 @@ describe("createAppointmentsHttpApi", () => {
       });
     }
     expect(calls).toEqual(["book", "list"]);
+  });
+
+  describe("the Idempotency-Key header", () => {
+    const keyed = (key: string, start = "2021-04-22 11:30") => ({
+      headers: { ...jsonHeaders, "idempotency-key": key },
+      body: JSON.stringify({ appointment: start }),
+    });
+
+    it("answers a retry of the same booking with the first answer, and books once", async () => {
+      const scheduler = createScheduler();
+      const http = createAppointmentsHttpApi(scheduler, quiet);
+      const first = await http.book("1", keyed("9b1f"));
+      expect(first).toEqual({
+        status: 201,
+        headers: {},
+        body: { start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" },
+      });
+      expect(await http.book("1", keyed("9b1f"))).toEqual(first);
+      expect(await scheduler.list(1)).toHaveLength(1);
+    });
+
+    it("is 422 IDEMPOTENCY_KEY_REUSED with another booking, and books nothing", async () => {
+      const scheduler = createScheduler();
+      const http = createAppointmentsHttpApi(scheduler, quiet);
+      await http.book("1", keyed("9b1f"));
+      expect(await http.book("1", keyed("9b1f", "2021-04-23 11:30"))).toMatchObject({
+        status: 422,
+        body: { code: "IDEMPOTENCY_KEY_REUSED" },
+      });
+      expect(await scheduler.list(1)).toHaveLength(1);
+    });
+
+    it("reads the header from a Fetch Headers object and from a header array", async () => {
+      const http = createAppointmentsHttpApi(createScheduler(), quiet);
+      const body = JSON.stringify({ appointment: "2021-04-22 11:30" });
+      const headers = new Headers({ "Content-Type": "application/json", "Idempotency-Key": "from-headers" });
+      expect((await http.book("1", { headers, body })).status).toBe(201);
+      expect((await http.book("1", { headers, body })).status).toBe(201);
+      const asArray = { ...jsonHeaders, "idempotency-key": ["from-array"] };
+      expect((await http.book("2", { headers: asArray, body })).status).toBe(201);
+      expect((await http.book("2", { headers: asArray, body })).status).toBe(201);
+    });
+
+    it("takes an empty header as no key, and refuses one over 255 characters with 400 INVALID_ARGUMENT", async () => {
+      const http = createAppointmentsHttpApi(createScheduler(), quiet);
+      expect((await http.book("1", keyed(""))).status).toBe(201);
+      expect(await http.book("1", keyed(""))).toMatchObject({ status: 400, body: { code: "LIMIT_REACHED" } });
+      expect(await http.book("2", keyed("k".repeat(256)))).toMatchObject({
+        status: 400,
+        body: { code: "INVALID_ARGUMENT" },
+      });
+    });
+
+    it("passes the key to a replaced book (a wrapper that logs), with the deadline's signal", async () => {
+      const scheduler = createScheduler();
+      const seen: unknown[] = [];
+      const logged = Object.assign(Object.create(scheduler) as Scheduler, {
+        book: (...args: Parameters<Scheduler["book"]>) => {
+          seen.push(args[2]);
+          return scheduler.book(...args);
+        },
+      });
+      const http = createAppointmentsHttpApi(logged, quiet);
+      expect((await http.book("1", keyed("9b1f"))).status).toBe(201);
+      expect((await http.book("1", keyed("9b1f"))).status).toBe(201);
+      expect(seen).toEqual([
+        { signal: expect.any(AbortSignal), idempotencyKey: "9b1f" },
+        { signal: expect.any(AbortSignal), idempotencyKey: "9b1f" },
+      ]);
+      expect(await scheduler.list(1)).toHaveLength(1);
+    });
+  });
+
+  describe("a booking still being written at the deadline", () => {
+    /** A MemoryStore whose next write waits until released, then commits: a database that froze, then thawed. */
+    const frozenStore = () => {
+      const memory = new MemoryStore();
+      let release!: () => void;
+      const thawed = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let frozen = true;
+      const committed: Promise<WriteResult>[] = [];
+      const store: AppointmentStore = {
+        write: (request: WriteRequest) => {
+          if (!frozen) return memory.write(request);
+          frozen = false;
+          const write = thawed.then(() => memory.write(request));
+          committed.push(write);
+          return write;
+        },
+        listAppointments: (userId, query) => memory.listAppointments(userId, query),
+        getAppointment: (userId, id) => memory.getAppointment(userId, id),
+        readChanges: (query) => memory.readChanges(query),
+        purgeExpired: (nowMs) => memory.purgeExpired(nowMs),
+      };
+      const thaw = () => {
+        release();
+        return Promise.all(committed);
+      };
+      return { store, thaw };
+    };
+
+    it("answers 504 OUTCOME_UNKNOWN at the deadline, and the retry with the same Idempotency-Key answers 201 with the booking", async () => {
+      const { store, thaw } = frozenStore();
+      const reported: unknown[] = [];
+      const http = createAppointmentsHttpApi(createScheduler({ store }), {
+        deadlineMs: 30,
+        onServerError: (error) => reported.push(error),
+      });
+      const request = {
+        headers: { ...jsonHeaders, "idempotency-key": "k-frozen" },
+        body: JSON.stringify({ appointment: "2021-04-22 11:30" }),
+      };
+      const startedAt = performance.now();
+      const late = await http.book("1", request);
+      // Answered at the deadline, while the store still holds the write: not after it.
+      expect(performance.now() - startedAt).toBeLessThan(1000);
+      expect(late).toMatchObject({ status: 504, headers: {}, body: { code: "OUTCOME_UNKNOWN" } });
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toMatchObject({ code: "OUTCOME_UNKNOWN", idempotencyKey: "k-frozen" });
+      await thaw();
+      expect(await http.book("1", request)).toEqual({
+        status: 201,
+        headers: {},
+        body: { start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" },
+      });
+      expect((await http.list("1")).body).toEqual({
+        appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
+      });
+    });
   });
 
   it("refuses a declared Content-Length over the limit without reading the body", async () => {

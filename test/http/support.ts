@@ -8,11 +8,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   type AppointmentRecord,
   type AppointmentStore,
-  type InsertAppointmentRequest,
-  type InsertAppointmentResult,
+  type ChangeQuery,
+  type ChangeRecord,
   MemoryStore,
-  type RecordRange,
+  OperationAbortedError,
+  OperationTimedOutError,
+  type RecordQuery,
   type StoreOperationOptions,
+  type WriteRequest,
+  type WriteResult,
 } from "appointment-scheduler";
 
 /** A request as the client sends it. `body` is sent with a `Content-Length` unless `chunked`. */
@@ -127,12 +131,20 @@ export async function sendAndDisconnect(baseUrl: string, path: string): Promise<
   await sleep(50);
 }
 
-/** POSTs `{"appointment": start}` as JSON. */
-export function book(baseUrl: string, userId: string | number, start: string): Promise<RawResponse> {
+/** POSTs `{"appointment": start}` as JSON, with an `Idempotency-Key` header when `idempotencyKey` is given. */
+export function book(
+  baseUrl: string,
+  userId: string | number,
+  start: string,
+  idempotencyKey?: string,
+): Promise<RawResponse> {
   return send(baseUrl, {
     method: "POST",
     path: `/api/appointments/${userId}`,
-    headers: { "Content-Type": "application/json" },
+    headers: {
+      "Content-Type": "application/json",
+      ...(idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey }),
+    },
     body: JSON.stringify({ appointment: start }),
   });
 }
@@ -151,6 +163,22 @@ function parseJson(text: string): unknown {
 }
 
 /**
+ * Waits `ms`, or gives up when the caller's signal fires, with the typed error the store contract asks of a
+ * store that stops before writing (`TIMED_OUT` for a deadline, `ABORTED` otherwise).
+ */
+async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    const reason = signal.reason as { name?: unknown } | undefined;
+    throw reason?.name === "TimeoutError"
+      ? new OperationTimedOutError({ cause: reason })
+      : new OperationAbortedError({ cause: reason });
+  }
+}
+
+/**
  * A store whose every operation waits `ms` before doing its work in memory, and gives up (without having
  * written) when the caller's signal fires, as the store contract allows.
  */
@@ -160,59 +188,89 @@ export class SlowStore implements AppointmentStore {
   constructor(ms: number) {
     this.#ms = ms;
   }
-  async insertAppointment(request: InsertAppointmentRequest, options?: StoreOperationOptions) {
-    await sleep(this.#ms, undefined, { signal: options?.signal });
-    return this.#memory.insertAppointment(request);
+  async write(request: WriteRequest, options?: StoreOperationOptions): Promise<WriteResult> {
+    await wait(this.#ms, options?.signal);
+    return this.#memory.write(request);
   }
-  async listAppointments(userId: string, range: RecordRange, options?: StoreOperationOptions) {
-    await sleep(this.#ms, undefined, { signal: options?.signal });
-    return this.#memory.listAppointments(userId, range);
+  async listAppointments(userId: string, query: RecordQuery, options?: StoreOperationOptions) {
+    await wait(this.#ms, options?.signal);
+    return this.#memory.listAppointments(userId, query);
   }
   async getAppointment(userId: string, id: string, options?: StoreOperationOptions) {
-    await sleep(this.#ms, undefined, { signal: options?.signal });
+    await wait(this.#ms, options?.signal);
     return this.#memory.getAppointment(userId, id);
   }
-  async deleteAppointment(userId: string, id: string, options?: StoreOperationOptions) {
-    await sleep(this.#ms, undefined, { signal: options?.signal });
-    return this.#memory.deleteAppointment(userId, id);
+  async readChanges(query: ChangeQuery, options?: StoreOperationOptions): Promise<ChangeRecord[]> {
+    await wait(this.#ms, options?.signal);
+    return this.#memory.readChanges(query);
+  }
+  async purgeExpired(nowMs: number, options?: StoreOperationOptions): Promise<number> {
+    await wait(this.#ms, options?.signal);
+    return this.#memory.purgeExpired(nowMs);
+  }
+  /** The user's records, cancelled ones too, read at once (without the delay). */
+  records(userId: string): Promise<AppointmentRecord[]> {
+    return this.#memory.listAppointments(userId, { status: "all" });
   }
 }
 
-/** A store whose inserts take `ms` and cannot be abandoned: they commit even after the caller's deadline. */
+/**
+ * A store whose next `lateWrites` writes take `ms` and cannot be abandoned: they commit even after the
+ * caller's deadline (a database that froze mid-request, then thawed). Later writes are immediate.
+ */
 export class LateCommitStore extends MemoryStore {
   readonly #ms: number;
-  constructor(ms: number) {
+  #lateWrites: number;
+  readonly #pending = new Set<Promise<unknown>>();
+  constructor(ms: number, lateWrites = 1) {
     super();
     this.#ms = ms;
+    this.#lateWrites = lateWrites;
   }
-  override async insertAppointment(request: InsertAppointmentRequest): Promise<InsertAppointmentResult> {
-    await sleep(this.#ms);
-    return super.insertAppointment(request);
+  override write(request: WriteRequest): Promise<WriteResult> {
+    if (this.#lateWrites <= 0) return super.write(request);
+    this.#lateWrites--;
+    const late = sleep(this.#ms).then(() => super.write(request));
+    this.#pending.add(late);
+    void late.finally(() => this.#pending.delete(late));
+    return late;
+  }
+  /** Resolves once every late write has committed. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#pending);
   }
 }
 
 /** The detail a failing store's error carries, which must never reach a client. */
 export const STORE_SECRET = "connect ECONNREFUSED 10.1.2.3:5432 (password=hunter2)";
 
-/** A store that cannot be reached: every operation rejects with its driver's error. */
+const unreachable = () => Object.assign(new Error(STORE_SECRET), { code: "ECONNREFUSED" });
+
+/**
+ * A store that cannot be reached: every operation rejects with its driver's error. (For a write, a driver's
+ * error does not say whether the write committed: the scheduler reports `OUTCOME_UNKNOWN`.)
+ */
 export class UnreachableStore implements AppointmentStore {
-  async insertAppointment(): Promise<InsertAppointmentResult> {
-    throw Object.assign(new Error(STORE_SECRET), { code: "ECONNREFUSED" });
+  async write(): Promise<WriteResult> {
+    throw unreachable();
   }
   async listAppointments(): Promise<AppointmentRecord[]> {
-    throw Object.assign(new Error(STORE_SECRET), { code: "ECONNREFUSED" });
+    throw unreachable();
   }
   async getAppointment(): Promise<AppointmentRecord | null> {
-    throw Object.assign(new Error(STORE_SECRET), { code: "ECONNREFUSED" });
+    throw unreachable();
   }
-  async deleteAppointment(): Promise<AppointmentRecord | null> {
-    throw Object.assign(new Error(STORE_SECRET), { code: "ECONNREFUSED" });
+  async readChanges(): Promise<ChangeRecord[]> {
+    throw unreachable();
+  }
+  async purgeExpired(): Promise<number> {
+    throw unreachable();
   }
 }
 
 /** A store that answers, but with records outside its contract (times that are not numbers). */
 export class GarbageStore extends MemoryStore {
   override async listAppointments(userId: string): Promise<AppointmentRecord[]> {
-    return [{ id: "x", userId, startMs: Number.NaN, endMs: "soon", periods: [] } as unknown as AppointmentRecord];
+    return [{ id: "x", userId, startMs: Number.NaN, endMs: "soon" } as unknown as AppointmentRecord];
   }
 }

@@ -49,29 +49,59 @@ describe("the published package", () => {
     expect(subpaths).toEqual(entries);
   });
 
-  it("books with `import` (ESM)", () => {
+  it("books with `import` (ESM), and formats with toWireAppointment from appointment-scheduler/http", () => {
     writeFileSync(
       join(project, "esm.mjs"),
-      `import { createScheduler, toWireAppointment } from "appointment-scheduler";
-       const scheduler = createScheduler();
-       console.log(JSON.stringify(toWireAppointment(await scheduler.book(1, "2021-04-22 23:30"))));`,
+      `import * as root from "appointment-scheduler";
+       import { toWireAppointment } from "appointment-scheduler/http";
+       const scheduler = root.createScheduler();
+       const booked = await scheduler.book(1, "2021-04-22 23:30", { idempotencyKey: "k", metadata: { room: 4 } });
+       const retried = await scheduler.book(1, "2021-04-22 23:30", { idempotencyKey: "k", metadata: { room: 4 } });
+       const cancelled = await scheduler.cancel(1, booked.id, { reason: "ill" });
+       console.log(JSON.stringify({
+         wire: toWireAppointment(booked),
+         sameId: retried.id === booked.id,
+         cancelled: [cancelled.id === booked.id, cancelled.status, cancelled.version, cancelled.cancellationReason],
+         kept: (await scheduler.get(1, booked.id)).status,
+         metadata: booked.metadata,
+         rootHasWireFormat: "toWireAppointment" in root || "formatWireTime" in root,
+       }));`,
     );
     expect(JSON.parse(run("node", ["esm.mjs"], project))).toEqual({
-      start_time: "2021-04-22 23:30",
-      end_time: "2021-04-23 00:00",
+      wire: { start_time: "2021-04-22 23:30", end_time: "2021-04-23 00:00" },
+      sameId: true,
+      cancelled: [true, "cancelled", 2, "ill"],
+      kept: "cancelled",
+      metadata: { room: 4 },
+      rootHasWireFormat: false,
     });
   });
 
-  it("books with `require` (CommonJS), and errors are typed", () => {
+  it("books with `require` (CommonJS), and errors are typed, carrying the conflicting appointment", () => {
     writeFileSync(
       join(project, "cjs.cjs"),
-      `const { createScheduler, LimitReachedError } = require("appointment-scheduler");
+      `const { createScheduler, LimitReachedError, isSchedulerError } = require("appointment-scheduler");
+       const { toWireAppointment, HTTP_STATUS_BY_CODE } = require("appointment-scheduler/http");
        const scheduler = createScheduler();
        scheduler.book(1, "2021-04-22 11:30")
          .then(() => scheduler.book(1, "2021-04-22 15:00"))
-         .catch((error) => console.log(JSON.stringify({ typed: error instanceof LimitReachedError, code: error.code })));`,
+         .catch((error) => console.log(JSON.stringify({
+           typed: error instanceof LimitReachedError,
+           code: error.code,
+           narrowed: isSchedulerError(error, "LIMIT_REACHED"),
+           conflicting: toWireAppointment(error.conflicting),
+           status: error.conflicting.status,
+           outcomeUnknown: HTTP_STATUS_BY_CODE.OUTCOME_UNKNOWN,
+         })));`,
     );
-    expect(JSON.parse(run("node", ["cjs.cjs"], project))).toEqual({ typed: true, code: "LIMIT_REACHED" });
+    expect(JSON.parse(run("node", ["cjs.cjs"], project))).toEqual({
+      typed: true,
+      code: "LIMIT_REACHED",
+      narrowed: true,
+      conflicting: { start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" },
+      status: "booked",
+      outcomeUnknown: 504,
+    });
   });
 
   it("resolves every subpath from both module systems, and loads those without optional peers", () => {
@@ -93,16 +123,44 @@ describe("the published package", () => {
   it("type-checks a TypeScript consumer against the published declarations", () => {
     writeFileSync(
       join(project, "consumer.ts"),
-      `import { createScheduler, type Appointment, type SchedulerError, isSchedulerError } from "appointment-scheduler";
-       const scheduler = createScheduler({ timeZone: "Europe/London", policy: { limit: { max: 2, per: "week" } } });
+      `import {
+         createScheduler,
+         type Appointment,
+         type AppointmentStore,
+         type SchedulerError,
+         isSchedulerError,
+         MemoryStore,
+       } from "appointment-scheduler";
+       import { toWireAppointment, type WireAppointment } from "appointment-scheduler/http";
+       const scheduler = createScheduler({
+         timeZone: "Europe/London",
+         policy: { limit: { max: 2, per: "week" }, allowOverlap: false },
+         idempotencyRetention: { hours: 24 },
+       });
        export async function first(): Promise<Appointment> {
-         return scheduler.book("user-1", "2021-04-22 11:30");
+         return scheduler.book("user-1", "2021-04-22 11:30", { idempotencyKey: "k", metadata: { room: "4b" } });
+       }
+       export async function wire(): Promise<WireAppointment> {
+         const moved = await scheduler.reschedule("user-1", (await first()).id, "2021-04-23 09:00");
+         return toWireAppointment(moved.previousTimes[0] ?? moved);
        }
        export function codeOf(error: unknown): SchedulerError["code"] | undefined {
+         if (isSchedulerError(error, "OUTCOME_UNKNOWN")) return error.idempotencyKey === null ? error.code : undefined;
          return isSchedulerError(error) ? error.code : undefined;
        }
+       // A store of contract v2: five methods.
+       const memory = new MemoryStore();
+       export const store: AppointmentStore = {
+         write: (request) => memory.write(request),
+         listAppointments: (userId, query) => memory.listAppointments(userId, query),
+         getAppointment: (userId, id) => memory.getAppointment(userId, id),
+         readChanges: (query) => memory.readChanges(query),
+         purgeExpired: (nowMs) => memory.purgeExpired(nowMs),
+       };
        // @ts-expect-error an unknown policy option is a type error
-       createScheduler({ policy: { durationMinute: 30 } });`,
+       createScheduler({ policy: { durationMinute: 30 } });
+       // @ts-expect-error the wire form is the HTTP layer's: appointment-scheduler/http, not the core
+       export { toWireAppointment as fromRoot } from "appointment-scheduler";`,
     );
     writeFileSync(
       join(project, "tsconfig.json"),

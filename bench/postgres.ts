@@ -1,11 +1,11 @@
 /**
- * PostgreSQL: bookings per second through the PostgreSQL store at 8 concurrent clients, against a bare
- * single `INSERT … ON CONFLICT DO NOTHING` through the same driver, pool and concurrency.
+ * PostgreSQL: bookings per second through the PostgreSQL store's `write` at 8 concurrent clients, against a
+ * bare single `INSERT … ON CONFLICT DO NOTHING` through the same driver, pool and concurrency.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createScheduler } from "appointment-scheduler";
+import type { WriteRequest } from "appointment-scheduler";
 import { PostgresStore } from "appointment-scheduler/postgres";
 import pg from "pg";
 import type { Section } from "./report.js";
@@ -13,6 +13,41 @@ import type { Section } from "./report.js";
 const CLIENTS = 8;
 const USERS = 1_000;
 const TITLE = "PostgreSQL: bookings through the store against a bare INSERT";
+const DAY_MS = 86_400_000;
+/** The longest appointment a policy accepts (10 days): the scheduler widens the candidates window by it. */
+const LONGEST_DURATION_MS = 10 * DAY_MS;
+
+/**
+ * The write the scheduler sends for a booking of the seed's policy in UTC (30 minutes, one per calendar
+ * date, no overlap): the date's period (from a millisecond before midnight, the seed's midnight rule), and
+ * the candidates window as `calendar-facts.ts` bounds it (the period widened by a day, and by the longest
+ * duration below).
+ */
+function bookingRequest(userId: string, day: number, atMs: number): WriteRequest {
+  const startMs = day * DAY_MS + 11.5 * 3_600_000;
+  const times = { startMs, endMs: startMs + 1_800_000, localStartMs: startMs, localEndMs: startMs + 1_800_000 };
+  const period = { fromMs: day * DAY_MS - 1, toMs: (day + 1) * DAY_MS };
+  return {
+    userId,
+    change: {
+      type: "book",
+      id: randomUUID(),
+      times,
+      metadata: null,
+      occupancy: {
+        periods: [period],
+        limit: 1,
+        noOverlap: true,
+        candidatesStartWithin: {
+          fromMs: Math.min(startMs, period.fromMs - DAY_MS) - LONGEST_DURATION_MS,
+          toMs: period.toMs + DAY_MS,
+        },
+      },
+    },
+    atMs,
+    changeExpiresAtMs: atMs + 7 * DAY_MS,
+  };
+}
 
 /** Runs `operation` in `CLIENTS` loops for `seconds`; returns completed operations per second. */
 async function rate(seconds: number, operation: () => Promise<unknown>): Promise<{ perSecond: number; done: number }> {
@@ -30,7 +65,8 @@ async function rate(seconds: number, operation: () => Promise<unknown>): Promise
   return { perSecond: done / ((performance.now() - started) / 1000), done };
 }
 
-const dayOf = (n: number) => new Date(Date.UTC(2021, 0, 1 + (n % 3650))).toISOString().slice(0, 10);
+/** The epoch day of the `n`th round: consecutive days from 2021-01-01. */
+const dayOf = (n: number) => Date.UTC(2021, 0, 1) / DAY_MS + (n % 3650);
 
 /**
  * CPU time (microseconds) of the server processes behind the pool's connections, read from /proc: only
@@ -68,21 +104,6 @@ async function serverCpu(pool: pg.Pool): Promise<(() => number | undefined) | un
   }
 }
 
-/** Drops every table and function of the run's prefix (the store has no drop of its own yet). */
-async function dropObjects(pool: pg.Pool, prefix: string): Promise<void> {
-  const like = `${prefix.replaceAll("_", "\\_")}%`;
-  const { rows: tables } = await pool.query(
-    "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE tablename LIKE $1 AND schemaname = current_schema()",
-    [like],
-  );
-  const { rows: functions } = await pool.query(
-    "SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.proname LIKE $1 AND p.pronamespace = current_schema()::regnamespace",
-    [like],
-  );
-  for (const { name } of tables as { name: string }[]) await pool.query(`DROP TABLE IF EXISTS ${name} CASCADE`);
-  for (const { name } of functions as { name: string }[]) await pool.query(`DROP FUNCTION IF EXISTS ${name}`);
-}
-
 export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<Section> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
@@ -95,31 +116,33 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
     };
   }
 
-  // A prefix of this run's own: tables and function are created here and dropped at the end.
-  const prefix = `bench_${randomBytes(4).toString("hex")}_`;
+  // A schema of this run's own: tables and function are created here and dropped with it at the end.
+  const schema = `bench_${randomBytes(4).toString("hex")}`;
   // Connections kept for the whole run, so that the server processes measured stay the pool's.
   const pool = new pg.Pool({ connectionString: url, max: CLIENTS, idleTimeoutMillis: 0 });
   pool.on("error", () => {}); // an idle connection the server drops: the next query reports it
   try {
-    const store = new PostgresStore(pool, { tablePrefix: prefix, preparedStatements: true });
+    const store = new PostgresStore(pool, { schema, preparedStatements: true });
     await store.migrate();
     await pool.query(
-      `CREATE TABLE ${prefix}bare (user_id text NOT NULL, day text NOT NULL, id text NOT NULL, start_ms bigint NOT NULL, PRIMARY KEY (user_id, day))`,
+      `CREATE TABLE ${schema}.bare (user_id text NOT NULL, day integer NOT NULL, id text NOT NULL, start_ms bigint NOT NULL, PRIMARY KEY (user_id, day))`,
     );
-    const scheduler = createScheduler({ store });
     const run = randomBytes(3).toString("hex");
     let next = 0;
-    // Consecutive bookings go to different users (1 000 in turn, a new date each round), so that the
-    // clients in flight book for different users, as independent requests mostly do, and every booking
-    // is accepted.
-    const viaStore = () => {
+    // Consecutive bookings go to different users (1 000 in turn, the next date each round), so that the
+    // clients in flight write for different users, as independent requests mostly do, and every booking
+    // is accepted; each user's earlier bookings lie in the candidates window, as a returning user's do.
+    const viaStore = async () => {
       const n = next++;
-      return scheduler.book(`${run}-s${n % USERS}`, `${dayOf(Math.floor(n / USERS))} 11:30`);
+      const result = await store.write(
+        bookingRequest(`${run}-s${n % USERS}`, dayOf(Math.floor(n / USERS)), Date.now()),
+      );
+      if (result.status !== "written") throw new Error(`Booking refused: ${result.status}`);
     };
     const bare = () => {
       const n = next++;
       return pool.query(
-        `INSERT INTO ${prefix}bare (user_id, day, id, start_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${schema}.bare (user_id, day, id, start_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [`${run}-b${n % USERS}`, dayOf(Math.floor(n / USERS)), randomUUID(), Date.UTC(2021, 0, 1)],
       );
     };
@@ -151,7 +174,7 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
       (totals[variant][part] / totals[variant].done).toFixed(0);
     return {
       title: TITLE,
-      method: `A \`pg.Pool\` of ${CLIENTS} connections to the server of \`TEST_DATABASE_URL\` (PostgreSQL ${(rows[0] as { version: string }).version}), ${CLIENTS} clients each booking in a loop: through \`createScheduler({ store: new PostgresStore(pool, { tablePrefix, preparedStatements: true }) })\` (${USERS.toLocaleString("en-US")} users booked in turn, each on a new date every round, so every booking succeeds and does the full work, and the clients in flight book for different users), and, as the baseline, one \`INSERT … ON CONFLICT DO NOTHING\` of a row keyed by user and date. ${rounds} × ${seconds} s each, alternating, after a warm-up; bookings per second. Tables of a prefix of the run's own, dropped at the end.`,
+      method: `A \`pg.Pool\` of ${CLIENTS} connections to the server of \`TEST_DATABASE_URL\` (PostgreSQL ${(rows[0] as { version: string }).version}), ${CLIENTS} clients each booking in a loop: through \`new PostgresStore(pool, { schema, preparedStatements: true }).write(…)\`, a \`book\` change as the scheduler sends it for the seed's policy in UTC (one day period, limit 1, no overlap, its candidates window; the appointment row and its event written), ${USERS.toLocaleString("en-US")} users booked in turn, each on the next date every round, so every booking succeeds and does the full work, finds the user's earlier bookings among its candidates, and the clients in flight book for different users; and, as the baseline, one \`INSERT … ON CONFLICT DO NOTHING\` of a row keyed by user and date. ${rounds} × ${seconds} s each, alternating, after a warm-up; bookings per second. A schema of the run's own, dropped at the end.`,
       comparisons: [
         {
           name: `book, ${CLIENTS} clients`,
@@ -168,7 +191,7 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
       ],
     };
   } finally {
-    await dropObjects(pool, prefix);
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await pool.end();
   }
 }

@@ -44,15 +44,18 @@ export interface SchedulerFromEnv {
  * - otherwise PGlite, PostgreSQL embedded in the process, in the directory `DATA_DIR` (default `.data`).
  *
  * `TABLE_PREFIX` chooses the store's table names (default `scheduler_`). The schema is created or updated at
- * start; that is safe when several instances start at once.
+ * start; that is safe when several instances start at once. `DATABASE_MIGRATE=false` skips that, for a
+ * server whose schema is managed elsewhere: one connected to a Citus worker, whose migrations run on the
+ * coordinator only (see docs/scaling.md).
  */
 export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SchedulerFromEnv> {
   const options = env.TABLE_PREFIX ? { tablePrefix: env.TABLE_PREFIX } : {};
   if (env.DATABASE_URL) {
     const pool = new pg.Pool({
       connectionString: env.DATABASE_URL,
-      // Bounds every statement on the server, so that a booking stuck behind a lock ends as a 408, and a
-      // statement the server cancelled is known not to have committed.
+      // Bounds every statement on the server, so that a booking stuck behind a lock ends, and a statement
+      // the server cancelled is known not to have committed (408 TIMED_OUT). A booking still running at the
+      // request's deadline is answered 504 OUTCOME_UNKNOWN; the client retries with its Idempotency-Key.
       statement_timeout: 5_000,
       connectionTimeoutMillis: 5_000,
     });
@@ -60,7 +63,7 @@ export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     const store = new PostgresStore(pool, { ...options, preparedStatements: true });
     try {
-      await store.migrate();
+      if (migrateFromEnv(env.DATABASE_MIGRATE)) await store.migrate();
     } catch (error) {
       await pool.end();
       throw error;
@@ -77,6 +80,13 @@ export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     throw error;
   }
   return { scheduler: createScheduler({ store }), storage: `PGlite in ${dataDir}`, close: () => db.close() };
+}
+
+/** Whether to migrate the PostgreSQL server's schema at start: `DATABASE_MIGRATE`, default `true`. */
+function migrateFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value === "" || value === "true") return true;
+  if (value === "false") return false;
+  throw new Error(`DATABASE_MIGRATE must be true or false, not "${value}"`);
 }
 
 /** Starts `server` on `port` and `host` and resolves once it listens. */

@@ -90,7 +90,9 @@ export function migrationStatement(names: TableNames, context: MigrationContext)
   const lines: string[] = [];
   if (names.schema !== undefined) {
     // Stores with other prefixes may create the same schema at the same moment: a lock of the schema's own.
-    lines.push(`  PERFORM pg_advisory_xact_lock(hashtext('appointment-scheduler'), hashtext('schema ${names.schema}'));`);
+    lines.push(
+      `  PERFORM pg_advisory_xact_lock(hashtext('appointment-scheduler'), hashtext('schema ${names.schema}'));`,
+    );
     lines.push(`  EXECUTE ${dollarQuoted(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`)};`);
   }
   lines.push(`  PERFORM pg_advisory_xact_lock(hashtext('appointment-scheduler'), hashtext('${names.lockKey}'));`);

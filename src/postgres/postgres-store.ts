@@ -1,37 +1,63 @@
 /**
- * The PostgreSQL store: appointments in a database shared by any number of processes.
+ * The PostgreSQL store: appointments, idempotency keys and the change feed in a database shared by any
+ * number of processes.
  *
- * Every operation is one SQL statement, so one round trip. A booking calls the schema's function, which takes
- * the user's lock, looks for appointments holding the booking's periods (through the index on start times,
- * within the window the scheduler gives) and inserts, all in the statement's own
- * transaction: no other booking of that user can slip between the count and the insert, whichever process
- * or connection it comes from, and bookings of different users never wait for each other.
+ * Every operation is one SQL statement, so one round trip and one transaction. A write calls the schema's
+ * write function, which takes the user's lock and then checks the key, the appointment and the occupancy
+ * and writes the change, its event and the key's outcome: no other write of that user can slip between a
+ * check and the write, whichever process or connection it comes from, and writes of different users never
+ * wait for each other.
  *
  * @module
  */
+import { InvalidArgumentError, OperationAbortedError, OperationTimedOutError } from "../errors/scheduler-errors.js";
 import type {
   AppointmentRecord,
   AppointmentStore,
-  InsertAppointmentRequest,
-  InsertAppointmentResult,
-  RecordRange,
+  BookChange,
+  ChangeQuery,
+  ChangeRecord,
+  Occupancy,
+  RecordQuery,
   StoreOperationOptions,
+  WriteRequest,
+  WriteResult,
 } from "../store/appointment-store.js";
 import { fromDriverError } from "./driver-errors.js";
+import { parseFeedPosition } from "./feed-position.js";
+import { DEFAULT_LEGACY_TIME_ZONE, legacyTimeZoneLiteral, migrationStatement } from "./migrations.js";
 import type { PostgresQueryable } from "./queryable.js";
-import { migrationStatement, type PostgresSchemaOptions } from "./schema.js";
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  eventFromRow,
+  RECORD_COLUMNS,
+  type RecordRow,
+  recordFromRow,
+  resultFromOutcome,
+} from "./record-rows.js";
+import type { PostgresSchemaOptions } from "./schema.js";
+import { instantFromMs, lowerBoundMs, MAX_BOUND_MS, MIN_BOUND_MS, upperBoundMs } from "./sql-time.js";
 import { type TableNames, tableNames } from "./table-names.js";
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions extends PostgresSchemaOptions {
   /**
    * Send the store's statements as named prepared statements, parsed and planned once per connection
-   * instead of at every call (about a fifth more bookings per second in `npm run bench`). Needs a driver
-   * whose `query` also takes node-postgres' `{ name, text, values }` form (a `pg.Pool` or `pg.Client`, not
-   * PGlite), and, behind PgBouncer in transaction mode, PgBouncer 1.21 or later with
-   * `max_prepared_statements` set. Default `false`.
+   * instead of at every call. Needs a driver whose `query` also takes node-postgres' `{ name, text, values }`
+   * form (a `pg.Pool` or `pg.Client`, not PGlite), and, behind PgBouncer in transaction mode, PgBouncer 1.21
+   * or later with `max_prepared_statements` set. Default `false`.
    */
   readonly preparedStatements?: boolean;
+}
+
+/** Options of {@link PostgresStore.migrate}. */
+export interface PostgresMigrateOptions extends StoreOperationOptions {
+  /**
+   * The time zone in which 0.1 booked the appointments of a database it created: converting them records
+   * their wall-clock times in it. Default `"UTC"`, 0.1's default zone. Only read when that conversion runs.
+   */
+  readonly legacyTimeZone?: string;
 }
 
 /** One of the store's statements: its text, and its name when statements are prepared. */
@@ -40,36 +66,15 @@ interface Statement {
   readonly name: string | undefined;
 }
 
-/** A row as the store's queries return it: bigint columns cast to float8, so both drivers give numbers. */
-interface RecordRow {
-  id: string;
-  user_id: string;
-  start_ms: number;
-  end_ms: number;
-  periods: string[];
-}
-
-/** A row of the booking function. */
-interface OutcomeRow {
-  r_outcome: "inserted" | "replaced" | "limit-reached" | "replaced-not-found";
-  r_id: string;
-  r_user_id: string;
-  r_start_ms: number;
-  r_end_ms: number;
-  r_periods: string[];
-}
-
-const RECORD_COLUMNS = "id, user_id, start_ms::float8 AS start_ms, end_ms::float8 AS end_ms, periods";
-
 /**
- * An {@link AppointmentStore} in PostgreSQL, over node-postgres (`pg.Pool`, `pg.Client`) or PGlite. It does
- * not own the connection: close your pool or PGlite instance yourself.
+ * An {@link AppointmentStore} in PostgreSQL 14 or later, over node-postgres (`pg.Pool`, `pg.Client`) or
+ * PGlite. It does not own the connection: close your pool or PGlite instance yourself.
  *
- * Create the schema once with {@link PostgresStore.migrate} (idempotent, safe to call at every start) or
- * with the SQL of `postgresSchemaSql()` in your own migration tool.
+ * Create the schema with {@link PostgresStore.migrate} (idempotent, safe to call at every start, also from
+ * several processes at once) or with the SQL of `postgresSchemaSql()` in your own migration tool.
  *
  * Deadlines: a write cannot be abandoned from the client without the risk of reporting failure for a
- * booking that committed, so bound writes on the server with `statement_timeout` (and `lock_timeout`) in
+ * change that committed, so bound writes on the server with `statement_timeout` (and `lock_timeout`) in
  * your pool's configuration; the store reports a statement the server cancelled as `OperationTimedOutError`.
  *
  * @example
@@ -88,88 +93,172 @@ const RECORD_COLUMNS = "id, user_id, start_ms::float8 AS start_ms, end_ms::float
 export class PostgresStore implements AppointmentStore {
   readonly #db: PostgresQueryable;
   readonly #names: TableNames;
-  readonly #insert: Statement;
-  readonly #list: Statement;
+  readonly #write: Statement;
+  readonly #listBooked: Statement;
+  readonly #listAll: Statement;
   readonly #get: Statement;
-  readonly #delete: Statement;
+  readonly #changes: Statement;
+  readonly #userChanges: Statement;
+  readonly #purge: Statement;
 
   constructor(db: PostgresQueryable, options: PostgresStoreOptions = {}) {
     this.#db = db;
-    this.#names = tableNames(options.tablePrefix);
-    const { appointments, insertFunction } = this.#names;
+    const names = tableNames(options.tablePrefix, options.schema);
+    this.#names = names;
+    const { appointments, changes, idempotencyKeys, writeFunction } = names;
+    // Names are per connection: the prefix, and the schema's hash, keep two stores on one pool apart, and
+    // stay within the 63 bytes PostgreSQL keeps of a statement's name.
+    const namespace = names.schema === undefined ? names.prefix : `${names.prefix}${shortHash(names.schema)}_`;
     const statement = (name: string, text: string): Statement => ({
       text,
-      // Names are per connection, and the prefix keeps two stores on one pool apart.
-      name: options.preparedStatements ? `${this.#names.appointments}_${name}` : undefined,
+      name: options.preparedStatements ? `${namespace}${name}` : undefined,
     });
-    this.#insert = statement("insert", `SELECT * FROM ${insertFunction}($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
-    this.#list = statement(
-      "list",
-      `SELECT ${RECORD_COLUMNS} FROM ${appointments}
-      WHERE user_id = $1 AND ($2::bigint IS NULL OR end_ms > $2::bigint) AND ($3::bigint IS NULL OR start_ms < $3::bigint)
-      ORDER BY start_ms, id COLLATE "C"`,
-    );
-    this.#get = statement("get", `SELECT ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`);
-    this.#delete = statement(
-      "delete",
-      `DELETE FROM ${appointments} WHERE user_id = $1 AND id = $2 RETURNING ${RECORD_COLUMNS}`,
+
+    // A plain `SELECT f(…)`: the form Citus delegates to the node that owns the user.
+    const parameters = ["text", "text", "text", "bigint", "bigint", "bigint", "bigint", "jsonb", "text"]
+      .concat(["bigint[]", "bigint[]", "integer", "boolean", "bigint", "bigint", "bigint", "bigint"])
+      .concat(["text", "text", "bigint"])
+      .map((type, i) => `$${i + 1}::${type}`);
+    this.#write = statement("write", `SELECT ${writeFunction}(${parameters.join(", ")}) AS outcome`);
+
+    // Bounds always given (the widest when the query has none), so that one generic plan serves all.
+    const list = (where: string) =>
+      `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} AS a
+      WHERE a.user_id = $1 AND ${where}
+        AND a.end_at > ${instantFromMs("$2::bigint")} AND a.start_at < ${instantFromMs("$3::bigint")}
+        AND (a.start_at, a.id COLLATE "C") > (${instantFromMs("$4::bigint")}, $5::text)
+      ORDER BY a.start_at, a.id COLLATE "C"
+      LIMIT $6::bigint`;
+    // The booked ones through the partial index on (user_id, start_at).
+    this.#listBooked = statement("list_booked", list("a.status = 'booked'"));
+    this.#listAll = statement("list_all", list("true"));
+    this.#get = statement("get", `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`);
+
+    // The feed, in (xid, id) order, only up to the oldest transaction still running: see readChanges.
+    // Qualified: a bare ORDER BY name would mean the output column of that name (the xid as text, the
+    // appointment's id).
+    const feed = (where: string) =>
+      `SELECT ${EVENT_COLUMNS}, ${RECORD_COLUMNS} FROM ${changes} AS c
+      WHERE ${where} (c.xid, c.id) > ($1::xid8, $2::bigint) AND c.xid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY c.xid, c.id
+      LIMIT $3::bigint`;
+    this.#changes = statement("changes", feed(""));
+    this.#userChanges = statement("user_changes", feed("c.user_id = $4 AND"));
+
+    // Keys through their expiry index, skipping rows a write holds. Events in feed order up to the first
+    // one still live (see purgeExpired): no index on their expiry to write at every change.
+    this.#purge = statement(
+      "purge",
+      `WITH keys_removed AS (
+        DELETE FROM ${idempotencyKeys} AS k
+        WHERE (k.user_id, k.key) IN (
+          SELECT e.user_id, e.key FROM ${idempotencyKeys} AS e
+          WHERE e.expires_at <= ${instantFromMs("$1::bigint")}
+          FOR UPDATE SKIP LOCKED)
+        RETURNING 1
+      ), bound AS (
+        SELECT coalesce(live.xid, '18446744073709551615'::xid8) AS xid, coalesce(live.id, 9223372036854775807) AS id
+        FROM (SELECT) AS one
+        LEFT JOIN LATERAL (
+          SELECT c.xid, c.id FROM ${changes} AS c
+          WHERE c.expires_at > ${instantFromMs("$1::bigint")}
+          ORDER BY c.xid, c.id
+          LIMIT 1
+        ) AS live ON true
+      ), changes_removed AS (
+        DELETE FROM ${changes} AS c USING bound
+        WHERE (c.xid, c.id) < (bound.xid, bound.id) AND c.expires_at <= ${instantFromMs("$1::bigint")}
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM keys_removed)::float8 + (SELECT count(*) FROM changes_removed)::float8 AS removed`,
     );
   }
 
   /**
-   * Creates or updates the store's tables and booking function. Idempotent, and safe when several
-   * processes call it at once (they take turns on an advisory lock).
+   * Creates the store's schema, or brings it up to date: every migration step the database lacks runs, in
+   * one transaction, under an advisory lock per schema and prefix. Idempotent, and safe when several
+   * processes call it at once (they take turns). A database created by 0.1 is converted; its appointments
+   * get their wall-clock times in `options.legacyTimeZone` (default `"UTC"`, 0.1's default zone).
+   *
+   * On Citus, run it on the coordinator only (see `docs/scaling.md`).
    */
-  async migrate(options: StoreOperationOptions = {}): Promise<void> {
-    await this.#query({ text: migrationStatement(this.#names), name: undefined }, [], options.signal);
+  async migrate(options: PostgresMigrateOptions = {}): Promise<void> {
+    const legacyTimeZone = options.legacyTimeZone ?? DEFAULT_LEGACY_TIME_ZONE;
+    legacyTimeZoneLiteral(legacyTimeZone);
+    if (options.legacyTimeZone !== undefined) {
+      // PostgreSQL's own list of zones decides: an unknown zone is the caller's error, not the store's.
+      try {
+        await this.#db.query("SELECT now() AT TIME ZONE $1::text", [legacyTimeZone]);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "22023") {
+          throw new InvalidArgumentError(
+            "options.legacyTimeZone",
+            `PostgreSQL does not know the time zone ${legacyTimeZone}`,
+            { cause: error },
+          );
+        }
+        throw fromDriverError(error);
+      }
+    }
+    const text = migrationStatement(this.#names, { legacyTimeZone });
+    await this.#query({ text, name: undefined }, [], options.signal, "write");
   }
 
-  async insertAppointment(
-    request: InsertAppointmentRequest,
-    options: StoreOperationOptions = {},
-  ): Promise<InsertAppointmentResult> {
-    const { record, limit, replaces, holdersStartWithin: window } = request;
-    // Rounded outwards to whole milliseconds, as stored starts are; a bound that is not a finite number
-    // is no bound.
-    const holdersFrom = window && Number.isFinite(window.fromMs) ? Math.floor(window.fromMs) : null;
-    const holdersTo = window && Number.isFinite(window.toMs) ? Math.ceil(window.toMs) : null;
-    const rows = await this.#query<OutcomeRow>(
-      this.#insert,
-      [
-        record.id,
-        record.userId,
-        record.startMs,
-        record.endMs,
-        [...record.periods],
-        limit,
-        replaces ?? null,
-        holdersFrom,
-        holdersTo,
-      ],
-      options.signal,
-    );
-    const outcome = rows[0]?.r_outcome;
-    if (outcome === "replaced-not-found") return { status: "replaced-not-found" };
-    if (outcome === "limit-reached") return { status: "limit-reached", conflicting: outcomeRecord(rows[0]) };
-    if (outcome !== "inserted") throw new Error(`Unexpected answer from ${this.#names.insertFunction}: ${outcome}`);
-    const replaced = rows.find((row) => row.r_outcome === "replaced");
-    // The record as given, in a copy of its own: the booking function does not send it back.
-    const inserted = { ...record, periods: [...record.periods] };
-    return replaced
-      ? { status: "inserted", record: inserted, replaced: outcomeRecord(replaced) }
-      : { status: "inserted", record: inserted };
+  async write(request: WriteRequest, options: StoreOperationOptions = {}): Promise<WriteResult> {
+    const { change } = request;
+    if (change.type !== "book" && change.type !== "move" && change.type !== "cancel") {
+      throw new InvalidArgumentError("change.type", "change.type must be book, move or cancel");
+    }
+    const claim = request.idempotency;
+    const times = change.type === "cancel" ? undefined : change.times;
+    const occupancy = change.type === "cancel" ? undefined : change.occupancy;
+    const metadata = change.type === "book" && change.metadata !== null ? JSON.stringify(change.metadata) : null;
+    const params = [
+      request.userId,
+      change.type,
+      change.id,
+      msParameter("times.startMs", times?.startMs),
+      msParameter("times.endMs", times?.endMs),
+      msParameter("times.localStartMs", times?.localStartMs),
+      msParameter("times.localEndMs", times?.localEndMs),
+      metadata,
+      change.type === "cancel" ? change.reason : null,
+      ...occupancyParameters(occupancy),
+      msParameter("atMs", request.atMs),
+      msParameter("changeExpiresAtMs", request.changeExpiresAtMs),
+      claim?.key ?? null,
+      claim?.fingerprint ?? null,
+      claim === undefined ? null : msParameter("idempotency.expiresAtMs", claim.expiresAtMs),
+    ];
+    if (change.type !== "cancel" && params[3] === null) {
+      throw new InvalidArgumentError("change.times", "a book or move change needs its times");
+    }
+    const [row] = await this.#query<{ outcome: unknown }>(this.#write, params, options.signal, "write");
+    const result = resultFromOutcome(row?.outcome);
+    if (result.status === "written" && result.record === undefined) {
+      return { status: "written", record: bookedRecord(request, change as BookChange, metadata), replayed: false };
+    }
+    return result as WriteResult;
   }
 
   async listAppointments(
     userId: string,
-    range: RecordRange,
+    query: RecordQuery,
     options: StoreOperationOptions = {},
   ): Promise<AppointmentRecord[]> {
-    // Bounds are rounded outwards to whole milliseconds: stored instants are whole, so the answer is the same.
-    const fromMs = range.fromMs === undefined ? null : Math.floor(range.fromMs);
-    const toMs = range.toMs === undefined ? null : Math.ceil(range.toMs);
-    const rows = await this.#query<RecordRow>(this.#list, [userId, fromMs, toMs], options.signal);
-    return rows.map(rowRecord);
+    const statement = query.status === "all" ? this.#listAll : this.#listBooked;
+    const params = [
+      userId,
+      query.fromMs === undefined ? MIN_BOUND_MS : lowerBoundMs(query.fromMs),
+      query.toMs === undefined ? MAX_BOUND_MS : upperBoundMs(query.toMs),
+      // After (start, id): stored starts are whole milliseconds, so a fractional start is the next one with
+      // the empty id, before every record starting then.
+      query.after === undefined ? MIN_BOUND_MS : afterStartMs(query.after.startMs),
+      query.after === undefined || !Number.isInteger(query.after.startMs) ? "" : query.after.id,
+      query.limit ?? null,
+    ];
+    const rows = await this.#query<RecordRow>(statement, params, options.signal, "read");
+    return rows.map(recordFromRow);
   }
 
   async getAppointment(
@@ -177,39 +266,76 @@ export class PostgresStore implements AppointmentStore {
     id: string,
     options: StoreOperationOptions = {},
   ): Promise<AppointmentRecord | null> {
-    const [row] = await this.#query<RecordRow>(this.#get, [userId, id], options.signal);
-    return row ? rowRecord(row) : null;
-  }
-
-  async deleteAppointment(
-    userId: string,
-    id: string,
-    options: StoreOperationOptions = {},
-  ): Promise<AppointmentRecord | null> {
-    const [row] = await this.#query<RecordRow>(this.#delete, [userId, id], options.signal);
-    return row ? rowRecord(row) : null;
+    const [row] = await this.#query<RecordRow>(this.#get, [userId, id], options.signal, "read");
+    return row ? recordFromRow(row) : null;
   }
 
   /**
-   * Runs one statement. A signal that has already fired stops it before it is sent (nothing written yet);
-   * once sent, the statement runs to its answer, which the scheduler waits for on writes.
+   * Events in feed order after `query.after`: the order of (transaction id, event id), which is the order
+   * of commit as far as any reader can tell. Transaction ids are taken before commit, so a transaction can
+   * commit after one with a larger id; a read therefore returns only events whose transaction id is below
+   * the oldest transaction still running (`pg_snapshot_xmin`), a set that no later commit can grow. A
+   * change appears once every transaction that started before it has finished: a long transaction
+   * elsewhere in the cluster delays the feed, never reorders it. One user's writes take turns on the
+   * user's lock and take their transaction id after it, so one user's events are in the order of commit.
    */
-  async #query<Row>(statement: Statement, params: unknown[], signal: AbortSignal | undefined): Promise<Row[]> {
-    // The scheduler reports the signal's reason as its typed timeout or abort error.
-    signal?.throwIfAborted();
-    try {
-      const { rows } =
-        statement.name === undefined
-          ? await this.#db.query(statement.text, params)
-          : await (this.#db as unknown as NamedQueryable).query({
-              name: statement.name,
-              text: statement.text,
-              values: params,
-            });
-      return rows as Row[];
-    } catch (error) {
-      throw fromDriverError(error);
+  async readChanges(query: ChangeQuery, options: StoreOperationOptions = {}): Promise<ChangeRecord[]> {
+    const after = parseFeedPosition(query.after);
+    if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+      throw new InvalidArgumentError("limit", "limit must be a positive integer");
     }
+    const rows =
+      query.userId === undefined
+        ? await this.#query<EventRow>(this.#changes, [after.xid, after.id, query.limit], options.signal, "read")
+        : await this.#query<EventRow>(
+            this.#userChanges,
+            [after.xid, after.id, query.limit, query.userId],
+            options.signal,
+            "read",
+          );
+    return rows.map(eventFromRow);
+  }
+
+  /**
+   * Removes the idempotency keys that expired at or before `nowMs`, through their expiry index, and the
+   * events that did, in feed order up to the first event still kept: events are written in that order
+   * with one retention per scheduler, so they expire in it; one kept longer only delays the removal of
+   * those after it. Neither scans live rows, and neither waits for a write.
+   */
+  async purgeExpired(nowMs: number, options: StoreOperationOptions = {}): Promise<number> {
+    const [row] = await this.#query<{ removed: number }>(
+      this.#purge,
+      [msParameter("nowMs", nowMs)],
+      options.signal,
+      "write",
+    );
+    return row?.removed ?? 0;
+  }
+
+  /**
+   * Runs one statement. A signal that has already fired stops it before it is sent (nothing written). Once
+   * sent, a write runs to its answer (the scheduler decides what to tell its caller meanwhile); a read
+   * stops waiting when the signal fires, and its answer is dropped.
+   */
+  async #query<Row>(
+    statement: Statement,
+    params: unknown[],
+    signal: AbortSignal | undefined,
+    kind: "read" | "write",
+  ): Promise<Row[]> {
+    if (signal?.aborted) throw signalError(signal);
+    const sent = (
+      statement.name === undefined
+        ? this.#db.query(statement.text, params)
+        : (this.#db as unknown as NamedQueryable).query({ name: statement.name, text: statement.text, values: params })
+    ).then(
+      ({ rows }) => rows as Row[],
+      (error: unknown) => {
+        throw fromDriverError(error);
+      },
+    );
+    if (kind === "write" || signal === undefined) return sent;
+    return abandonOnAbort(sent, signal);
   }
 }
 
@@ -218,11 +344,80 @@ interface NamedQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
-function rowRecord(row: RecordRow): AppointmentRecord {
-  return { id: row.id, userId: row.user_id, startMs: row.start_ms, endMs: row.end_ms, periods: row.periods };
+/** The record of a booking the write function wrote, as the contract defines it: built here, not sent back. */
+function bookedRecord(request: WriteRequest, change: BookChange, metadata: string | null): AppointmentRecord {
+  const { times } = change;
+  return {
+    id: change.id,
+    userId: request.userId,
+    status: "booked",
+    startMs: times.startMs,
+    endMs: times.endMs,
+    localStartMs: times.localStartMs,
+    localEndMs: times.localEndMs,
+    version: 1,
+    createdAtMs: request.atMs,
+    updatedAtMs: request.atMs,
+    cancelledAtMs: null,
+    cancellationReason: null,
+    previousTimes: [],
+    // As the store keeps it (JSON, as jsonb reads it back), and a copy of the caller's own.
+    metadata: metadata === null ? null : JSON.parse(metadata),
+  };
 }
 
-function outcomeRecord(row: OutcomeRow | undefined): AppointmentRecord {
-  if (!row) throw new Error("Missing row from the booking function");
-  return { id: row.r_id, userId: row.r_user_id, startMs: row.r_start_ms, endMs: row.r_end_ms, periods: row.r_periods };
+/** The occupancy's parameters: periods as two arrays of local ms, limit, overlap, candidates window. */
+function occupancyParameters(occupancy: Occupancy | undefined): unknown[] {
+  if (occupancy === undefined) return [null, null, null, null, null, null];
+  const from = occupancy.periods.map((period) => lowerBoundMs(period.fromMs));
+  const to = occupancy.periods.map((period) => upperBoundMs(period.toMs));
+  return [
+    // Array literals written here, alike for both drivers.
+    `{${from.join(",")}}`,
+    `{${to.join(",")}}`,
+    occupancy.limit,
+    occupancy.noOverlap,
+    lowerBoundMs(occupancy.candidatesStartWithin.fromMs),
+    upperBoundMs(occupancy.candidatesStartWithin.toMs),
+  ];
+}
+
+/** A time of a write: a whole number of milliseconds (`null` when absent). */
+function msParameter(argument: string, ms: number | undefined): number | null {
+  if (ms === undefined) return null;
+  if (!Number.isSafeInteger(ms) || ms < MIN_BOUND_MS || ms > MAX_BOUND_MS) {
+    throw new InvalidArgumentError(argument, `${argument} must be a whole number of milliseconds`);
+  }
+  return ms;
+}
+
+function afterStartMs(startMs: number): number {
+  return Number.isInteger(startMs) ? lowerBoundMs(startMs) : upperBoundMs(startMs);
+}
+
+/** The typed error for a signal that fired: nothing was sent, so nothing was written. */
+function signalError(signal: AbortSignal): Error {
+  const reason = signal.reason as { name?: unknown } | undefined;
+  return reason?.name === "TimeoutError"
+    ? new OperationTimedOutError({ cause: signal.reason })
+    : new OperationAbortedError({ cause: signal.reason });
+}
+
+/** `promise`, or the signal's typed error as soon as it fires; the dropped answer is still awaited quietly. */
+function abandonOnAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signalError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** A short, stable hash of `text` (FNV-1a, 32 bits, hex): distinct prepared statement names per schema. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, "0");
 }

@@ -65,8 +65,9 @@ export function postgresSchemaStatements(options: PostgresSchemaSqlOptions = {})
   if (names.schema !== undefined) statements.push(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`);
   statements.push(migrationsTableStatement(names));
   for (const step of MIGRATION_STEPS) {
-    if (step.version <= fromVersion) continue;
-    statements.push(...step.statements(names, { legacyTimeZone }), recordStepStatement(names, step));
+    // The steps the database has are recorded too (0.1 kept no record), so that migrate() skips them.
+    if (step.version > fromVersion) statements.push(...step.statements(names, { legacyTimeZone }));
+    statements.push(recordStepStatement(names, step));
   }
   return statements;
 }

@@ -63,7 +63,8 @@ export function tableNames(tablePrefix: unknown = DEFAULT_TABLE_PREFIX, schema: 
       "schema must be 1 to 63 characters of a-z, 0-9 and _, not starting with a digit or pg_",
     );
   }
-  const qualified = (name: string) => (schema === undefined ? `${tablePrefix}${name}` : `${schema}.${tablePrefix}${name}`);
+  const qualified = (name: string) =>
+    schema === undefined ? `${tablePrefix}${name}` : `${schema}.${tablePrefix}${name}`;
   return {
     schema,
     prefix: tablePrefix,

@@ -63,7 +63,21 @@ export function writeFunctionStatement(names: TableNames): string {
   // scheduler gives (through the index on start times), never the appointment being moved.
   const candidate = (alias: string) =>
     `${alias}.user_id = p_user_id AND ${alias}.status = 'booked' AND ${alias}.id <> p_id
-        AND ${alias}.start_at >= v_candidates_from AND ${alias}.start_at < v_candidates_to`;
+          AND ${alias}.start_at >= v_candidates_from AND ${alias}.start_at < v_candidates_to`;
+  // A candidate that may hold a period or overlaps: the quick test of the write statements.
+  const mayCollide = `NOT EXISTS (
+          SELECT FROM ${appointments} AS h
+          WHERE ${candidate("h")}
+            AND (h.local_start < v_periods_to AND h.local_end > v_periods_from
+              OR p_no_overlap AND h.start_at < v_end AND h.end_at > v_start))`;
+  // The event's columns, and its values from the written row `w` (`previous_*` for a move).
+  const eventColumns = `user_id, type, appointment_id, status, start_at, end_at, local_start, local_end, version,
+          created_at, updated_at, cancelled_at, cancellation_reason, previous_times, metadata, previous_start_at,
+          previous_end_at, idempotency_key, changed_at, expires_at`;
+  const eventValues = (type: string, previousStart: string, previousEnd: string) =>
+    `p_user_id, ${type}, w.id, w.status, w.start_at, w.end_at, w.local_start, w.local_end, w.version,
+          w.created_at, w.updated_at, w.cancelled_at, w.cancellation_reason, w.previous_times, w.metadata,
+          ${previousStart}, ${previousEnd}, p_key, v_at, v_change_expires`;
   return `CREATE OR REPLACE FUNCTION ${writeFunction}(
   p_user_id text, p_type text, p_id text,
   p_start_ms bigint, p_end_ms bigint, p_local_start_ms bigint, p_local_end_ms bigint,
@@ -75,18 +89,26 @@ export function writeFunctionStatement(names: TableNames): string {
 ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
   v_at timestamptz := ${instantFromMs("p_at_ms")};
+  v_change_expires timestamptz := ${instantFromMs("p_change_expires_ms")};
   v_start timestamptz := ${instantFromMs("p_start_ms")};
   v_end timestamptz := ${instantFromMs("p_end_ms")};
   v_local_start timestamp := ${localFromMs("p_local_start_ms")};
   v_local_end timestamp := ${localFromMs("p_local_end_ms")};
   v_candidates_from timestamptz := ${instantFromMs("p_candidates_from_ms")};
   v_candidates_to timestamptz := ${instantFromMs("p_candidates_to_ms")};
+  -- The span of the periods, for the quick test (exact for one period, the usual case).
+  v_periods_from timestamp := ${localFromMs("p_period_from_ms[1]")};
+  v_periods_to timestamp := ${localFromMs("p_period_to_ms[1]")};
+  -- Whether the exact search has found no conflict: then the write goes without the quick test.
+  v_searched boolean := false;
   v_current ${appointments}%ROWTYPE;
   v_row ${appointments}%ROWTYPE;
   v_stored ${keys}%ROWTYPE;
   v_outcome jsonb;
-  v_event text;
 BEGIN
+  IF p_type IS NULL OR p_type NOT IN ('book', 'move', 'cancel') THEN
+    RAISE EXCEPTION 'unknown change type %', p_type USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   -- Serialise this user's writes: each waits here until the previous one has committed. Under READ
   -- COMMITTED every statement below then sees that commit, so no check can be stale. (A lock in memory: no
   -- row to write. Two users whose ids hash alike merely take turns.) Nothing has been written before it,
@@ -112,7 +134,7 @@ BEGIN
     END IF;
   END IF;
 
-  -- 2. The appointment that a move or cancel changes.
+  -- 2. The appointment that a move or cancel changes. (A booking's id is tested by its insert.)
   IF p_type <> 'book' THEN
     SELECT * INTO v_current FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id;
     IF NOT FOUND THEN
@@ -122,98 +144,101 @@ BEGIN
     END IF;
   END IF;
 
-  -- 3. The occupancy. Most changes collide with nothing: a bare EXISTS over the candidates (its plan is
-  -- cached) settles those, and the searches for the earliest conflict run only when it finds one.
-  IF v_outcome IS NULL AND p_type <> 'cancel' AND EXISTS (
-    SELECT FROM ${appointments} AS h
-    WHERE ${candidate("h")}
-      AND (p_no_overlap AND h.start_at < v_end AND h.end_at > v_start
-        OR EXISTS (
-          SELECT FROM unnest(p_period_from_ms, p_period_to_ms) AS p(from_ms, to_ms)
-          WHERE h.local_start < ${localFromMs("p.to_ms")} AND h.local_end > ${localFromMs("p.from_ms")}))
-  ) THEN
-    -- The earliest candidate (start, then id in code-point order) holding a period that p_limit
-    -- candidates already hold.
-    WITH candidates AS MATERIALIZED (
-      SELECT h.* FROM ${appointments} AS h WHERE ${candidate("h")}
-    ), full_periods AS (
-      SELECT p.from_at, p.to_at
-      FROM (
-        SELECT ${localFromMs("u.from_ms")} AS from_at, ${localFromMs("u.to_ms")} AS to_at
-        FROM unnest(p_period_from_ms, p_period_to_ms) AS u(from_ms, to_ms)
-      ) AS p
-      WHERE (SELECT count(*) FROM candidates AS c WHERE c.local_start < p.to_at AND c.local_end > p.from_at) >= p_limit
-    )
-    SELECT c.* INTO v_row FROM candidates AS c
-    WHERE EXISTS (SELECT FROM full_periods AS p WHERE c.local_start < p.to_at AND c.local_end > p.from_at)
-    ORDER BY c.start_at, c.id COLLATE "C"
-    LIMIT 1;
-    IF FOUND THEN
-      v_outcome := jsonb_build_object('status', 'limit-reached', 'conflicting', ${recordJson("v_row")});
-    ELSIF p_no_overlap THEN
-      SELECT h.* INTO v_row FROM ${appointments} AS h
-      WHERE ${candidate("h")} AND h.start_at < v_end AND h.end_at > v_start
-      ORDER BY h.start_at, h.id COLLATE "C"
+  -- 3 and 4. A booking or a move is written with its event in one statement unless a candidate may
+  -- collide with it, a quick test on the span of the periods that counts no holders. Most changes collide
+  -- with nothing, and this statement is all they cost. When the test finds a candidate, the exact search
+  -- decides, and if it finds no conflict after all (a limit above one, several periods), the write is
+  -- made without the test.
+  IF v_outcome IS NULL AND p_type <> 'cancel' THEN
+    IF cardinality(p_period_from_ms) > 1 THEN
+      SELECT ${localFromMs("min(u.from_ms)")}, ${localFromMs("max(u.to_ms)")} INTO v_periods_from, v_periods_to
+      FROM unnest(p_period_from_ms, p_period_to_ms) AS u(from_ms, to_ms);
+    END IF;
+    LOOP
+      IF p_type = 'book' THEN
+        WITH w AS (
+          INSERT INTO ${appointments} AS a (user_id, id, status, start_at, end_at, local_start, local_end, version,
+            created_at, updated_at, metadata)
+          SELECT p_user_id, p_id, 'booked', v_start, v_end, v_local_start, v_local_end, 1, v_at, v_at, p_metadata
+          WHERE v_searched OR ${mayCollide}
+          ON CONFLICT DO NOTHING
+          RETURNING a.*
+        )
+        INSERT INTO ${changes} (${eventColumns})
+        SELECT ${eventValues("'booked'", "NULL", "NULL")} FROM w;
+      ELSE
+        WITH w AS (
+          UPDATE ${appointments} AS a
+          SET start_at = v_start, end_at = v_end, local_start = v_local_start, local_end = v_local_end,
+            version = a.version + 1, updated_at = v_at,
+            previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
+              'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms))
+          WHERE a.user_id = p_user_id AND a.id = p_id AND (v_searched OR ${mayCollide})
+          RETURNING a.*
+        )
+        INSERT INTO ${changes} (${eventColumns})
+        SELECT ${eventValues("'rescheduled'", "v_current.start_at", "v_current.end_at")} FROM w;
+      END IF;
+      EXIT WHEN FOUND;
+      -- Not written. A booking's id taken comes first, by the contract.
+      IF p_type = 'book' AND EXISTS (SELECT FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id) THEN
+        v_outcome := '{"status": "id-taken"}';
+        EXIT;
+      END IF;
+      -- The earliest candidate (start, then id in code-point order) holding a period that p_limit
+      -- candidates already hold...
+      WITH candidates AS MATERIALIZED (
+        SELECT h.* FROM ${appointments} AS h WHERE ${candidate("h")}
+      ), full_periods AS (
+        SELECT p.from_at, p.to_at
+        FROM (
+          SELECT ${localFromMs("u.from_ms")} AS from_at, ${localFromMs("u.to_ms")} AS to_at
+          FROM unnest(p_period_from_ms, p_period_to_ms) AS u(from_ms, to_ms)
+        ) AS p
+        WHERE (SELECT count(*) FROM candidates AS c WHERE c.local_start < p.to_at AND c.local_end > p.from_at) >= p_limit
+      )
+      SELECT c.* INTO v_row FROM candidates AS c
+      WHERE EXISTS (SELECT FROM full_periods AS p WHERE c.local_start < p.to_at AND c.local_end > p.from_at)
+      ORDER BY c.start_at, c.id COLLATE "C"
       LIMIT 1;
       IF FOUND THEN
-        v_outcome := jsonb_build_object('status', 'overlap', 'conflicting', ${recordJson("v_row")});
+        v_outcome := jsonb_build_object('status', 'limit-reached', 'conflicting', ${recordJson("v_row")});
+        EXIT;
       END IF;
-    END IF;
-    -- A booking's id is checked before its occupancy by the contract; it is looked up only here, when the
-    -- occupancy refuses, since the insert below finds a taken id by itself.
-    IF v_outcome IS NOT NULL AND p_type = 'book'
-      AND EXISTS (SELECT FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id) THEN
-      v_outcome := '{"status": "id-taken"}';
-    END IF;
-  END IF;
-
-  -- 4. The change, and its event.
-  IF v_outcome IS NULL THEN
-    IF p_type = 'book' THEN
-      INSERT INTO ${appointments} AS a
-        (user_id, id, status, start_at, end_at, local_start, local_end, version, created_at, updated_at, metadata)
-      VALUES (p_user_id, p_id, 'booked', v_start, v_end, v_local_start, v_local_end, 1, v_at, v_at, p_metadata)
-      ON CONFLICT DO NOTHING
-      RETURNING a.* INTO v_row;
-      IF NOT FOUND THEN
-        v_outcome := '{"status": "id-taken"}';
+      -- ...then the earliest overlapping one.
+      IF p_no_overlap THEN
+        SELECT h.* INTO v_row FROM ${appointments} AS h
+        WHERE ${candidate("h")} AND h.start_at < v_end AND h.end_at > v_start
+        ORDER BY h.start_at, h.id COLLATE "C"
+        LIMIT 1;
+        IF FOUND THEN
+          v_outcome := jsonb_build_object('status', 'overlap', 'conflicting', ${recordJson("v_row")});
+          EXIT;
+        END IF;
       END IF;
-      v_event := 'booked';
-    ELSIF p_type = 'move' THEN
-      UPDATE ${appointments} AS a
-      SET start_at = v_start, end_at = v_end, local_start = v_local_start, local_end = v_local_end,
-        version = a.version + 1, updated_at = v_at,
-        previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
-          'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms))
-      WHERE a.user_id = p_user_id AND a.id = p_id
-      RETURNING a.* INTO v_row;
-      v_event := 'rescheduled';
-    ELSE
+      IF v_searched THEN
+        RAISE EXCEPTION 'write of % % refused without a conflict', p_type, p_id;
+      END IF;
+      v_searched := true;
+    END LOOP;
+  ELSIF v_outcome IS NULL THEN
+    WITH w AS (
       UPDATE ${appointments} AS a
       SET status = 'cancelled', version = a.version + 1, updated_at = v_at, cancelled_at = v_at,
         cancellation_reason = p_reason
       WHERE a.user_id = p_user_id AND a.id = p_id
-      RETURNING a.* INTO v_row;
-      v_event := 'cancelled';
-    END IF;
+      RETURNING a.*
+    )
+    INSERT INTO ${changes} (${eventColumns})
+    SELECT ${eventValues("'cancelled'", "NULL", "NULL")} FROM w;
   END IF;
 
   IF v_outcome IS NULL THEN
-    INSERT INTO ${changes} (
-      user_id, type, appointment_id, status, start_at, end_at, local_start, local_end, version, created_at,
-      updated_at, cancelled_at, cancellation_reason, previous_times, metadata, previous_start_at,
-      previous_end_at, idempotency_key, changed_at, expires_at)
-    VALUES (
-      p_user_id, v_event, v_row.id, v_row.status, v_row.start_at, v_row.end_at, v_row.local_start,
-      v_row.local_end, v_row.version, v_row.created_at, v_row.updated_at, v_row.cancelled_at,
-      v_row.cancellation_reason, v_row.previous_times, v_row.metadata,
-      CASE WHEN v_event = 'rescheduled' THEN v_current.start_at END,
-      CASE WHEN v_event = 'rescheduled' THEN v_current.end_at END,
-      p_key, v_at, ${instantFromMs("p_change_expires_ms")});
-    -- The caller has a new booking's record already (it sent it): no need to build and send it back.
+    -- Written. The caller has a new booking's record already (it sent it): not built, not sent back.
     IF p_key IS NULL AND p_type = 'book' THEN
       RETURN '{"status": "written"}';
     END IF;
+    SELECT * INTO v_row FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id;
     v_outcome := jsonb_build_object('status', 'written', 'record', ${recordJson("v_row")});
   END IF;
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningExample, runExample, stopExample } from "../support/run-example.js";
-import { dropSchema, serverPool, TEST_DATABASE_URL, uniquePrefix } from "./targets.js";
+import { dropSchema, NEEDS_SERVER, serverPool, TEST_DATABASE_URL, uniquePrefix } from "./targets.js";
 
 const PROCESSES = 4;
 const USERS = 30;
@@ -14,7 +14,7 @@ const DATES = ["2021-04-22", "2021-04-23", "2021-04-24"];
 const TIMES = ["09:00", "09:30", "10:00", "13:30", "16:00"];
 const GROUPS_IN_FLIGHT = 8;
 
-describe.runIf(TEST_DATABASE_URL)(`${PROCESSES} API processes sharing one PostgreSQL server`, () => {
+describe.runIf(TEST_DATABASE_URL)(`${PROCESSES} API processes sharing one PostgreSQL server (${NEEDS_SERVER})`, () => {
   const prefix = uniquePrefix();
   let instances: RunningExample[] = [];
 
@@ -73,8 +73,8 @@ describe.runIf(TEST_DATABASE_URL)(`${PROCESSES} API processes sharing one Postgr
     const pool = serverPool();
     try {
       const { rows } = await pool.query(
-        `SELECT user_id, to_char(to_timestamp(start_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS start
-         FROM ${prefix}appointments`,
+        `SELECT user_id, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS start
+         FROM ${prefix}appointments WHERE status = 'booked'`,
       );
       const stored = rows.map((row: { user_id: string; start: string }) => `${row.user_id} ${row.start}`).sort();
       expect(stored).toEqual(accepted.map((a) => `${a.user} ${a.start}`).sort());

@@ -4,8 +4,9 @@
  */
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { schedulerFromEnv } from "../../examples/scheduler-from-env.js";
 import { newDataDir, runExample, stopExample } from "../support/run-example.js";
-import { dropSchema, serverPool, TEST_DATABASE_URL, uniquePrefix } from "./targets.js";
+import { dropSchema, NEEDS_SERVER, serverPool, TEST_DATABASE_URL, uniquePrefix } from "./targets.js";
 
 const DEFAULT_EXAMPLE = new URL("../../examples/express.ts", import.meta.url);
 const JSON_TYPE = { "content-type": "application/json" };
@@ -46,12 +47,42 @@ describe("npm start's example server across a restart", () => {
     expect(await bookThenRestart({ DATA_DIR: dataDir })).toEqual(SURVIVOR);
   });
 
-  it.runIf(TEST_DATABASE_URL)("finds its appointments again in the PostgreSQL server of DATABASE_URL", async () => {
+  it.runIf(TEST_DATABASE_URL)(
+    `finds its appointments again in the PostgreSQL server of DATABASE_URL (${NEEDS_SERVER})`,
+    async () => {
+      const prefix = uniquePrefix();
+      try {
+        expect(await bookThenRestart({ DATABASE_URL: TEST_DATABASE_URL, TABLE_PREFIX: prefix })).toEqual(SURVIVOR);
+      } finally {
+        const pool = serverPool();
+        await dropSchema(pool, prefix);
+        await pool.end();
+      }
+    },
+  );
+});
+
+describe.runIf(TEST_DATABASE_URL)(`the example server's store from the environment (${NEEDS_SERVER})`, () => {
+  it("skips the migration with DATABASE_MIGRATE=false, for a schema managed elsewhere", async () => {
     const prefix = uniquePrefix();
+    const pool = serverPool();
+    const tables = async () =>
+      (await pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE $1", [`${prefix}%`])).rows[0]?.n;
     try {
-      expect(await bookThenRestart({ DATABASE_URL: TEST_DATABASE_URL, TABLE_PREFIX: prefix })).toEqual(SURVIVOR);
+      const skipped = await schedulerFromEnv({
+        DATABASE_URL: TEST_DATABASE_URL,
+        TABLE_PREFIX: prefix,
+        DATABASE_MIGRATE: "false",
+      });
+      await skipped.close();
+      expect(await tables()).toBe(0);
+      const migrated = await schedulerFromEnv({ DATABASE_URL: TEST_DATABASE_URL, TABLE_PREFIX: prefix });
+      await migrated.close();
+      expect(await tables()).toBe(4);
+      await expect(
+        schedulerFromEnv({ DATABASE_URL: TEST_DATABASE_URL, TABLE_PREFIX: prefix, DATABASE_MIGRATE: "no" }),
+      ).rejects.toThrow(/DATABASE_MIGRATE/);
     } finally {
-      const pool = serverPool();
       await dropSchema(pool, prefix);
       await pool.end();
     }

@@ -10,6 +10,10 @@ import pg from "pg";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
+/** Why a test that needs a server is skipped: put it in the skipped test's or group's name. */
+export const NEEDS_SERVER =
+  "needs a PostgreSQL server: set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test";
+
 /** An opened store, the database under it, and its table prefix. */
 export interface OpenedStore {
   readonly store: PostgresStore;
@@ -32,12 +36,20 @@ export function uniquePrefix(): string {
   return `t${randomBytes(5).toString("hex")}_`;
 }
 
-/** Drops everything the migration of `prefix` created. */
+/** Drops everything the migrations of `prefix` created (tables and functions, in the current schema). */
 export async function dropSchema(db: { query(text: string): Promise<unknown> }, prefix: string): Promise<void> {
-  await db.query(`DROP TABLE IF EXISTS ${prefix}periods, ${prefix}appointments`);
-  await db.query(
-    `DROP FUNCTION IF EXISTS ${prefix}insert_appointment(text, text, bigint, bigint, text[], integer, text)`,
-  );
+  const tables = ["appointments", "idempotency_keys", "changes", "migrations", "periods"];
+  await db.query(`DROP TABLE IF EXISTS ${tables.map((table) => `${prefix}${table}`).join(", ")} CASCADE`);
+  await db.query(`DO $drop$
+DECLARE f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc AS p
+    WHERE p.pronamespace = current_schema()::regnamespace AND starts_with(p.proname, '${prefix}')
+  LOOP
+    EXECUTE 'DROP FUNCTION ' || f::text;
+  END LOOP;
+END
+$drop$`);
 }
 
 /** One PGlite instance per test file (starting one takes seconds); stores on it differ by prefix. */

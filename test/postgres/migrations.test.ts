@@ -1,0 +1,264 @@
+/**
+ * The store's migrations: a database created by 0.1 (its schema, from `fixtures/schema-0.1.sql`, with
+ * appointments booked through 0.1's function) is converted in place, and the scheduler then finds every
+ * appointment booked and counting toward the limit. Also the schema SQL for one's own migration tool.
+ * On PGlite always, and on the server of `TEST_DATABASE_URL` when set.
+ */
+import { readFileSync } from "node:fs";
+import { createScheduler, InvalidArgumentError } from "appointment-scheduler";
+import {
+  type PostgresQueryable,
+  PostgresStore,
+  postgresDistributionSql,
+  postgresSchemaSql,
+  postgresSchemaStatements,
+} from "appointment-scheduler/postgres";
+import { describe, expect, it } from "vitest";
+import { dropSchema, pgliteTarget, serverPool, TEST_DATABASE_URL, uniquePrefix } from "./targets.js";
+
+/** 0.1's `postgresSchemaSql()`, as 0.1 wrote it for the default prefix. */
+const SCHEMA_0_1 = readFileSync(new URL("./fixtures/schema-0.1.sql", import.meta.url), "utf8");
+
+/** Creates 0.1's schema with `prefix` and books through 0.1's function, as 0.1's store did. */
+async function createLegacyDatabase(db: PostgresQueryable, prefix: string) {
+  // Its three statements: the table, the index, the function (whose body has semicolons of its own).
+  const statements = SCHEMA_0_1.replaceAll("scheduler_", prefix)
+    .replace(/;\n$/, "")
+    .split(/;\n\n(?=CREATE )/);
+  for (const statement of statements) await db.query(statement);
+  const book = (id: string, userId: string, start: string, end: string, periods: string[]) =>
+    db.query(`SELECT * FROM ${prefix}insert_appointment($1, $2, $3, $4, $5, 1, NULL, NULL, NULL)`, [
+      id,
+      userId,
+      Date.parse(start),
+      Date.parse(end),
+      periods,
+    ]);
+  await book("a1", "42", "2021-04-22T10:00:00Z", "2021-04-22T10:30:00Z", ["day:2021-04-22"]);
+  await book("a2", "42", "2021-04-23T23:30:00Z", "2021-04-24T00:00:00Z", ["day:2021-04-23", "day:2021-04-24"]);
+  await book("a3", "7", "2021-04-23T02:00:00Z", "2021-04-23T02:30:00Z", ["day:2021-04-22"]);
+}
+
+/** The databases to migrate on: a fresh prefix in PGlite, and on the server when configured. */
+const databases: { name: string; open(): Promise<{ db: PostgresQueryable; close(prefix: string): Promise<void> }> }[] =
+  [
+    {
+      name: "PGlite",
+      async open() {
+        const { db, close } = await pgliteTarget.open();
+        return {
+          db,
+          close: async (prefix) => {
+            await dropSchema(db, prefix);
+            await close();
+          },
+        };
+      },
+    },
+    ...(TEST_DATABASE_URL
+      ? [
+          {
+            name: "PostgreSQL server",
+            async open() {
+              const pool = serverPool();
+              return {
+                db: pool,
+                close: async (prefix: string) => {
+                  await dropSchema(pool, prefix);
+                  await pool.end();
+                },
+              };
+            },
+          },
+        ]
+      : []),
+  ];
+
+describe("migration step 1", () => {
+  it("is 0.1's schema, verbatim", () => {
+    // The statements after the migrations table, up to the row that records step 1.
+    const statements = postgresSchemaStatements();
+    const step1 = statements.slice(
+      1,
+      statements.findIndex((s) => s.includes("VALUES (1,")),
+    );
+    expect(`${step1.join(";\n\n")};\n`).toBe(SCHEMA_0_1);
+  });
+});
+
+describe.each(databases)("a database created by 0.1, on $name", ({ open }) => {
+  it("is converted by migrate(): every appointment is booked and counts toward the limit", async () => {
+    const { db, close } = await open();
+    const prefix = uniquePrefix();
+    try {
+      await createLegacyDatabase(db, prefix);
+      const store = new PostgresStore(db, { tablePrefix: prefix });
+      await store.migrate();
+      await store.migrate();
+      const scheduler = createScheduler({ store });
+
+      for (const [user, id, start] of [
+        ["42", "a1", "2021-04-22T10:00:00Z"],
+        ["42", "a2", "2021-04-23T23:30:00Z"],
+        ["7", "a3", "2021-04-23T02:00:00Z"],
+      ] as const) {
+        const appointment = await scheduler.get(user, id);
+        expect(appointment).toMatchObject({ id, userId: user, status: "booked", version: 1, previousTimes: [] });
+        expect(appointment?.start.toInstant().toString()).toBe(start);
+      }
+      // The seed's rules in UTC, 0.1's default zone: the dates they hold are taken, others are free.
+      await expect(scheduler.book(42, "2021-04-22 15:00")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
+      await expect(scheduler.book(42, "2021-04-24 15:00")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
+      await expect(scheduler.book(7, "2021-04-23 15:00")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
+      expect((await scheduler.book(7, "2021-04-22 15:00")).status).toBe("booked");
+      expect((await scheduler.list(42)).map((a) => a.id)).toEqual(["a1", "a2"]);
+
+      // 0.1's columns and function are gone; the steps are recorded.
+      const { rows: columns } = await db.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND column_name IN ('start_ms', 'end_ms', 'periods')",
+        [`${prefix}appointments`],
+      );
+      expect(columns).toEqual([]);
+      const { rows: functions } = await db.query("SELECT proname FROM pg_proc WHERE proname = $1", [
+        `${prefix}insert_appointment`,
+      ]);
+      expect(functions).toEqual([]);
+      const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }]);
+    } finally {
+      await close(prefix);
+    }
+  });
+
+  it("records wall-clock times in the legacy time zone given", async () => {
+    const { db, close } = await open();
+    const prefix = uniquePrefix();
+    try {
+      await createLegacyDatabase(db, prefix);
+      const store = new PostgresStore(db, { tablePrefix: prefix });
+      await store.migrate({ legacyTimeZone: "America/New_York" });
+      // a3 starts 2021-04-23T02:00Z, 22:00 on the 22nd in New York: that date is taken there.
+      expect(await store.getAppointment("7", "a3")).toMatchObject({
+        startMs: Date.parse("2021-04-23T02:00:00Z"),
+        localStartMs: Date.parse("2021-04-22T22:00:00Z"),
+        localEndMs: Date.parse("2021-04-22T22:30:00Z"),
+      });
+      const scheduler = createScheduler({ store, timeZone: "America/New_York" });
+      await expect(scheduler.book(7, "2021-04-22 09:00")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
+      expect((await scheduler.book(7, "2021-04-23 09:00")).status).toBe("booked");
+    } finally {
+      await close(prefix);
+    }
+  });
+
+  it("is converted by the SQL of postgresSchemaSql({ fromVersion: 1 }) in one's own tool", async () => {
+    const { db, close } = await open();
+    const prefix = uniquePrefix();
+    try {
+      await createLegacyDatabase(db, prefix);
+      await db.query("BEGIN");
+      for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 1 }))
+        await db.query(statement);
+      await db.query("COMMIT");
+      const store = new PostgresStore(db, { tablePrefix: prefix });
+      await store.migrate(); // finds both steps recorded, and changes nothing
+      const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await store.getAppointment("42", "a1")).toMatchObject({ status: "booked" });
+    } finally {
+      await close(prefix);
+    }
+  });
+
+  it("refuses a legacy time zone PostgreSQL does not know, before changing anything", async () => {
+    const { db, close } = await open();
+    const prefix = uniquePrefix();
+    try {
+      await createLegacyDatabase(db, prefix);
+      const store = new PostgresStore(db, { tablePrefix: prefix });
+      await expect(store.migrate({ legacyTimeZone: "Mars/Olympus_Mons" })).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        argument: "options.legacyTimeZone",
+      });
+      await expect(store.migrate({ legacyTimeZone: "UTC'; DROP TABLE x; --" })).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${prefix}appointments WHERE start_ms > 0`);
+      expect(rows).toEqual([{ n: 3 }]);
+    } finally {
+      await close(prefix);
+    }
+  });
+});
+
+describe("the schema as SQL", () => {
+  it("is shown in docs/postgres.md exactly as postgresSchemaSql() gives it", () => {
+    const doc = readFileSync(new URL("../../docs/postgres.md", import.meta.url), "utf8");
+    expect(/```sql\n([\s\S]*?)```/.exec(doc)?.[1]).toBe(postgresSchemaSql());
+  });
+
+  it("names every table, index and function with the prefix, in the schema when one is given", () => {
+    for (const schema of [undefined, "booking"]) {
+      const sql = postgresSchemaStatements({ tablePrefix: "my_app_", ...(schema ? { schema } : {}) }).join("\n");
+      const qualified = schema ? "booking\\." : "";
+      const tables = [...sql.matchAll(/CREATE (?:TABLE|OR REPLACE FUNCTION) (?:IF NOT EXISTS )?([\w.]+)/g)];
+      const indexes = [...sql.matchAll(/CREATE INDEX (?:IF NOT EXISTS )?([\w.]+) ON ([\w.]+)/g)];
+      expect(tables.length).toBeGreaterThanOrEqual(6);
+      expect(indexes.length).toBeGreaterThanOrEqual(4);
+      for (const [, name] of tables) expect(name).toMatch(new RegExp(`^${qualified}my_app_`));
+      for (const [, name, table] of indexes) {
+        expect(name).toMatch(/^my_app_/); // an index lives in its table's schema
+        expect(table).toMatch(new RegExp(`^${qualified}my_app_`));
+      }
+    }
+  });
+
+  it("rejects a prefix or schema that is not a plain identifier, and a bad fromVersion or legacy zone", () => {
+    for (const tablePrefix of ["", "1abc", "a-b", 'x"; DROP TABLE y; --', "A", "a".repeat(41), 42]) {
+      expect(() => new PostgresStore({ query: async () => ({ rows: [] }) }, { tablePrefix } as never)).toThrow(
+        InvalidArgumentError,
+      );
+      expect(() => postgresSchemaStatements({ tablePrefix } as never)).toThrow(InvalidArgumentError);
+    }
+    for (const schema of ["", "pg_catalog", "Public", "a b", "a".repeat(64), 1]) {
+      expect(() => postgresSchemaStatements({ schema } as never)).toThrow(InvalidArgumentError);
+      expect(() => postgresDistributionSql({ schema } as never)).toThrow(InvalidArgumentError);
+    }
+    for (const fromVersion of [-1, 3, 1.5]) {
+      expect(() => postgresSchemaStatements({ fromVersion })).toThrow(InvalidArgumentError);
+    }
+    expect(() => postgresSchemaStatements({ legacyTimeZone: "x'y" })).toThrow(InvalidArgumentError);
+  });
+
+  it("distributes the tables by user on Citus, co-located, with the write function delegated by its user", () => {
+    expect(postgresDistributionSql({ schema: "booking" })).toEqual([
+      "SELECT create_distributed_table('booking.scheduler_appointments', 'user_id')",
+      "SELECT create_distributed_table('booking.scheduler_idempotency_keys', 'user_id', colocate_with => 'booking.scheduler_appointments')",
+      "SELECT create_distributed_table('booking.scheduler_changes', 'user_id', colocate_with => 'booking.scheduler_appointments')",
+      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, text, text, bigint)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
+    ]);
+  });
+
+  it("is shown in docs/scaling.md as postgresDistributionSql() gives it", () => {
+    const doc = readFileSync(new URL("../../docs/scaling.md", import.meta.url), "utf8");
+    for (const statement of postgresDistributionSql()) expect(doc).toContain(`${statement};\n`);
+  });
+
+  it("makes every unique constraint include user_id, as Citus requires of a table distributed by it", async () => {
+    const { db, prefix, close } = await pgliteTarget.open();
+    try {
+      const { rows } = await db.query(
+        `SELECT c.conrelid::regclass::text AS table_name, pg_get_constraintdef(c.oid) AS definition
+         FROM pg_constraint AS c WHERE c.contype IN ('p', 'u', 'x') AND starts_with(c.conrelid::regclass::text, $1)`,
+        [prefix],
+      );
+      const tables = (rows as { table_name: string }[]).map((row) => row.table_name).sort();
+      expect(tables).toEqual(["appointments", "changes", "idempotency_keys", "migrations"].map((t) => `${prefix}${t}`));
+      for (const row of rows as { table_name: string; definition: string }[]) {
+        if (!row.table_name.endsWith("migrations")) expect(row.definition).toMatch(/^PRIMARY KEY \(user_id, /);
+      }
+    } finally {
+      await close();
+    }
+  });
+});

@@ -42,6 +42,10 @@ function bookingRequest(userId: string, day: number, atMs: number): WriteRequest
           fromMs: Math.min(startMs, period.fromMs - DAY_MS) - LONGEST_DURATION_MS,
           toMs: period.toMs + DAY_MS,
         },
+        candidatesEndWithin: {
+          fromMs: Math.min(startMs, period.fromMs - DAY_MS),
+          toMs: period.toMs + DAY_MS + LONGEST_DURATION_MS,
+        },
       },
     },
     atMs,

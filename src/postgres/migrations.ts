@@ -161,8 +161,9 @@ function contractV2Statements(names: TableNames, context: MigrationContext): str
     `DROP FUNCTION IF EXISTS ${names.legacyInsertFunction}(text, text, bigint, bigint, text[], integer, text, bigint, bigint)`,
     // An earlier 0.1 build's signature, without the holders window.
     `DROP FUNCTION IF EXISTS ${names.legacyInsertFunction}(text, text, bigint, bigint, text[], integer, text)`,
-    // The occupancy check searches a user's booked appointments by start; lists too.
-    `CREATE INDEX ${names.index("appointments_by_start")} ON ${appointments} (user_id, start_at) WHERE status = 'booked'`,
+    // The occupancy check searches a user's booked appointments by end (a user's appointments lie mostly
+    // before a new one, as a history does, so few end after it); lists by a range find them too.
+    `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE status = 'booked'`,
     `CREATE TABLE ${idempotencyKeys} (
   user_id text NOT NULL,
   key text NOT NULL,

@@ -39,6 +39,7 @@ import {
 import type { PostgresSchemaOptions } from "./schema.js";
 import { instantFromMs, lowerBoundMs, MAX_BOUND_MS, MIN_BOUND_MS, upperBoundMs } from "./sql-time.js";
 import { type TableNames, tableNames } from "./table-names.js";
+import { WRITE_FUNCTION_ARGUMENTS } from "./write-function.js";
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions extends PostgresSchemaOptions {
@@ -115,10 +116,7 @@ export class PostgresStore implements AppointmentStore {
     });
 
     // A plain `SELECT f(…)`: the form Citus delegates to the node that owns the user.
-    const parameters = ["text", "text", "text", "bigint", "bigint", "bigint", "bigint", "jsonb", "text"]
-      .concat(["bigint[]", "bigint[]", "integer", "boolean", "bigint", "bigint", "bigint", "bigint"])
-      .concat(["text", "text", "bigint"])
-      .map((type, i) => `$${i + 1}::${type}`);
+    const parameters = WRITE_FUNCTION_ARGUMENTS.map((type, i) => `$${i + 1}::${type}`);
     this.#write = statement("write", `SELECT ${writeFunction}(${parameters.join(", ")}) AS outcome`);
 
     // Bounds always given (the widest when the query has none), so that one generic plan serves all.
@@ -366,9 +364,9 @@ function bookedRecord(request: WriteRequest, change: BookChange, metadata: strin
   };
 }
 
-/** The occupancy's parameters: periods as two arrays of local ms, limit, overlap, candidates window. */
+/** The occupancy's parameters: periods as two arrays of local ms, limit, overlap, the candidates' windows. */
 function occupancyParameters(occupancy: Occupancy | undefined): unknown[] {
-  if (occupancy === undefined) return [null, null, null, null, null, null];
+  if (occupancy === undefined) return [null, null, null, null, null, null, null, null];
   const from = occupancy.periods.map((period) => lowerBoundMs(period.fromMs));
   const to = occupancy.periods.map((period) => upperBoundMs(period.toMs));
   return [
@@ -379,6 +377,8 @@ function occupancyParameters(occupancy: Occupancy | undefined): unknown[] {
     occupancy.noOverlap,
     lowerBoundMs(occupancy.candidatesStartWithin.fromMs),
     upperBoundMs(occupancy.candidatesStartWithin.toMs),
+    lowerBoundMs(occupancy.candidatesEndWithin.fromMs),
+    upperBoundMs(occupancy.candidatesEndWithin.toMs),
   ];
 }
 

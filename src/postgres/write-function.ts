@@ -30,6 +30,8 @@ export const WRITE_FUNCTION_ARGUMENTS = [
   "boolean", // p_no_overlap
   "bigint", // p_candidates_from_ms
   "bigint", // p_candidates_to_ms
+  "bigint", // p_candidates_end_from_ms
+  "bigint", // p_candidates_end_to_ms
   "bigint", // p_at_ms
   "bigint", // p_change_expires_ms
   "text", // p_key
@@ -63,6 +65,7 @@ export function writeFunctionStatement(names: TableNames): string {
   // scheduler gives (through the index on start times), never the appointment being moved.
   const candidate = (alias: string) =>
     `${alias}.user_id = p_user_id AND ${alias}.status = 'booked' AND ${alias}.id <> p_id
+          AND ${alias}.end_at >= v_candidates_end_from AND ${alias}.end_at < v_candidates_end_to
           AND ${alias}.start_at >= v_candidates_from AND ${alias}.start_at < v_candidates_to`;
   // A candidate that may hold a period or overlaps: the quick test of the write statements.
   const mayCollide = `NOT EXISTS (
@@ -84,6 +87,7 @@ export function writeFunctionStatement(names: TableNames): string {
   p_metadata jsonb, p_reason text,
   p_period_from_ms bigint[], p_period_to_ms bigint[], p_limit integer, p_no_overlap boolean,
   p_candidates_from_ms bigint, p_candidates_to_ms bigint,
+  p_candidates_end_from_ms bigint, p_candidates_end_to_ms bigint,
   p_at_ms bigint, p_change_expires_ms bigint,
   p_key text, p_fingerprint text, p_key_expires_ms bigint
 ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
@@ -96,6 +100,8 @@ DECLARE
   v_local_end timestamp := ${localFromMs("p_local_end_ms")};
   v_candidates_from timestamptz := ${instantFromMs("p_candidates_from_ms")};
   v_candidates_to timestamptz := ${instantFromMs("p_candidates_to_ms")};
+  v_candidates_end_from timestamptz := ${instantFromMs("p_candidates_end_from_ms")};
+  v_candidates_end_to timestamptz := ${instantFromMs("p_candidates_end_to_ms")};
   -- The span of the periods, for the quick test (exact for one period, the usual case).
   v_periods_from timestamp := ${localFromMs("p_period_from_ms[1]")};
   v_periods_to timestamp := ${localFromMs("p_period_to_ms[1]")};

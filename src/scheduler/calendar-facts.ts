@@ -102,6 +102,21 @@ export function candidatesStartWithin(periods: readonly MsRange[], times: Appoin
   return { fromMs, toMs };
 }
 
+/**
+ * Where every appointment that can hold one of `periods` or overlap `times` ends: a holder ends after the
+ * first period's start less a day (its local end is after it), and an overlapping one after `times.startMs`;
+ * each ends at most the longest duration after a start within {@link candidatesStartWithin}.
+ */
+export function candidatesEndWithin(periods: readonly MsRange[], times: AppointmentTimes): MsRange {
+  let fromMs = times.startMs;
+  let toMs = times.endMs;
+  for (const period of periods) {
+    fromMs = Math.min(fromMs, period.fromMs - DAY_MS);
+    toMs = Math.max(toMs, period.toMs + DAY_MS);
+  }
+  return { fromMs, toMs: toMs + LONGEST_DURATION_MS };
+}
+
 /** The slot of an appointment with `times` under `policy`: what its write checks, and where. */
 export function slotOf(policy: Policy, times: AppointmentTimes): Slot {
   const { first, last } = occupiedDays(policy, times);
@@ -113,6 +128,7 @@ export function slotOf(policy: Policy, times: AppointmentTimes): Slot {
       limit: policy.limit.max,
       noOverlap: !policy.allowOverlap,
       candidatesStartWithin: candidatesStartWithin(periods, times),
+      candidatesEndWithin: candidatesEndWithin(periods, times),
     },
   };
 }

@@ -97,6 +97,12 @@ export interface Occupancy {
    * range: a store may look for them only there (through an index on start instants) or ignore it.
    */
   readonly candidatesStartWithin: MsRange;
+  /**
+   * Every such record also ends within this instant range: a store may look for them through an index on
+   * end instants instead (both windows hold at once), which finds few records when a user's appointments
+   * lie mostly before the new one, as a history does.
+   */
+  readonly candidatesEndWithin: MsRange;
 }
 
 /** Books a new appointment. */

@@ -90,6 +90,8 @@ export interface WriteOptions {
   readonly noOverlap?: boolean;
   /** Default {@link EVERYWHERE}. */
   readonly within?: MsRange;
+  /** The window of candidates' ends. Default: everywhere. */
+  readonly endWithin?: MsRange;
   /** Default {@link AT}. */
   readonly atMs?: number;
   /** Default {@link FOREVER}. */
@@ -103,6 +105,7 @@ function occupancyOf(options: WriteOptions): Occupancy {
     limit: options.limit ?? 1,
     noOverlap: options.noOverlap ?? false,
     candidatesStartWithin: options.within ?? EVERYWHERE,
+    candidatesEndWithin: options.endWithin ?? EVERYWHERE,
   };
 }
 

@@ -89,19 +89,24 @@ function windowFor(
   occupancy: { periods: readonly MsRange[]; noOverlap: boolean },
   movedId: string | null,
   mode: WindowMode,
-): MsRange {
-  if (mode === "everywhere") return EVERYWHERE;
-  const starts = model.contract
+): { within: MsRange; endWithin: MsRange } {
+  if (mode === "everywhere") return { within: EVERYWHERE, endWithin: EVERYWHERE };
+  const candidates = model.contract
     .list(userId)
     .filter((r) => r.id !== movedId)
-    .filter((r) => occupancy.periods.some((p) => holds(r, p)) || (occupancy.noOverlap && overlaps(r, times)))
-    .map((r) => r.startMs);
-  // No candidate: an exact window holds no record at all.
-  const exact =
-    starts.length === 0
+    .filter((r) => occupancy.periods.some((p) => holds(r, p)) || (occupancy.noOverlap && overlaps(r, times)));
+  // Exact: from the first candidate's instant to just after the last's; with no candidate, a window that
+  // holds no record at all.
+  const exactOf = (instants: number[]) =>
+    instants.length === 0
       ? { fromMs: at(-40), toMs: at(-39) }
-      : { fromMs: Math.min(...starts), toMs: Math.max(...starts) + 1 };
-  return mode === "exact" ? exact : { fromMs: exact.fromMs - 5 * UNIT, toMs: exact.toMs + 7 * UNIT };
+      : { fromMs: Math.min(...instants), toMs: Math.max(...instants) + 1 };
+  const widen = (exact: MsRange) =>
+    mode === "exact" ? exact : { fromMs: exact.fromMs - 5 * UNIT, toMs: exact.toMs + 7 * UNIT };
+  return {
+    within: widen(exactOf(candidates.map((r) => r.startMs))),
+    endWithin: widen(exactOf(candidates.map((r) => r.endMs))),
+  };
 }
 
 /** An idempotency claim as a command carries it: one of three keys, two fingerprints, a lifetime. */
@@ -192,13 +197,13 @@ class BookCommand implements fc.AsyncCommand<ModelState, Real> {
     const userId = real.users[this.user];
     const id = this.idPick === null ? real.newId() : pickAny(model, this.idPick);
     const { times, periods, limit, noOverlap, window } = this.placement;
-    const within = windowFor(model, userId, times, { periods, noOverlap }, null, window);
+    const windows = windowFor(model, userId, times, { periods, noOverlap }, null, window);
     const idempotency = claimOf(this.key, real, model.now);
     const request = bookRequest(userId, id, times, {
       periods,
       limit,
       noOverlap,
-      within,
+      ...windows,
       metadata: this.metadata,
       atMs: model.now,
       ...(idempotency ? { idempotency } : {}),
@@ -222,13 +227,13 @@ class MoveCommand implements fc.AsyncCommand<ModelState, Real> {
     const userId = real.users[this.user];
     const id = pickTarget(model, userId, this.pick);
     const { times, periods, limit, noOverlap, window } = this.placement;
-    const within = windowFor(model, userId, times, { periods, noOverlap }, id, window);
+    const windows = windowFor(model, userId, times, { periods, noOverlap }, id, window);
     const idempotency = claimOf(this.key, real, model.now);
     const request = moveRequest(userId, id, times, {
       periods,
       limit,
       noOverlap,
-      within,
+      ...windows,
       atMs: model.now,
       ...(idempotency ? { idempotency } : {}),
     });
@@ -275,17 +280,17 @@ class RetryCommand implements fc.AsyncCommand<ModelState, Real> {
             atMs: model.now,
             change: {
               ...change,
-              occupancy: {
-                ...change.occupancy,
-                candidatesStartWithin: windowFor(
+              occupancy: (() => {
+                const { within, endWithin } = windowFor(
                   model,
                   userId,
                   change.times,
                   change.occupancy,
                   change.type === "move" ? change.id : null,
                   window,
-                ),
-              },
+                );
+                return { ...change.occupancy, candidatesStartWithin: within, candidatesEndWithin: endWithin };
+              })(),
             },
           };
     await writeBoth(model, real, retried, window, `${this} of ${change.type} ${change.id}`);

@@ -28,6 +28,7 @@ function booking(userId: string, id: string, day: number): WriteRequest {
         limit: 1,
         noOverlap: true,
         candidatesStartWithin: { fromMs: startMs - 2 * DAY_MS, toMs: startMs + 2 * DAY_MS },
+        candidatesEndWithin: { fromMs: startMs - 2 * DAY_MS, toMs: startMs + 2 * DAY_MS },
       },
     },
     atMs: Date.now(),

@@ -235,7 +235,7 @@ describe("the schema as SQL", () => {
       "SELECT create_distributed_table('booking.scheduler_appointments', 'user_id')",
       "SELECT create_distributed_table('booking.scheduler_idempotency_keys', 'user_id', colocate_with => 'booking.scheduler_appointments')",
       "SELECT create_distributed_table('booking.scheduler_changes', 'user_id', colocate_with => 'booking.scheduler_appointments')",
-      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, text, text, bigint)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
+      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
     ]);
   });
 

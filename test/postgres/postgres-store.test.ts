@@ -57,6 +57,7 @@ function booking(
         limit: 1,
         noOverlap: false,
         candidatesStartWithin: { fromMs: startMs, toMs: startMs },
+        candidatesEndWithin: { fromMs: startMs, toMs: startMs },
       },
     },
     atMs: 1_000,

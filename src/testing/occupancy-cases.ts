@@ -345,26 +345,29 @@ export const occupancyCases: StoreContractCase[] = [
     },
   ),
 
-  semantics("finds every candidate within an exact candidatesEndWithin, and at its first millisecond", async (store, c) => {
-    const user = c.newUser();
-    const first = await writeOk(store, bookRequest(user, c.newId(), timesAt(D + 8 * HOUR)), "the first holder");
-    const last = await writeOk(store, bookRequest(user, c.newId(), timesAt(D + 20 * HOUR)), "the last holder");
-    // The exact end window: from the first candidate's end to just after the last's.
-    const exact = { fromMs: first.endMs, toMs: last.endMs + 1 };
-    await expectOutcome(
-      store,
-      bookRequest(user, c.newId(), timesAt(D + 12 * HOUR), { periods: [DAY_23], limit: 2, endWithin: exact }),
-      { status: "limit-reached", conflicting: first, replayed: false },
-      "holders at both ends of an exact end window",
-    );
-    await expectOutcome(
-      store,
-      bookRequest(user, c.newId(), timesAt(D + 20 * HOUR + 15 * MINUTE), {
-        noOverlap: true,
-        endWithin: { fromMs: last.endMs, toMs: last.endMs + 1 },
-      }),
-      { status: "overlap", conflicting: last, replayed: false },
-      "an overlapping record ending at the end window's first millisecond",
-    );
-  }),
+  semantics(
+    "finds every candidate within an exact candidatesEndWithin, and at its first millisecond",
+    async (store, c) => {
+      const user = c.newUser();
+      const first = await writeOk(store, bookRequest(user, c.newId(), timesAt(D + 8 * HOUR)), "the first holder");
+      const last = await writeOk(store, bookRequest(user, c.newId(), timesAt(D + 20 * HOUR)), "the last holder");
+      // The exact end window: from the first candidate's end to just after the last's.
+      const exact = { fromMs: first.endMs, toMs: last.endMs + 1 };
+      await expectOutcome(
+        store,
+        bookRequest(user, c.newId(), timesAt(D + 12 * HOUR), { periods: [DAY_23], limit: 2, endWithin: exact }),
+        { status: "limit-reached", conflicting: first, replayed: false },
+        "holders at both ends of an exact end window",
+      );
+      await expectOutcome(
+        store,
+        bookRequest(user, c.newId(), timesAt(D + 20 * HOUR + 15 * MINUTE), {
+          noOverlap: true,
+          endWithin: { fromMs: last.endMs, toMs: last.endMs + 1 },
+        }),
+        { status: "overlap", conflicting: last, replayed: false },
+        "an overlapping record ending at the end window's first millisecond",
+      );
+    },
+  ),
 ];

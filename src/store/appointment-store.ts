@@ -282,8 +282,10 @@ export interface AppointmentStore {
   /**
    * Events in feed order after `query.after`. The order is the order in which the changes committed, as far
    * as any reader can tell: a page never skips an event that commits later, so a consumer that saves the
-   * last position it processed and reads on from it sees every change exactly once. Events whose
-   * `changeExpiresAtMs` has passed may be gone.
+   * last position it processed and reads on from it sees every change exactly once. An event may become
+   * readable some time after its write resolved (PostgreSQL shows it once every transaction that started
+   * before it has finished), but once an event is readable, so is every event committed before it. Events
+   * whose `changeExpiresAtMs` has passed may be gone.
    */
   readChanges(query: ChangeQuery, options?: StoreOperationOptions): Promise<ChangeRecord[]>;
 

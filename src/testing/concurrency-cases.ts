@@ -13,7 +13,7 @@ import type { AppointmentRecord, WriteResult } from "../store/appointment-store.
 import { claimsNotCommitted, settle } from "./abort-cases.js";
 import type { StoreContractCase } from "./contract-case.js";
 import { changesOf, expectRecords, recordOf, writeOk } from "./expectations.js";
-import { anchorPosition } from "./feed.js";
+import { anchorPosition, feedSettled } from "./feed.js";
 import { byStartThenId, plainRecord, plainResult } from "./records.js";
 import {
   AT,
@@ -253,7 +253,8 @@ export const concurrencyCases: StoreContractCase[] = [
           await read();
           await nextTurn();
         }
-        // Then the rest, once every write has been answered.
+        // Then the rest, once every write has been answered and the feed shows them.
+        await feedSettled(store);
         while ((await read()) > 0);
       })();
       // Each user writes a booking, a move and a cancel, one after another; the users at once.

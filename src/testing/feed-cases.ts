@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { AppointmentRecord } from "../store/appointment-store.js";
 import type { StoreContractCase } from "./contract-case.js";
 import { changesOf, expectChanges, writeOk } from "./expectations.js";
-import { anchorPosition, ofUsers, readAllChanges } from "./feed.js";
+import { anchorPosition, feedSettled, ofUsers, readAllChanges } from "./feed.js";
 import { type ChangeFacts, plainChange } from "./records.js";
 import {
   AT,
@@ -163,6 +163,7 @@ export const feedCases: StoreContractCase[] = [
       const userId = i % 3 === 2 ? other : user;
       await writeOk(store, bookRequest(userId, c.newId(), timesAt(T0 + i * HOUR)), `booking ${i}`);
     }
+    await feedSettled(store);
     const whole = (await store.readChanges({ userId: user, limit: 1000 })).map((e) => e.position);
     assert.equal(whole.length, 5, "five events of the user in one page");
     for (const pageSize of [1, 2, 3]) {
@@ -192,6 +193,7 @@ export const feedCases: StoreContractCase[] = [
     await expectChanges(store, alice, [booked(aliceRecord)], "alice's filter");
     await expectChanges(store, bob, [booked(bobRecord)], "bob's filter");
     await expectChanges(store, c.newUser("nobody"), [], "a user without events");
+    await feedSettled(store);
     const bobs = await store.readChanges({ userId: bob, after: anchor, limit: 10 });
     assert.deepEqual(
       bobs.map(plainChange),
@@ -221,6 +223,7 @@ export const feedCases: StoreContractCase[] = [
         idempotency: claim(foreverKey),
       });
       await writeOk(store, expired, "an event that expired in 2000");
+      await feedSettled(store);
       const [expiredEvent] = await store.readChanges({ userId: user, limit: 1 });
       const live = [
         booked(await writeOk(store, tomorrow, "an event and key live until tomorrow"), tomorrowKey),

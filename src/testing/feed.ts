@@ -3,9 +3,16 @@
  * cases' and other runs' events (it is shared), so unfiltered reads start after an anchor: an event the
  * case wrote itself before anything it checks.
  *
+ * A store may show an event some time after its write resolved (PostgreSQL shows it once every transaction
+ * that started before it has finished, and other activity on the database delays that), but never out of
+ * commit order. So before it reads, a case waits for the feed to settle: it writes a fence (a booking of a
+ * fresh user) and waits until the fence's event is readable. By the feed's order, every event committed
+ * before the fence is readable then too.
+ *
  * @module
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import type { AppointmentStore, ChangeRecord } from "../store/appointment-store.js";
 import type { CaseContext } from "./contract-case.js";
 import { bookRequest, T0, timesAt } from "./requests.js";
@@ -19,6 +26,7 @@ export async function readAllChanges(
   query: { readonly userId?: string; readonly after?: string | undefined },
   pageSize = 100,
 ): Promise<ChangeRecord[]> {
+  await feedSettled(store);
   const all: ChangeRecord[] = [];
   const seen = new Set<string>();
   let after = query.after;
@@ -47,9 +55,35 @@ export async function anchorPosition(store: AppointmentStore, context: CaseConte
   const user = context.newUser("anchor");
   const result = await store.write(bookRequest(user, context.newId("anchor"), timesAt(T0)));
   assert.equal(result.status, "written", "the anchor's booking is written");
-  const [event] = await store.readChanges({ userId: user, limit: 1 });
-  assert.ok(event, "the anchor's booking has an event");
-  return event.position;
+  return (await eventOf(store, user, "the anchor's booking")).position;
+}
+
+/** How long a committed event may take to become readable before the kit calls it lost. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits until every event committed before the call is readable: see the module's comment. Fails when the
+ * fence's own event has not appeared within 10 seconds.
+ */
+export async function feedSettled(store: AppointmentStore): Promise<void> {
+  const fence = `fence-${randomUUID()}`;
+  const result = await store.write(bookRequest(fence, randomUUID(), timesAt(T0)));
+  assert.equal(result.status, "written", "the fence's booking is written");
+  await eventOf(store, fence, "the fence's booking");
+}
+
+/** The first event of `userId`, waiting (up to the settle timeout) until it is readable. */
+async function eventOf(store: AppointmentStore, userId: string, what: string): Promise<ChangeRecord> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    const [event] = await store.readChanges({ userId, limit: 1 });
+    if (event) return event;
+    assert.ok(
+      Date.now() < deadline,
+      `${what} has no event in the feed ${SETTLE_TIMEOUT_MS / 1000} s after it was written`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 /** The events among `changes` of the users named, in feed order. */

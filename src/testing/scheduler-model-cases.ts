@@ -16,6 +16,7 @@ import type { Appointment } from "../model/appointment.js";
 import { createScheduler, type Scheduler } from "../scheduler/scheduler.js";
 import type { AppointmentStore } from "../store/appointment-store.js";
 import type { StoreContractCase } from "./contract-case.js";
+import { feedSettled } from "./feed.js";
 
 /** Each zone with the dates around its 2021 transitions (or three plain dates where it has none). */
 const ZONES: Record<string, string[]> = {
@@ -126,6 +127,7 @@ class SeedRuleModel {
 
 interface Real {
   readonly scheduler: Scheduler;
+  readonly store: AppointmentStore;
   readonly user: string;
 }
 
@@ -309,6 +311,7 @@ class ChangesCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
   check = () => true;
   async run(model: SeedRuleModel, real: Real): Promise<void> {
     const events: [string, string, number, number | null][] = [];
+    await feedSettled(real.store);
     let after: string | null = null;
     for (let page = 0; page < 1000; page++) {
       const { changes, cursor } = await real.scheduler.changes({ userId: real.user, limit: this.pageSize, after });
@@ -365,7 +368,7 @@ function schedulerCase(timeZone: string, dates: string[]): StoreContractCase {
             const scheduler = createScheduler({ store, timeZone, policy: { limit: { max, per: "day" } } });
             const setup = () => ({
               model: new SeedRuleModel(timeZone, max),
-              real: { scheduler, user: context.newUser("scheduler") },
+              real: { scheduler, store, user: context.newUser("scheduler") },
             });
             await fc.asyncModelRun(setup, sequence);
           },

@@ -11,7 +11,7 @@ import { LimitReachedError } from "../errors/scheduler-errors.js";
 import { createScheduler } from "../scheduler/scheduler.js";
 import type { AppointmentRecord, WriteResult } from "../store/appointment-store.js";
 import { claimsNotCommitted, settle } from "./abort-cases.js";
-import type { StoreContractCase } from "./contract-case.js";
+import { inGroup, type StoreContractCase } from "./contract-case.js";
 import { changesOf, expectRecords, recordOf, writeOk } from "./expectations.js";
 import { anchorPosition, feedSettled } from "./feed.js";
 import { byStartThenId, plainRecord, plainResult } from "./records.js";
@@ -29,11 +29,7 @@ import {
   timesAt,
 } from "./requests.js";
 
-const concurrency = (name: string, run: StoreContractCase["run"]): StoreContractCase => ({
-  group: "concurrency",
-  name,
-  run,
-});
+const concurrency = inGroup("concurrency");
 
 const DAY_OF_T0 = localDay(midnightOf(T0));
 

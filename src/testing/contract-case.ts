@@ -73,6 +73,11 @@ export interface StoreContractCase {
   run(store: AppointmentStore, context: CaseContext): Promise<void>;
 }
 
+/** A case of `group`: `inGroup("semantics")(name, run)`, as each file of cases declares its own. */
+export function inGroup(group: StoreContractGroup) {
+  return (name: string, run: StoreContractCase["run"]): StoreContractCase => ({ group, name, run });
+}
+
 /**
  * A context whose names are unique per call: a random run prefix and a counter. Stores are shared by all
  * cases (creating one can be expensive), so isolation comes from never reusing a user id.

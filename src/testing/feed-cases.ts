@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { AppointmentRecord } from "../store/appointment-store.js";
-import type { StoreContractCase } from "./contract-case.js";
+import { inGroup, type StoreContractCase } from "./contract-case.js";
 import { changesOf, expectChanges, writeOk } from "./expectations.js";
 import { anchorPosition, feedSettled, ofUsers, readAllChanges } from "./feed.js";
 import { type ChangeFacts, plainChange } from "./records.js";
@@ -27,11 +27,7 @@ import {
   timesAt,
 } from "./requests.js";
 
-const semantics = (name: string, run: StoreContractCase["run"]): StoreContractCase => ({
-  group: "semantics",
-  name,
-  run,
-});
+const semantics = inGroup("semantics");
 
 const booked = (record: AppointmentRecord, key: string | null = null): ChangeFacts => ({
   type: "booked",

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { StoreContractCase } from "./contract-case.js";
+import { inGroup, type StoreContractCase } from "./contract-case.js";
 import { changesOf, expectOutcome, expectRecords, writeOk } from "./expectations.js";
 import {
   AT,
@@ -24,11 +24,7 @@ import {
   timesAt,
 } from "./requests.js";
 
-const semantics = (name: string, run: StoreContractCase["run"]): StoreContractCase => ({
-  group: "semantics",
-  name,
-  run,
-});
+const semantics = inGroup("semantics");
 
 const DAY_OF_T0 = localDay(midnightOf(T0));
 

@@ -6,16 +6,12 @@
  */
 import assert from "node:assert/strict";
 import type { AppointmentRecord, RecordQuery } from "../store/appointment-store.js";
-import type { StoreContractCase } from "./contract-case.js";
+import { inGroup, type StoreContractCase } from "./contract-case.js";
 import { recordOf, writeOk } from "./expectations.js";
 import { plainRecord } from "./records.js";
 import { bookRequest, cancelRequest, HOUR, T0, timesAt } from "./requests.js";
 
-const semantics = (name: string, run: StoreContractCase["run"]): StoreContractCase => ({
-  group: "semantics",
-  name,
-  run,
-});
+const semantics = inGroup("semantics");
 
 export const listCases: StoreContractCase[] = [
   semantics("lists booked records by default, cancelled ones too with status: all; gets either", async (store, c) => {

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { MsRange } from "../store/appointment-store.js";
-import type { StoreContractCase } from "./contract-case.js";
+import { inGroup, type StoreContractCase } from "./contract-case.js";
 import { expectOutcome, expectRecords, writeOk } from "./expectations.js";
 import {
   bookRequest,
@@ -23,11 +23,7 @@ import {
   type WriteOptions,
 } from "./requests.js";
 
-const semantics = (name: string, run: StoreContractCase["run"]): StoreContractCase => ({
-  group: "semantics",
-  name,
-  run,
-});
+const semantics = inGroup("semantics");
 
 /** Local midnight of 2021-04-23: the period most examples fill. */
 const D = Date.UTC(2021, 3, 23);

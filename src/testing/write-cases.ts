@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { JsonObject } from "../model/json.js";
 import type { AppointmentRecord, WriteRequest } from "../store/appointment-store.js";
-import type { StoreContractCase } from "./contract-case.js";
+import { inGroup, type StoreContractCase } from "./contract-case.js";
 import { changesOf, expectChanges, expectOutcome, expectRecords, recordOf, writeOk } from "./expectations.js";
 import { plainRecord } from "./records.js";
 import {
@@ -24,11 +24,7 @@ import {
   timesAt,
 } from "./requests.js";
 
-const semantics = (name: string, run: StoreContractCase["run"]): StoreContractCase => ({
-  group: "semantics",
-  name,
-  run,
-});
+const semantics = inGroup("semantics");
 
 /** Nested JSON of every kind, with keys and strings a naive encoding or copy mangles. */
 const METADATA: JsonObject = {

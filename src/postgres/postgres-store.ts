@@ -31,6 +31,7 @@ import {
   EVENT_COLUMNS,
   type EventRow,
   eventFromRow,
+  feedRows,
   RECORD_COLUMNS,
   type RecordRow,
   recordFromRow,
@@ -132,16 +133,18 @@ export class PostgresStore implements AppointmentStore {
     this.#listAll = statement("list_all", list("true"));
     this.#get = statement("get", `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`);
 
-    // The feed, in (xid, id) order, only up to the oldest transaction still running: see readChanges.
+    // The feed, in (xid, id) order, only up to the oldest transaction still running: see readChanges. The
+    // earlier versions' events and the current ones', merged through both tables' (xid, id) indexes.
     // Qualified: a bare ORDER BY name would mean the output column of that name (the xid as text, the
     // appointment's id).
-    const feed = (where: string) =>
-      `SELECT ${EVENT_COLUMNS}, ${RECORD_COLUMNS} FROM ${changes} AS c
-      WHERE ${where} (c.xid, c.id) > ($1::xid8, $2::bigint) AND c.xid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY c.xid, c.id
+    const feed = (userId?: string) =>
+      `SELECT ${EVENT_COLUMNS} FROM (${feedRows(changes, appointments, userId)}) AS e
+      WHERE (e.feed_xid, e.feed_id) > ($1::xid8, $2::bigint)
+        AND e.feed_xid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY e.feed_xid, e.feed_id
       LIMIT $3::bigint`;
-    this.#changes = statement("changes", feed(""));
-    this.#userChanges = statement("user_changes", feed("c.user_id = $4 AND"));
+    this.#changes = statement("changes", feed());
+    this.#userChanges = statement("user_changes", feed("$4::text"));
 
     // Keys through their expiry index, skipping rows a write holds. Events in feed order up to the first
     // one still live (see purgeExpired): no index on their expiry to write at every change.

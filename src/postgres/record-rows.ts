@@ -14,7 +14,7 @@ import type {
   WriteResult,
 } from "../store/appointment-store.js";
 import { formatFeedPosition } from "./feed-position.js";
-import { msNumberOf } from "./sql-time.js";
+import { instantFromMs, msNumberOf } from "./sql-time.js";
 
 /** The appointment columns of a record, for a `SELECT` from the appointments or changes table. */
 export const RECORD_COLUMNS = `user_id, status,
@@ -41,12 +41,54 @@ export interface RecordRow {
   metadata: unknown;
 }
 
-/** The columns of an event besides its record's. */
-export const EVENT_COLUMNS = `xid::text AS xid, id::text AS event_id, type, appointment_id AS id,
-  ${msNumberOf("previous_start_at")} AS previous_start_ms, ${msNumberOf("previous_end_at")} AS previous_end_ms,
-  idempotency_key, ${msNumberOf("changed_at")} AS changed_ms`;
+/**
+ * The type of the event of an appointment's current version, from its row `row` (an alias or a PL/pgSQL
+ * row variable): `booked` at version 1, `cancelled` once cancelled, otherwise `rescheduled`.
+ */
+export function currentEventType(row: string): string {
+  return `CASE WHEN ${row}.version = 1 THEN 'booked' WHEN ${row}.status = 'cancelled' THEN 'cancelled' ELSE 'rescheduled' END`;
+}
 
-/** An event's row: {@link EVENT_COLUMNS} and {@link RECORD_COLUMNS}. */
+/**
+ * The epoch milliseconds (`bigint`) of the times before the move that made the current version of the row
+ * `row`, `field` `startMs` or `endMs`: the last entry of `previous_times`; `NULL` unless that version is a
+ * move (booked, version above 1).
+ */
+export function currentPreviousMs(row: string, field: "startMs" | "endMs"): string {
+  return `CASE WHEN ${row}.version > 1 AND ${row}.status = 'booked' THEN (${row}.previous_times -> -1 ->> '${field}')::bigint END`;
+}
+
+/** {@link currentPreviousMs} as a `timestamptz`, as the `changes` table keeps it. */
+export function currentPreviousAt(row: string, field: "startMs" | "endMs"): string {
+  return instantFromMs(currentPreviousMs(row, field));
+}
+
+/**
+ * The feed's rows, one per event: the `changes` table's (earlier versions) and the appointments' current
+ * versions, as a `UNION ALL` with the same columns, to select from as `e`. `feed_xid` (`xid8`) and
+ * `feed_id` are the position; ordered and filtered on these, PostgreSQL merges the two tables' `(xid, id)`
+ * indexes. With `userId` (an SQL expression), both sides hold that user's events only: a filter on each
+ * table's distribution column, as Citus routes a query by.
+ */
+export function feedRows(changes: string, appointments: string, userId?: string): string {
+  return `SELECT c.xid AS feed_xid, c.id AS feed_id, c.type, c.appointment_id AS id,
+    ${msNumberOf("c.previous_start_at")} AS previous_start_ms, ${msNumberOf("c.previous_end_at")} AS previous_end_ms,
+    c.idempotency_key, ${msNumberOf("c.changed_at")} AS changed_ms, ${RECORD_COLUMNS}
+  FROM ${changes} AS c${userId === undefined ? "" : ` WHERE c.user_id = ${userId}`}
+  UNION ALL
+  SELECT a.change_xid, a.change_id, ${currentEventType("a")}, a.id,
+    ${currentPreviousMs("a", "startMs")}::float8, ${currentPreviousMs("a", "endMs")}::float8,
+    a.change_key, ${msNumberOf("a.updated_at")}, ${RECORD_COLUMNS}
+  FROM ${appointments} AS a${userId === undefined ? "" : ` WHERE a.user_id = ${userId}`}`;
+}
+
+/** The columns of an event, selected from {@link feedRows} as `e`. */
+export const EVENT_COLUMNS = `e.feed_xid::text AS xid, e.feed_id::text AS event_id, e.type, e.id,
+  e.previous_start_ms, e.previous_end_ms, e.idempotency_key, e.changed_ms, e.user_id, e.status,
+  e.start_ms, e.end_ms, e.local_start_ms, e.local_end_ms, e.version, e.created_ms, e.updated_ms,
+  e.cancelled_ms, e.cancellation_reason, e.previous_times, e.metadata`;
+
+/** An event's row: {@link EVENT_COLUMNS}. */
 export interface EventRow extends RecordRow {
   xid: string;
   event_id: string;

@@ -22,8 +22,13 @@ export interface TableNames {
   readonly appointments: string;
   /** One row per idempotency key of a user, with the outcome of its write. */
   readonly idempotencyKeys: string;
-  /** The event feed: one row per committed change. */
+  /** The event feed's earlier versions: one row per change whose appointment has changed again since. */
   readonly changes: string;
+  /**
+   * The sequence of event ids, the `changes` table's identity: an appointment's current version takes its
+   * id from it too.
+   */
+  readonly changeIds: string;
   /** The migration steps applied, one row each. */
   readonly migrations: string;
   /** The write function: every check and the change in one statement, so one round trip. */
@@ -71,6 +76,7 @@ export function tableNames(tablePrefix: unknown = DEFAULT_TABLE_PREFIX, schema: 
     appointments: qualified("appointments"),
     idempotencyKeys: qualified("idempotency_keys"),
     changes: qualified("changes"),
+    changeIds: qualified("changes_id_seq"),
     migrations: qualified("migrations"),
     writeFunction: qualified("write_appointment"),
     legacyInsertFunction: qualified("insert_appointment"),

@@ -6,7 +6,12 @@
  * a prepared transaction.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { InvalidArgumentError, type WriteRequest } from "appointment-scheduler";
+import {
+  type AppointmentRecord,
+  type ChangeRecord,
+  InvalidArgumentError,
+  type WriteRequest,
+} from "appointment-scheduler";
 import { PostgresStore } from "appointment-scheduler/postgres";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -80,6 +85,128 @@ async function lateCommit(
   expect(all.seen).toEqual([...first.seen, ...after.seen]);
 }
 
+/** A move of `id` to `day` at `hour`, with nothing to collide with. */
+function move(userId: string, id: string, day: number, hour: number, atMs: number): WriteRequest {
+  const startMs = Date.UTC(2021, 3, 22) + day * DAY_MS + hour * 3_600_000;
+  return {
+    userId,
+    change: {
+      type: "move",
+      id,
+      times: { startMs, endMs: startMs + 1_800_000, localStartMs: startMs, localEndMs: startMs + 1_800_000 },
+      occupancy: {
+        periods: [],
+        limit: 1,
+        noOverlap: false,
+        candidatesStartWithin: { fromMs: startMs, toMs: startMs },
+        candidatesEndWithin: { fromMs: startMs, toMs: startMs },
+      },
+    },
+    atMs,
+    changeExpiresAtMs: atMs + DAY_MS,
+  };
+}
+
+/**
+ * Books, moves (two writers racing on each appointment) and cancels (two racing) several appointments of a
+ * few users at once, on `writers` connections, while a consumer pages the feed saving its position. Every
+ * change written must be seen exactly once, in the feed's order, each version's event with the appointment
+ * as that change left it: the current version's event lives in the appointments row and moves to the
+ * changes table when the appointment changes again, possibly between two pages of the reader.
+ */
+async function racingChanges(store: PostgresStore) {
+  const USERS = 3;
+  const PER_USER = 4;
+  const MOVES = 3;
+  let clock = Date.UTC(2021, 0, 1);
+  const tick = () => ++clock;
+  /** What each written change must look like in the feed, by user, appointment and version. */
+  const expected = new Map<string, { type: string; record: AppointmentRecord; atMs: number; previous: unknown }>();
+  const expect1 = (request: WriteRequest, result: Awaited<ReturnType<PostgresStore["write"]>>) => {
+    if (result.status !== "written") return;
+    const { record } = result;
+    const type =
+      request.change.type === "book" ? "booked" : request.change.type === "move" ? "rescheduled" : "cancelled";
+    const last = record.previousTimes.at(-1);
+    const previous = type === "rescheduled" && last ? { startMs: last.startMs, endMs: last.endMs } : null;
+    expected.set(`${record.userId}/${record.id}/${record.version}`, { type, record, atMs: request.atMs, previous });
+  };
+  const write = async (request: WriteRequest) => {
+    const result = await store.write(request);
+    expect1(request, result);
+    return result;
+  };
+
+  const seen: ChangeRecord[] = [];
+  let position: string | undefined;
+  let writing = true;
+  const reader = (async () => {
+    while (writing || seen.length < expected.size) {
+      const page = await store.readChanges({ after: position, limit: 4 });
+      seen.push(...page);
+      position = page.at(-1)?.position ?? position;
+      if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  })();
+  try {
+    await Promise.all(
+      Array.from({ length: USERS * PER_USER }, async (_, n) => {
+        const userId = `r${n % USERS}`;
+        const id = `a${n}`;
+        expect((await write({ ...booking(userId, id, n), atMs: tick() })).status).toBe("written");
+        await Promise.all(
+          [0, 1].map(async (writer) => {
+            for (let i = 0; i < MOVES; i++) {
+              expect((await write(move(userId, id, n, 1 + writer * MOVES + i, tick()))).status).toBe("written");
+            }
+          }),
+        );
+        const cancel = (atMs: number): WriteRequest => ({
+          userId,
+          change: { type: "cancel", id, reason: "racing" },
+          atMs,
+          changeExpiresAtMs: atMs + DAY_MS,
+        });
+        const outcomes = await Promise.all([write(cancel(tick())), write(cancel(tick()))]);
+        expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["not-booked", "written"]);
+      }),
+    );
+  } finally {
+    writing = false;
+    await reader;
+  }
+
+  // Every change once: a booking, 2 × MOVES moves and a cancellation per appointment.
+  expect(expected.size).toBe(USERS * PER_USER * (2 + 2 * MOVES));
+  expect(seen).toHaveLength(expected.size);
+  const keys = seen.map((event) => `${event.record.userId}/${event.record.id}/${event.record.version}`);
+  expect(new Set(keys).size).toBe(seen.length);
+  // In the feed's order, and each appointment's versions in order.
+  const positions = seen.map((event) => event.position.split("-").map(BigInt) as [bigint, bigint]);
+  for (let i = 1; i < positions.length; i++) {
+    const [xid, eventId] = positions[i] as [bigint, bigint];
+    const [previousXid, previousId] = positions[i - 1] as [bigint, bigint];
+    expect(xid > previousXid || (xid === previousXid && eventId > previousId)).toBe(true);
+  }
+  const lastVersion = new Map<string, number>();
+  for (const [i, event] of seen.entries()) {
+    const appointment = `${event.record.userId}/${event.record.id}`;
+    expect(event.record.version).toBe((lastVersion.get(appointment) ?? 0) + 1);
+    lastVersion.set(appointment, event.record.version);
+    // The snapshot of its own version, its type, time and previous times.
+    const want = expected.get(keys[i] as string);
+    expect({ type: event.type, record: event.record, atMs: event.atMs, previous: event.previous }).toEqual(want);
+    expect(event.idempotencyKey).toBeNull();
+  }
+  // The same as one read of everything afterwards, and the same again in pages of one.
+  const all = await readAll(store, undefined, 50);
+  expect(all.seen.map((event) => event.position)).toEqual(seen.map((event) => event.position));
+  const user = await store.readChanges({ limit: 1000, userId: "r1" });
+  expect(user.map((event) => event.position)).toEqual(
+    seen.filter((event) => event.record.userId === "r1").map((event) => event.position),
+  );
+}
+
 describe("the change feed on PGlite", () => {
   it.each([true, false])(
     "never returns B before A, a transaction that started first, ends (commit: %s)",
@@ -104,6 +231,17 @@ describe("the change feed on PGlite", () => {
       }
     },
   );
+
+  it("shows a consumer every change once, with its own version, while the same appointments are booked, moved and cancelled", async () => {
+    const db = await PGlite.create();
+    try {
+      const store = new PostgresStore(db, { tablePrefix: "racing_" });
+      await store.migrate();
+      await racingChanges(store);
+    } finally {
+      await db.close();
+    }
+  });
 
   it("orders events by transaction id as a number, also when ids gain a digit", async () => {
     // A fresh PGlite starts near transaction 750: 300 writes cross 1000.
@@ -248,6 +386,18 @@ describe.runIf(TEST_DATABASE_URL)(`the change feed on a PostgreSQL server (${NEE
       // The same as one read of everything afterwards: nothing was returned out of its final order.
       const all = await readAll(store, undefined, 50);
       expect(seen.map((event) => event.position)).toEqual(all.seen.map((event) => event.position));
+    } finally {
+      await dropSchema(pool, prefix);
+      await pool.end();
+    }
+  });
+  it("shows a consumer every change once, with its own version, while the same appointments are booked, moved and cancelled on several connections", async () => {
+    const prefix = uniquePrefix();
+    const pool = serverPool({ max: 6 });
+    try {
+      const store = new PostgresStore(pool, { tablePrefix: prefix });
+      await store.migrate();
+      await racingChanges(store);
     } finally {
       await dropSchema(pool, prefix);
       await pool.end();

@@ -112,6 +112,26 @@ describe.each(databases)("a database created by 0.1, on $name", ({ open }) => {
       await expect(scheduler.book(7, "2021-04-23 15:00")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
       expect((await scheduler.book(7, "2021-04-22 15:00")).status).toBe("booked");
       expect((await scheduler.list(42)).map((a) => a.id)).toEqual(["a1", "a2"]);
+      // The converted appointments are in the feed, each as its booking (at the migration's transaction),
+      // before the booking made since; a move archives that event at its position.
+      const before = await store.readChanges({ limit: 10 });
+      expect(
+        before
+          .map((event) => `${event.type} ${event.record.id} v${event.record.version}`)
+          .slice(0, 3)
+          .sort(),
+      ).toEqual(["booked a1 v1", "booked a2 v1", "booked a3 v1"]);
+      expect(before).toHaveLength(4);
+      expect(before[0]?.atMs).toBe(before[0]?.record.createdAtMs);
+      const a1 = before.find((event) => event.record.id === "a1");
+      const moved = await scheduler.reschedule(42, "a1", "2021-04-25 10:00");
+      expect(moved.version).toBe(2);
+      const after = await store.readChanges({ limit: 10 });
+      expect(after.slice(0, 4)).toEqual(before);
+      expect(after.map((event) => `${event.type} ${event.record.id} v${event.record.version}`).at(-1)).toBe(
+        "rescheduled a1 v2",
+      );
+      expect(after.find((event) => event.record.id === "a1")).toEqual(a1);
 
       // 0.1's columns and function are gone; the steps are recorded.
       const { rows: columns } = await db.query(

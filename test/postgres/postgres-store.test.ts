@@ -218,22 +218,35 @@ describe.each(postgresTargets)("PostgresStore on $name", (target) => {
     // An event kept longer than the next (k4's, until 1000) holds back the removal of those after it.
     await store.write({ ...at(4, "k4", 70), changeExpiresAtMs: 1000 });
     await store.write(at(5, "k5", 70));
-    const kept = async () => (await store.readChanges({ limit: 10 })).map((event) => event.record.id);
-    expect(await kept()).toEqual(["k1", "k2", "k3", "k4", "k5"]);
+    // A booking's event is its appointment's current version, which stays: cancelling archives it, as the
+    // event it is, among the events that expire. The cancellations' own events are kept long.
+    for (const id of ["k1", "k2", "k3", "k4", "k5"]) {
+      const cancel = { type: "cancel", id, reason: null } as const;
+      expect(await store.write({ userId: user, change: cancel, atMs: 6, changeExpiresAtMs: 100_000 })).toMatchObject({
+        status: "written",
+      });
+    }
+    const kept = async () =>
+      (await store.readChanges({ limit: 20 })).map((event) => `${event.type} ${event.record.id}`);
+    const cancelled = ["k1", "k2", "k3", "k4", "k5"].map((id) => `cancelled ${id}`);
+    expect(await kept()).toEqual([...["k1", "k2", "k3", "k4", "k5"].map((id) => `booked ${id}`), ...cancelled]);
     expect(await store.purgeExpired(55)).toBe(1); // k1's key
     expect(await store.purgeExpired(101)).toBe(3 + 1); // k3's, k4's and k5's keys; k1's event
-    expect(await kept()).toEqual(["k2", "k3", "k4", "k5"]);
+    expect(await kept()).toEqual([...["k2", "k3", "k4", "k5"].map((id) => `booked ${id}`), ...cancelled]);
     expect(await store.purgeExpired(200)).toBe(2); // k2's and k3's events, not k5's behind k4's
-    expect(await kept()).toEqual(["k4", "k5"]);
+    expect(await kept()).toEqual(["booked k4", "booked k5", ...cancelled]);
     // k2's key lives until 500: a retry at 200 replays it; k1's is free again.
     expect(await store.write(at(200, "k2", 600))).toMatchObject({ status: "written", replayed: true });
     expect(await store.write({ ...at(200, "k1", 600), change: at(9, "k1-new", 600).change })).toMatchObject({
       status: "written",
       replayed: false,
     });
-    expect(await store.purgeExpired(1000)).toBe(2 + 3); // k2's and the new k1's keys; all three events
-    expect(await kept()).toEqual([]);
-    expect(await store.purgeExpired(10_000)).toBe(0);
+    // k2's and the new k1's keys; k4's and k5's events. The current versions' events (the cancellations, the
+    // new booking) are the appointments themselves and stay, expired or not.
+    expect(await store.purgeExpired(1000)).toBe(2 + 2);
+    expect(await kept()).toEqual([...cancelled, "booked k1-new"]);
+    expect(await store.purgeExpired(1_000_000)).toBe(0);
+    expect(await kept()).toEqual([...cancelled, "booked k1-new"]);
     await dropSchema(opened.db, prefix);
   });
 

@@ -23,6 +23,7 @@ import type {
   WriteRequest,
   WriteResult,
 } from "../store/appointment-store.js";
+import { bookedRecord } from "../store/booked-record.js";
 import { fromDriverError } from "./driver-errors.js";
 import { parseFeedPosition } from "./feed-position.js";
 import { DEFAULT_LEGACY_TIME_ZONE, legacyTimeZoneLiteral, migrationStatement } from "./migrations.js";
@@ -237,7 +238,13 @@ export class PostgresStore implements AppointmentStore {
     const [row] = await this.#query<{ outcome: unknown }>(this.#write, params, options.signal, "write");
     const result = resultFromOutcome(row?.outcome);
     if (result.status === "written" && result.record === undefined) {
-      return { status: "written", record: bookedRecord(request, change as BookChange, metadata), replayed: false };
+      // Built here from the request, not sent back; metadata as the store keeps it (JSON, as jsonb reads it).
+      const kept = metadata === null ? null : JSON.parse(metadata);
+      return {
+        status: "written",
+        record: bookedRecord(request.userId, change as BookChange, request.atMs, kept),
+        replayed: false,
+      };
     }
     return result as WriteResult;
   }
@@ -343,28 +350,6 @@ export class PostgresStore implements AppointmentStore {
 /** node-postgres' form of `query` for a named prepared statement. */
 interface NamedQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-
-/** The record of a booking the write function wrote, as the contract defines it: built here, not sent back. */
-function bookedRecord(request: WriteRequest, change: BookChange, metadata: string | null): AppointmentRecord {
-  const { times } = change;
-  return {
-    id: change.id,
-    userId: request.userId,
-    status: "booked",
-    startMs: times.startMs,
-    endMs: times.endMs,
-    localStartMs: times.localStartMs,
-    localEndMs: times.localEndMs,
-    version: 1,
-    createdAtMs: request.atMs,
-    updatedAtMs: request.atMs,
-    cancelledAtMs: null,
-    cancellationReason: null,
-    previousTimes: [],
-    // As the store keeps it (JSON, as jsonb reads it back), and a copy of the caller's own.
-    metadata: metadata === null ? null : JSON.parse(metadata),
-  };
 }
 
 /** The occupancy's parameters: periods as two arrays of local ms, limit, overlap, the candidates' windows. */

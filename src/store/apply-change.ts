@@ -12,6 +12,7 @@ import type {
   WriteRequest,
   WriteResult,
 } from "./appointment-store.js";
+import { bookedRecord } from "./booked-record.js";
 import type { KeptEvent } from "./change-feed.js";
 import { occupancyConflict } from "./occupancy.js";
 import type { UserLedger } from "./user-ledger.js";
@@ -31,23 +32,8 @@ export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedC
     if (ledger.byId(change.id)) return { result: { status: "id-taken", replayed: false } };
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, undefined);
     if (refused) return { result: refused };
-    const { times } = change;
-    const record = freezeRecord({
-      id: change.id,
-      userId: request.userId,
-      status: "booked",
-      startMs: times.startMs,
-      endMs: times.endMs,
-      localStartMs: times.localStartMs,
-      localEndMs: times.localEndMs,
-      version: 1,
-      createdAtMs: atMs,
-      updatedAtMs: atMs,
-      cancelledAtMs: null,
-      cancellationReason: null,
-      previousTimes: NO_PREVIOUS_TIMES,
-      metadata: change.metadata === null ? null : deepFrozenCopy(change.metadata),
-    });
+    const metadata = change.metadata === null ? null : deepFrozenCopy(change.metadata);
+    const record = freezeRecord(bookedRecord(request.userId, change, atMs, metadata, NO_PREVIOUS_TIMES));
     ledger.add(record);
     return written(record, "booked", null, request);
   }

@@ -43,14 +43,6 @@ export class BaselineBooker {
   list(userId: string): BaselineAppointment[] {
     return [...(this.#byUser.get(userId) ?? [])].sort((a, b) => a.startMs - b.startMs);
   }
-
-  /** Undoes a booking (outside the measured time: it keeps the number stored constant). */
-  cancel(userId: string, appointment: BaselineAppointment): void {
-    for (const key of appointment.keys) this.#taken.delete(key);
-    const remaining = (this.#byUser.get(userId) ?? []).filter((held) => held !== appointment);
-    if (remaining.length > 0) this.#byUser.set(userId, remaining);
-    else this.#byUser.delete(userId);
-  }
 }
 
 /** `YYYY-MM-DD HH:mm` of a UTC instant: the seed's wire form, as a few lines of code would print it. */

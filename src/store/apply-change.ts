@@ -13,38 +13,38 @@ import type {
   WriteResult,
 } from "./appointment-store.js";
 import { bookedRecord } from "./booked-record.js";
-import type { KeptEvent } from "./change-feed.js";
+import type { ChangeFeed, KeptEvent } from "./change-feed.js";
 import { occupancyConflict } from "./occupancy.js";
 import type { UserLedger } from "./user-ledger.js";
 
-/** What a change did: its outcome, and the event to append when it committed. */
-export interface AppliedChange {
-  readonly result: WriteResult;
-  readonly event?: KeptEvent;
-}
-
 const NO_PREVIOUS_TIMES: AppointmentRecord["previousTimes"] = Object.freeze([]);
 
-/** Applies `request.change` to `ledger` (the user's records) if its checks pass. */
-export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedChange {
+/**
+ * Applies `request.change` to `ledger` (the user's records) if its checks pass, appending its event to
+ * `feed` when it does, and answers the outcome.
+ */
+export function applyChange(ledger: UserLedger, request: WriteRequest, feed: ChangeFeed): WriteResult {
   const { change, atMs } = request;
   if (change.type === "book") {
-    if (ledger.byId(change.id)) return { result: { status: "id-taken", replayed: false } };
+    if (ledger.byId(change.id)) return { status: "id-taken", replayed: false };
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, undefined);
-    if (refused) return { result: refused };
+    if (refused) return refused;
     const metadata = change.metadata === null ? null : deepFrozenCopy(change.metadata);
     const record = freezeRecord(bookedRecord(request.userId, change, atMs, metadata, NO_PREVIOUS_TIMES));
     ledger.add(record);
-    return written(record, "booked", null, request);
+    // Without a key, the record stands for its own event (see ChangeFeed).
+    if (request.idempotency === undefined) feed.append(record, request.changeExpiresAtMs);
+    else feed.append(eventOf(record, "booked", null, request), request.changeExpiresAtMs);
+    return { status: "written", record, replayed: false };
   }
 
   const current = ledger.byId(change.id);
-  if (!current) return { result: { status: "not-found", replayed: false } };
-  if (current.status !== "booked") return { result: { status: "not-booked", record: current, replayed: false } };
+  if (!current) return { status: "not-found", replayed: false };
+  if (current.status !== "booked") return { status: "not-booked", record: current, replayed: false };
 
   if (change.type === "move") {
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, current);
-    if (refused) return { result: refused };
+    if (refused) return refused;
     const previous = { startMs: current.startMs, endMs: current.endMs };
     const record = freezeRecord({
       ...current,
@@ -54,7 +54,8 @@ export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedC
       previousTimes: Object.freeze([...current.previousTimes, Object.freeze({ ...previous, movedAtMs: atMs })]),
     });
     ledger.replace(current, record);
-    return written(record, "rescheduled", previous, request);
+    feed.append(eventOf(record, "rescheduled", previous, request), request.changeExpiresAtMs);
+    return { status: "written", record, replayed: false };
   }
 
   const record = freezeRecord({
@@ -66,24 +67,17 @@ export function applyChange(ledger: UserLedger, request: WriteRequest): AppliedC
     cancellationReason: change.reason,
   });
   ledger.replace(current, record);
-  return written(record, "cancelled", null, request);
+  feed.append(eventOf(record, "cancelled", null, request), request.changeExpiresAtMs);
+  return { status: "written", record, replayed: false };
 }
 
-function written(
+function eventOf(
   record: AppointmentRecord,
   type: ChangeRecord["type"],
   previous: ChangeRecord["previous"],
   request: WriteRequest,
-): AppliedChange {
-  const event: KeptEvent = {
-    type,
-    record,
-    previous,
-    idempotencyKey: request.idempotency?.key ?? null,
-    atMs: request.atMs,
-    expiresAtMs: request.changeExpiresAtMs,
-  };
-  return { result: { status: "written", record, replayed: false }, event };
+): KeptEvent {
+  return { type, record, previous, idempotencyKey: request.idempotency?.key ?? null, atMs: request.atMs };
 }
 
 /** The refusal of an occupancy, or `undefined`; `moving` never conflicts with its own move. */

@@ -5,37 +5,44 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
-import type { ChangeQuery, ChangeRecord } from "./appointment-store.js";
+import type { AppointmentRecord, ChangeQuery, ChangeRecord } from "./appointment-store.js";
+
+/** An event as kept: one object per change, without its position (made when the feed is read). */
+export type KeptEvent = Omit<ChangeRecord, "position">;
 
 /**
- * An event as kept: one object per change, without its position (the position of the event at index `i`
- * is `first + i`, so no string is made per write; positions are made when the feed is read).
+ * What the feed keeps per event. The commonest event, a booking without an idempotency key, is kept as the
+ * booked record itself: its type, time and lack of a key follow from the record (version 1, `createdAtMs`),
+ * so a booking adds no object of its own to the heap.
  */
-export interface KeptEvent extends Omit<ChangeRecord, "position"> {
-  readonly expiresAtMs: number;
-}
+type Entry = KeptEvent | AppointmentRecord;
 
-/** Room left by expired events before the array is compacted. */
+/** Room left by expired events before the arrays are compacted. */
 const COMPACT_AFTER = 1024;
 
 /** Append-only, with expired events dropped from the front. */
 export class ChangeFeed {
-  #events: KeptEvent[] = [];
-  /** Index of the first event still kept: expiring one is O(1), the array is compacted now and then. */
+  #entries: Entry[] = [];
+  /** The expiry of each entry, epoch milliseconds: a packed array of numbers beside the entries. */
+  #expiries: number[] = [];
+  /** Index of the first entry still kept: expiring one is O(1), the arrays are compacted now and then. */
   #head = 0;
-  /** The sequence number of `#events[0]`. */
+  /** The sequence number (position) of `#entries[0]`. */
   #first = 1;
 
-  append(event: KeptEvent): void {
-    this.#events.push(event);
+  /** Appends the event of a change; a booking without a key may be given as its booked record. */
+  append(entry: Entry, expiresAtMs: number): void {
+    this.#entries.push(entry);
+    this.#expiries.push(expiresAtMs);
   }
 
   read(query: ChangeQuery): ChangeRecord[] {
     const after = query.after === undefined ? 0 : sequenceOf(query.after);
-    const events = this.#events;
+    const entries = this.#entries;
     const found: ChangeRecord[] = [];
-    for (let i = Math.max(this.#head, after - this.#first + 1); i < events.length && found.length < query.limit; i++) {
-      const event = events[i] as KeptEvent;
+    for (let i = Math.max(this.#head, after - this.#first + 1); i < entries.length && found.length < query.limit; i++) {
+      const entry = entries[i] as Entry;
+      const event: KeptEvent = "type" in entry ? entry : bookedEvent(entry);
       if (query.userId !== undefined && event.record.userId !== query.userId) continue;
       found.push(
         Object.freeze({
@@ -57,17 +64,23 @@ export class ChangeFeed {
    * an event kept longer than one after it only delays that one's removal.
    */
   expire(nowMs: number): number {
-    const events = this.#events;
+    const expiries = this.#expiries;
     const start = this.#head;
-    while (this.#head < events.length && (events[this.#head] as KeptEvent).expiresAtMs <= nowMs) this.#head++;
+    while (this.#head < expiries.length && (expiries[this.#head] as number) <= nowMs) this.#head++;
     const removed = this.#head - start;
-    if (this.#head > COMPACT_AFTER && this.#head * 2 > events.length) {
-      this.#events = events.slice(this.#head);
+    if (this.#head > COMPACT_AFTER && this.#head * 2 > expiries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#expiries = expiries.slice(this.#head);
       this.#first += this.#head;
       this.#head = 0;
     }
     return removed;
   }
+}
+
+/** The event of a booking kept as its record: booked at its creation, without a key. */
+function bookedEvent(record: AppointmentRecord): KeptEvent {
+  return { type: "booked", record, previous: null, idempotencyKey: null, atMs: record.createdAtMs };
 }
 
 function sequenceOf(position: string): number {

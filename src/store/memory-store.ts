@@ -58,23 +58,21 @@ export class MemoryStore implements AppointmentStore {
       return { ...kept.result, replayed: true } as WriteResult;
     }
 
-    const ledger = this.#users.get(userId) ?? new UserLedger();
-    const applied = applyChange(ledger, request);
-    if (applied.event) {
-      if (ledger.size > 0) this.#users.set(userId, ledger);
-      this.#feed.append(applied.event);
-    }
+    const existing = this.#users.get(userId);
+    const ledger = existing ?? new UserLedger();
+    const result = applyChange(ledger, request, this.#feed);
+    if (!existing && ledger.size > 0) this.#users.set(userId, ledger);
     if (idempotency) {
       const keys = userKeys ?? new Map<string, KeptOutcome>();
       keys.set(idempotency.key, {
         fingerprint: idempotency.fingerprint,
         expiresAtMs: idempotency.expiresAtMs,
-        result: applied.result,
+        result,
       });
       this.#keys.set(userId, keys);
       this.#keyExpiry.push(idempotency.expiresAtMs, { userId, key: idempotency.key });
     }
-    return applied.result;
+    return result;
   }
 
   async listAppointments(userId: string, query: RecordQuery): Promise<AppointmentRecord[]> {

@@ -16,7 +16,8 @@ const ARGUMENT = "options.metadata";
 
 /**
  * A plain, frozen copy of `value` that JSON keeps exactly, or `null` for none: objects, arrays, strings
- * (well-formed Unicode), finite numbers, booleans and `null`, at most 8 levels deep and 4 KiB as JSON.
+ * (well-formed Unicode, no NUL), finite numbers, booleans and `null`, at most 8 levels deep and 4 KiB as
+ * JSON.
  *
  * @throws InvalidArgumentError naming `options.metadata`.
  */
@@ -79,8 +80,10 @@ function jsonCopy(value: unknown, depth: number): JsonValue {
 }
 
 function wellFormed(text: string): string {
-  // A lone surrogate cannot be stored as UTF-8 (PostgreSQL's jsonb replaces it): refuse it here, so that
-  // metadata means the same in every store.
-  if (!text.isWellFormed()) throw new InvalidArgumentError(ARGUMENT, "metadata strings must be well-formed Unicode");
+  // A lone surrogate cannot be stored as UTF-8 (PostgreSQL's jsonb replaces it), nor a NUL in jsonb at all:
+  // refuse them here, so that metadata means the same in every store.
+  if (!text.isWellFormed() || text.includes("\u0000")) {
+    throw new InvalidArgumentError(ARGUMENT, "metadata strings must be well-formed Unicode without NUL");
+  }
   return text;
 }

@@ -155,6 +155,8 @@ describe("metadata", () => {
     ["a non-finite number", { n: Number.NaN }],
     ["a Date", { at: new Date(0) }],
     ["a lone surrogate", { text: "\udc00" }],
+    ["a NUL character, which PostgreSQL's jsonb cannot keep", { text: "a\u0000b" }],
+    ["a NUL in a key", { "a\u0000": 1 }],
     ["more than 4 KiB", { text: "x".repeat(4100) }],
     ["more than 8 levels", { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } }],
     ["a bigint", { n: 1n }],

@@ -86,49 +86,40 @@ export function periodRanges(policy: Policy, first: number, last: number): MsRan
 }
 
 /**
- * Where every appointment that can hold one of `periods` or overlap `times` starts. Holders: a local time
- * is less than a day from its instant (UTC offsets stay under 24 hours), so a holder starts before the last
- * period's end plus a day, and ends after the first period's start less a day; no appointment lasts longer
- * than the longest duration a policy accepts, which bounds its start from below. Overlapping appointments
- * start before `times.endMs` and at most that longest duration before `times.startMs`.
+ * Where every appointment that can hold one of `periods` or overlap `times` starts, and where it ends. A
+ * holder's local times are less than a day from its instants (UTC offsets stay under 24 hours), so it
+ * starts before the last period's end plus a day and ends after the first period's start less a day; an
+ * overlapping one starts before `times.endMs` and ends after `times.startMs`. No appointment lasts longer
+ * than the longest duration a policy accepts, which bounds its start from below and its end from above.
  */
-export function candidatesStartWithin(periods: readonly MsRange[], times: AppointmentTimes): MsRange {
-  let fromMs = times.startMs - LONGEST_DURATION_MS;
-  let toMs = times.endMs;
-  for (const period of periods) {
-    fromMs = Math.min(fromMs, period.fromMs - DAY_MS - LONGEST_DURATION_MS);
-    toMs = Math.max(toMs, period.toMs + DAY_MS);
-  }
-  return { fromMs, toMs };
-}
-
-/**
- * Where every appointment that can hold one of `periods` or overlap `times` ends: a holder ends after the
- * first period's start less a day (its local end is after it), and an overlapping one after `times.startMs`;
- * each ends at most the longest duration after a start within {@link candidatesStartWithin}.
- */
-export function candidatesEndWithin(periods: readonly MsRange[], times: AppointmentTimes): MsRange {
-  let fromMs = times.startMs;
-  let toMs = times.endMs;
-  for (const period of periods) {
-    fromMs = Math.min(fromMs, period.fromMs - DAY_MS);
-    toMs = Math.max(toMs, period.toMs + DAY_MS);
-  }
-  return { fromMs, toMs: toMs + LONGEST_DURATION_MS };
+export function candidateWindows(
+  periods: readonly MsRange[],
+  times: AppointmentTimes,
+): { startWithin: MsRange; endWithin: MsRange } {
+  // Periods come in calendar order (periodRanges): the first starts earliest, the last ends latest.
+  const first = periods[0];
+  const last = periods.at(-1);
+  const earliest = first ? Math.min(times.startMs, first.fromMs - DAY_MS) : times.startMs;
+  const latest = last ? Math.max(times.endMs, last.toMs + DAY_MS) : times.endMs;
+  return {
+    startWithin: { fromMs: earliest - LONGEST_DURATION_MS, toMs: latest },
+    endWithin: { fromMs: earliest, toMs: latest + LONGEST_DURATION_MS },
+  };
 }
 
 /** The slot of an appointment with `times` under `policy`: what its write checks, and where. */
 export function slotOf(policy: Policy, times: AppointmentTimes): Slot {
   const { first, last } = occupiedDays(policy, times);
   const periods = periodRanges(policy, first, last);
+  const { startWithin, endWithin } = candidateWindows(periods, times);
   return {
     times,
     occupancy: {
       periods,
       limit: policy.limit.max,
       noOverlap: !policy.allowOverlap,
-      candidatesStartWithin: candidatesStartWithin(periods, times),
-      candidatesEndWithin: candidatesEndWithin(periods, times),
+      candidatesStartWithin: startWithin,
+      candidatesEndWithin: endWithin,
     },
   };
 }

@@ -54,7 +54,7 @@ import { endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from
 import { readFields } from "./read-fields.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { utcSeedSlot } from "./utc-fast-path.js";
-import { unknownUnlessTyped, writeOutcome } from "./write-outcome.js";
+import { unknownUnlessTyped, untilDeadline } from "./write-outcome.js";
 
 /**
  * Finds the time zone whose calendar defines a user's dates, for schedulers whose users live in different
@@ -304,44 +304,37 @@ class PolicyScheduler implements Scheduler {
 
   /** `book`, giving the booked record in the form `present` makes of it. */
   #book<T>(userId: UserId, start: DateTimeInput, options: unknown, present: Presenter<T>): Promise<T> {
-    let fields: WriteFields;
-    try {
-      fields = writeFieldsOf(options, "metadata");
-      throwIfAborted(fields.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#userOperation(userId, fields.signal, (user, timeZone) => {
-      const slot = this.#acceptableSlot(start, timeZone);
-      const id = this.#newId();
-      const change: AppointmentChange = {
-        type: "book",
-        id,
-        times: slot.times,
-        metadata: fields.metadata,
-        occupancy: slot.occupancy,
-      };
-      // The fingerprint names what the caller asked for: the instant, not the form it was written in.
-      const request = () => ["book", slot.times.startMs, canonicalJson(fields.metadata)];
-      return this.#write(user, change, fields, request, timeZone, present);
-    });
+    return this.#withOptions(
+      () => writeFieldsOf(options, "metadata"),
+      (fields) =>
+        this.#userOperation(userId, fields.signal, (user, timeZone) => {
+          const slot = this.#acceptableSlot(start, timeZone);
+          const id = this.#newId();
+          const change: AppointmentChange = {
+            type: "book",
+            id,
+            times: slot.times,
+            metadata: fields.metadata,
+            occupancy: slot.occupancy,
+          };
+          // The fingerprint names what the caller asked for: the instant, not the form it was written in.
+          const request = () => ["book", slot.times.startMs, canonicalJson(fields.metadata)];
+          return this.#write(user, change, fields, request, timeZone, present);
+        }),
+    );
   }
 
   /** `list`, giving each record in the form `present` makes of it. */
   #list<T>(userId: UserId, range: ListRange | undefined, options: unknown, present: Presenter<T>): Promise<T[]> {
-    let fields: { signal: AbortSignal | undefined; status: "booked" | "all" };
-    try {
-      fields = listFieldsOf(options);
-      throwIfAborted(fields.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const { signal, status } = fields;
-    return this.#userOperation(userId, signal, async (user, timeZone) => {
-      const query: RecordQuery = { ...this.#rangeBounds(range, timeZone), status };
-      const records = await this.#read(() => this.#store.listAppointments(user, query, { signal }), signal);
-      return records.map((record) => present(record, timeZone));
-    });
+    return this.#withOptions(
+      () => listFieldsOf(options),
+      ({ signal, status }) =>
+        this.#userOperation(userId, signal, async (user, timeZone) => {
+          const query: RecordQuery = { ...this.#rangeBounds(range, timeZone), status };
+          const records = await this.#read(() => this.#store.listAppointments(user, query, { signal }), signal);
+          return records.map((record) => present(record, timeZone));
+        }),
+    );
   }
 
   get(userId: UserId, id: string, options?: OperationOptions): Promise<Appointment | null> {
@@ -355,41 +348,35 @@ class PolicyScheduler implements Scheduler {
   }
 
   cancel(userId: UserId, id: string, options?: CancelOptions): Promise<Appointment> {
-    let fields: WriteFields;
-    try {
-      fields = writeFieldsOf(options, "reason");
-      throwIfAborted(fields.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#userOperation(userId, fields.signal, (user, timeZone) => {
-      const appointmentId = appointmentIdOf(id);
-      const change: AppointmentChange = { type: "cancel", id: appointmentId, reason: fields.reason };
-      const request = () => ["cancel", appointmentId, fields.reason];
-      return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
-    });
+    return this.#withOptions(
+      () => writeFieldsOf(options, "reason"),
+      (fields) =>
+        this.#userOperation(userId, fields.signal, (user, timeZone) => {
+          const appointmentId = appointmentIdOf(id);
+          const change: AppointmentChange = { type: "cancel", id: appointmentId, reason: fields.reason };
+          const request = () => ["cancel", appointmentId, fields.reason];
+          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
+        }),
+    );
   }
 
   reschedule(userId: UserId, id: string, newStart: DateTimeInput, options?: WriteOptions): Promise<Appointment> {
-    let fields: WriteFields;
-    try {
-      fields = writeFieldsOf(options, undefined);
-      throwIfAborted(fields.signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#userOperation(userId, fields.signal, (user, timeZone) => {
-      const appointmentId = appointmentIdOf(id);
-      const slot = this.#acceptableSlot(newStart, timeZone);
-      const change: AppointmentChange = {
-        type: "move",
-        id: appointmentId,
-        times: slot.times,
-        occupancy: slot.occupancy,
-      };
-      const request = () => ["move", appointmentId, slot.times.startMs];
-      return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
-    });
+    return this.#withOptions(
+      () => writeFieldsOf(options, undefined),
+      (fields) =>
+        this.#userOperation(userId, fields.signal, (user, timeZone) => {
+          const appointmentId = appointmentIdOf(id);
+          const slot = this.#acceptableSlot(newStart, timeZone);
+          const change: AppointmentChange = {
+            type: "move",
+            id: appointmentId,
+            times: slot.times,
+            occupancy: slot.occupancy,
+          };
+          const request = () => ["move", appointmentId, slot.times.startMs];
+          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
+        }),
+    );
   }
 
   availability(userId: UserId, date: DateInput, options?: OperationOptions): Promise<AvailableSlot[]> {
@@ -426,30 +413,24 @@ class PolicyScheduler implements Scheduler {
   }
 
   changes(options?: ChangesOptions): Promise<ChangePage> {
-    let query: { after: string | undefined; limit: number; userId: string | undefined };
-    let signal: AbortSignal | undefined;
-    try {
-      signal = signalOf(options);
-      throwIfAborted(signal);
-      query = changesQueryOf(options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return (async () => {
-      const events = await this.#read(() => this.#store.readChanges(query, { signal }), signal);
-      const zones = new Map<string, string>();
-      const changes: AppointmentChangeEvent[] = [];
-      for (const event of events) {
-        const user = event.record.userId;
-        let timeZone = zones.get(user);
-        if (timeZone === undefined) {
-          timeZone = await this.#timeZoneOf(user, signal);
-          zones.set(user, timeZone);
+    return this.#withOptions(
+      () => ({ signal: signalOf(options), query: changesQueryOf(options) }),
+      async ({ signal, query }) => {
+        const events = await this.#read(() => this.#store.readChanges(query, { signal }), signal);
+        const zones = new Map<string, string>();
+        const changes: AppointmentChangeEvent[] = [];
+        for (const event of events) {
+          const user = event.record.userId;
+          let timeZone = zones.get(user);
+          if (timeZone === undefined) {
+            timeZone = await this.#timeZoneOf(user, signal);
+            zones.set(user, timeZone);
+          }
+          changes.push(changeEventFromRecord(event, timeZone));
         }
-        changes.push(changeEventFromRecord(event, timeZone));
-      }
-      return { changes, cursor: changes.at(-1)?.position ?? query.after ?? null };
-    })();
+        return { changes, cursor: changes.at(-1)?.position ?? query.after ?? null };
+      },
+    );
   }
 
   purgeExpired(options?: OperationOptions): Promise<number> {
@@ -458,13 +439,27 @@ class PolicyScheduler implements Scheduler {
     );
   }
 
-  /** Runs one operation after validating its options; a fired signal stops it before it starts. */
+  /** Runs an operation whose only option is its signal: see {@link #withOptions}. */
   #operation<T>(options: unknown, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    // Not async itself, to spare every operation a promise: bad options still arrive as a rejection.
+    return this.#withOptions(
+      () => ({ signal: signalOf(options) }),
+      ({ signal }) => run(signal),
+    );
+  }
+
+  /**
+   * Reads an operation's options with `read`, stops it at once when their signal has fired, then runs it.
+   * Not async itself, to spare every operation a promise: bad options, and anything `run` throws before
+   * its first await, still arrive as a rejection.
+   */
+  #withOptions<F extends { readonly signal: AbortSignal | undefined }, T>(
+    read: () => F,
+    run: (fields: F) => Promise<T>,
+  ): Promise<T> {
     try {
-      const signal = signalOf(options);
-      throwIfAborted(signal);
-      return run(signal);
+      const fields = read();
+      throwIfAborted(fields.signal);
+      return run(fields);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -566,7 +561,9 @@ class PolicyScheduler implements Scheduler {
     throwIfAborted(signal);
     let result: WriteResult;
     try {
-      result = await writeOutcome(() => this.#store.write(request, { signal }), signal, idempotencyKey);
+      // Called inside the try: a store that throws instead of rejecting has not said what it wrote either.
+      const pending = this.#store.write(request, { signal });
+      result = await (signal ? untilDeadline(pending, signal, idempotencyKey) : pending);
     } catch (error) {
       throw unknownUnlessTyped(error, idempotencyKey);
     }

@@ -10,24 +10,14 @@
 import { isSchedulerError, OutcomeUnknownError } from "../errors/scheduler-errors.js";
 
 /**
- * Resolves as the store's `write` does, or rejects with the store's own `SchedulerError` (not committed), or
- * with {@link OutcomeUnknownError} when the store threw anything else or `signal` fired first. Without a
- * signal the store's promise is returned as it is (one promise less per write): pass what it rejects with
- * through {@link unknownUnlessTyped}.
+ * Settles as the store's pending write does, or rejects with {@link OutcomeUnknownError} as soon as
+ * `signal` fires while it is still pending.
  */
-export function writeOutcome<T>(
-  write: () => Promise<T>,
-  signal: AbortSignal | undefined,
+export function untilDeadline<T>(
+  pending: Promise<T>,
+  signal: AbortSignal,
   idempotencyKey: string | undefined,
 ): Promise<T> {
-  let pending: Promise<T>;
-  try {
-    pending = write();
-  } catch (error) {
-    // A store that throws instead of rejecting: it may have written nothing, but it did not say so.
-    return Promise.reject(unknownUnlessTyped(error, idempotencyKey));
-  }
-  if (!signal) return pending; // the caller reads its rejection with unknownUnlessTyped
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new OutcomeUnknownError(idempotencyKey ?? null, { cause: signal.reason }));
     signal.addEventListener("abort", onAbort, { once: true });
@@ -38,13 +28,13 @@ export function writeOutcome<T>(
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
-        reject(unknownUnlessTyped(error, idempotencyKey));
+        reject(error);
       },
     );
   });
 }
 
-/** A store's rejection of a write as the caller sees it: the store's own typed error, or an unknown outcome. */
+/** A store's failure of a write as the caller sees it: the store's own typed error, or an unknown outcome. */
 export function unknownUnlessTyped(error: unknown, idempotencyKey: string | undefined): unknown {
   return isSchedulerError(error) ? error : new OutcomeUnknownError(idempotencyKey ?? null, { cause: error });
 }

@@ -30,7 +30,7 @@ export function applyChange(ledger: UserLedger, request: WriteRequest, feed: Cha
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, undefined);
     if (refused) return refused;
     const metadata = change.metadata === null ? null : deepFrozenCopy(change.metadata);
-    const record = freezeRecord(bookedRecord(request.userId, change, atMs, metadata, NO_PREVIOUS_TIMES));
+    const record = Object.freeze(bookedRecord(request.userId, change, atMs, metadata, NO_PREVIOUS_TIMES));
     ledger.add(record);
     // Without a key, the record stands for its own event (see ChangeFeed).
     if (request.idempotency === undefined) feed.append(record, request.changeExpiresAtMs);
@@ -46,7 +46,7 @@ export function applyChange(ledger: UserLedger, request: WriteRequest, feed: Cha
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, current);
     if (refused) return refused;
     const previous = { startMs: current.startMs, endMs: current.endMs };
-    const record = freezeRecord({
+    const record = Object.freeze({
       ...current,
       ...timesOf(change.times),
       version: current.version + 1,
@@ -58,7 +58,7 @@ export function applyChange(ledger: UserLedger, request: WriteRequest, feed: Cha
     return { status: "written", record, replayed: false };
   }
 
-  const record = freezeRecord({
+  const record: AppointmentRecord = Object.freeze({
     ...current,
     status: "cancelled",
     version: current.version + 1,
@@ -99,10 +99,6 @@ function timesOf(times: AppointmentTimes): AppointmentTimes {
     localStartMs: times.localStartMs,
     localEndMs: times.localEndMs,
   };
-}
-
-function freezeRecord(record: AppointmentRecord): AppointmentRecord {
-  return Object.freeze(record);
 }
 
 /** A copy of a JSON value that no one can change: not the caller afterwards, not a reader of the store. */

@@ -58,7 +58,7 @@ function stubScheduler(): Scheduler {
   return {
     policy: real.policy,
     book: async (userId) => appointment(userId),
-    list: async (userId) => [appointment(userId)],
+    list: async (userId) => ({ appointments: [appointment(userId)], nextCursor: null }),
     get: async () => null,
     cancel: (userId, id, options) => real.cancel(userId, id, options),
     reschedule: (userId, id, start, options) => real.reschedule(userId, id, start, options),

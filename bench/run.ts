@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- memory|http|http-breakdown|postgres ...] [--quick]`: runs the benchmarks (all when
+ * `npm run bench [-- memory|list|http|http-breakdown|postgres ...] [--quick]`: runs the benchmarks (all when
  * none is named), prints each table, and, for a full run, rewrites
  * docs/benchmarks.md with the figures as measured. `--quick` is a short trial run that writes nothing.
- * The PostgreSQL part needs `TEST_DATABASE_URL`; it is skipped without it.
+ * The PostgreSQL part, and the list part's server rows, need `TEST_DATABASE_URL`; they are skipped without it.
  *
  * What is measured is the package as published: the run first builds it with tsup (the JavaScript of
  * `npm run build`, without type declarations) into node_modules/.cache, then runs again with
@@ -53,6 +53,7 @@ if (process.env.BENCH_PACKAGE_BUILD !== BUILD) {
 
 // Imported only now, so that they, and the package they import, load from the build.
 const { httpBenchmark, httpBreakdownBenchmark } = await import("./http.js");
+const { listBenchmark } = await import("./list.js");
 const { memoryBenchmark } = await import("./memory.js");
 const { postgresBenchmark } = await import("./postgres.js");
 const { environment, markdownReport, sectionTable } = await import("./report.js");
@@ -60,6 +61,7 @@ const { environment, markdownReport, sectionTable } = await import("./report.js"
 /** The parts of a full run, in order. */
 const allParts = {
   memory: memoryBenchmark,
+  list: listBenchmark,
   http: httpBenchmark,
   "http-breakdown": httpBreakdownBenchmark,
   postgres: postgresBenchmark,

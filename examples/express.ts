@@ -24,7 +24,7 @@ export function createExpressApp(scheduler: Scheduler, options?: AppointmentsHtt
 
   // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
   app.get(APPOINTMENTS_ROUTE, async (req, res) => {
-    send(res, await api.list(req.params.userId));
+    send(res, await api.list(req.params.userId, req.query));
   });
   app.post(APPOINTMENTS_ROUTE, async (req, res) => {
     send(res, await api.book(req.params.userId, { headers: req.headers, body: req }));

@@ -31,7 +31,7 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
   app.get<AppointmentsRoute>(APPOINTMENTS_ROUTE, async (request, reply) =>
-    send(reply, await api.list(request.params.userId)),
+    send(reply, await api.list(request.params.userId, request.query as Record<string, unknown>)),
   );
   app.post<AppointmentsRoute>(APPOINTMENTS_ROUTE, async (request, reply) =>
     send(reply, await api.book(request.params.userId, { headers: request.headers, body: request.body as RequestBody })),

@@ -26,7 +26,7 @@ export function createHonoApp(
 
   // The helper reads the raw body stream, so every framework rejects bad bodies alike. On Node.js the
   // request itself is the cheaper stream to read; elsewhere (or in app.request()), the Fetch Request's body.
-  app.get(APPOINTMENTS_ROUTE, async (c) => send(c, await api.list(c.req.param("userId"))));
+  app.get(APPOINTMENTS_ROUTE, async (c) => send(c, await api.list(c.req.param("userId"), c.req.url)));
   app.post(APPOINTMENTS_ROUTE, async (c) => {
     const incoming = c.env?.incoming;
     const request = incoming

@@ -22,7 +22,7 @@ export function createKoaApp(scheduler: Scheduler, options?: AppointmentsHttpOpt
   const router = new Router({ strict: true, sensitive: true });
 
   // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
-  router.get(APPOINTMENTS_ROUTE, async (ctx) => send(ctx, await api.list(ctx.params.userId)));
+  router.get(APPOINTMENTS_ROUTE, async (ctx) => send(ctx, await api.list(ctx.params.userId, ctx.query)));
   router.post(APPOINTMENTS_ROUTE, async (ctx) =>
     send(ctx, await api.book(ctx.params.userId, { headers: ctx.headers, body: ctx.req })),
   );

@@ -20,7 +20,7 @@ export function createRequestListener(scheduler: Scheduler, options?: Appointmen
   const route = async (req: IncomingMessage): Promise<HttpResponse> => {
     const url = req.url ?? "/";
     const userId = matchAppointmentsPath(url);
-    if (userId !== null && (req.method === "GET" || req.method === "HEAD")) return api.list(userId);
+    if (userId !== null && (req.method === "GET" || req.method === "HEAD")) return api.list(userId, url);
     if (userId !== null && req.method === "POST") return api.book(userId, { headers: req.headers, body: req });
     return api.unmatched(url);
   };

@@ -12,6 +12,9 @@ export {
   AmbiguousLocalTimeError,
   AppointmentCancelledError,
   AppointmentNotFoundError,
+  AppointmentStartedError,
+  type BookingWindowBound,
+  type ChangeNoticeRule,
   IdempotencyKeyReusedError,
   InvalidArgumentError,
   InvalidDateTimeError,
@@ -31,6 +34,7 @@ export {
   SchedulerError,
   type SchedulerErrorByCode,
   StoreUnavailableError,
+  TooLateToChangeError,
 } from "./errors/scheduler-errors.js";
 export type {
   Appointment,
@@ -50,6 +54,7 @@ export type {
 } from "./scheduler/operation-options.js";
 export type { Policy, PolicyOptions } from "./scheduler/policy.js";
 export {
+  type AppointmentPage,
   type ChangePage,
   type ChangesOptions,
   createScheduler,
@@ -79,6 +84,7 @@ export type {
   WriteRequest,
   WriteResult,
 } from "./store/appointment-store.js";
+export { holdsPeriods } from "./store/appointment-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { AmbiguousTimeRule, DateTimeInput } from "./time/parse-date-time.js";
 export type { UserId } from "./user/user-id.js";

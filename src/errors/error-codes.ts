@@ -15,11 +15,14 @@ export const ERROR_CODES = {
   MISALIGNED_START: "A start time is not on the alignment step in the user's local time, or has seconds.",
   NONEXISTENT_LOCAL_TIME: "A wall-clock start time falls in a daylight-saving gap of the user's time zone.",
   AMBIGUOUS_LOCAL_TIME: "A wall-clock start time occurs twice and the scheduler is set to reject ambiguity.",
-  OUTSIDE_BOOKING_WINDOW: "A start time is sooner than the minimum notice or later than the maximum horizon.",
+  OUTSIDE_BOOKING_WINDOW:
+    "A start time is sooner than the minimum notice, later than the maximum horizon, or in the past when refused.",
   LIMIT_REACHED: "The user already has the maximum number of appointments in a period the new one occupies.",
   OVERLAPPING_APPOINTMENT: "The user already has a booked appointment at a time that overlaps the new one.",
   NOT_FOUND: "No appointment with that id exists for that user.",
   APPOINTMENT_CANCELLED: "The appointment is cancelled: it can no longer be moved or cancelled.",
+  APPOINTMENT_STARTED: "The appointment has started or ended: it can no longer be moved or cancelled.",
+  TOO_LATE_TO_CHANGE: "The appointment starts too soon to be cancelled or moved under the policy's notice.",
   IDEMPOTENCY_KEY_REUSED: "The idempotency key was used for a different request within its retention.",
   STORE_UNAVAILABLE: "The appointment store failed, and nothing was written.",
   OUTCOME_UNKNOWN:

@@ -132,21 +132,29 @@ export class AmbiguousLocalTimeError extends SchedulerError<"AMBIGUOUS_LOCAL_TIM
 
 /** A start time sooner than the policy's minimum notice or later than its maximum horizon. */
 export class OutsideBookingWindowError extends SchedulerError<"OUTSIDE_BOOKING_WINDOW"> {
-  /** Which bound was crossed. */
-  readonly bound: "minimumNotice" | "maximumHorizon";
-  /** The earliest (for `minimumNotice`) or latest (for `maximumHorizon`) start allowed when checked. */
+  /**
+   * Which bound was crossed: the policy's `minimumNotice` or `maximumHorizon`, or `"past"` for a start
+   * before now under `allowPastStarts: false`.
+   */
+  readonly bound: BookingWindowBound;
+  /** The earliest (`minimumNotice`, `past`) or latest (`maximumHorizon`) start allowed when checked. */
   readonly limit: Temporal.ZonedDateTime;
-  constructor(bound: "minimumNotice" | "maximumHorizon", limit: Temporal.ZonedDateTime) {
+  constructor(bound: BookingWindowBound, limit: Temporal.ZonedDateTime) {
     super(
       "OUTSIDE_BOOKING_WINDOW",
       bound === "minimumNotice"
         ? "Appointments must be booked with more notice"
-        : "Appointments cannot be booked that far ahead",
+        : bound === "past"
+          ? "Appointments cannot be booked in the past"
+          : "Appointments cannot be booked that far ahead",
     );
     this.bound = bound;
     this.limit = limit;
   }
 }
+
+/** The bound of the booking window that a start crossed: see {@link OutsideBookingWindowError.bound}. */
+export type BookingWindowBound = "minimumNotice" | "maximumHorizon" | "past";
 
 /** The period (a calendar date, week or month) for which the user has reached the policy's limit. */
 export type LimitPeriod = "day" | "week" | "month";
@@ -204,6 +212,46 @@ export class AppointmentCancelledError extends SchedulerError<"APPOINTMENT_CANCE
   readonly appointment: Appointment;
   constructor(appointment: Appointment) {
     super("APPOINTMENT_CANCELLED", "Appointment is cancelled");
+    this.appointment = appointment;
+  }
+}
+
+/**
+ * The appointment has started (or ended): it can no longer be moved or cancelled. Staff can still record a
+ * cancellation after the fact with `cancel(…, { allowLate: true })`; it keeps counting toward the limits.
+ */
+export class AppointmentStartedError extends SchedulerError<"APPOINTMENT_STARTED"> {
+  /** The appointment, as it is (unchanged). */
+  readonly appointment: Appointment;
+  constructor(appointment: Appointment) {
+    super("APPOINTMENT_STARTED", "Appointment has already started");
+    this.appointment = appointment;
+  }
+}
+
+/** The policy's notice that a cancellation or a move must give: see {@link TooLateToChangeError.rule}. */
+export type ChangeNoticeRule = "cancellationNotice" | "rescheduleNotice";
+
+/**
+ * The appointment starts too soon to be cancelled or moved: the policy's `cancellationNotice` or
+ * `rescheduleNotice` has run out.
+ */
+export class TooLateToChangeError extends SchedulerError<"TOO_LATE_TO_CHANGE"> {
+  /** Which notice ran out. */
+  readonly rule: ChangeNoticeRule;
+  /** The last moment the change was allowed: the appointment's start minus the notice, in the user's zone. */
+  readonly deadline: Temporal.ZonedDateTime;
+  /** The appointment, as it is (unchanged). */
+  readonly appointment: Appointment;
+  constructor(rule: ChangeNoticeRule, deadline: Temporal.ZonedDateTime, appointment: Appointment) {
+    super(
+      "TOO_LATE_TO_CHANGE",
+      rule === "cancellationNotice"
+        ? "It is too late to cancel this appointment"
+        : "It is too late to reschedule this appointment",
+    );
+    this.rule = rule;
+    this.deadline = deadline;
     this.appointment = appointment;
   }
 }
@@ -284,6 +332,8 @@ export interface SchedulerErrorByCode {
   OVERLAPPING_APPOINTMENT: OverlappingAppointmentError;
   NOT_FOUND: AppointmentNotFoundError;
   APPOINTMENT_CANCELLED: AppointmentCancelledError;
+  APPOINTMENT_STARTED: AppointmentStartedError;
+  TOO_LATE_TO_CHANGE: TooLateToChangeError;
   IDEMPOTENCY_KEY_REUSED: IdempotencyKeyReusedError;
   STORE_UNAVAILABLE: StoreUnavailableError;
   OUTCOME_UNKNOWN: OutcomeUnknownError;

@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
+import type { Appointment } from "../model/appointment.js";
 import { recordOperationsOf, type Scheduler } from "../scheduler/scheduler.js";
 import { APPOINTMENTS_ROUTE_METHODS, matchAppointmentsPath, parseUserIdParam } from "./appointments-route.js";
 import { deadlineSignals } from "./deadline-signals.js";
@@ -39,6 +40,12 @@ export interface AppointmentsHttpOptions {
   readonly onServerError?: (error: unknown) => void;
 }
 
+/**
+ * The query parameters of a list request, as a framework gives them: a parsed object (`req.query`,
+ * `c.req.query()`), a `URLSearchParams`, or the request URL (`req.url`).
+ */
+export type ListQuery = URLSearchParams | string | Readonly<Record<string, unknown>> | undefined;
+
 /** What {@link AppointmentsHttpApi.book} needs from the request. */
 export interface BookRequest {
   /** The request's headers: `Content-Type` and `Content-Length` are read. */
@@ -53,11 +60,15 @@ export interface BookRequest {
  */
 export interface AppointmentsHttpApi {
   /**
-   * `GET /api/appointments/:userId`: 200 `{ appointments: [{ start_time, end_time }] }`, sorted by start.
+   * `GET /api/appointments/:userId[?limit=&after=]`: 200 `{ appointments: [{ start_time, end_time }],
+   * next_cursor }`, a page of the user's appointments sorted by start: at most `limit` (1 to 1000, default
+   * 100); `next_cursor` is `null` on the last page, otherwise the `after` of the next.
    *
    * @param userIdParam - the route's `:userId` parameter, as the framework decoded it.
+   * @param query - the query parameters: the framework's parsed query object, a `URLSearchParams`, or the
+   *   request URL. Other parameters than `limit` and `after` are ignored.
    */
-  list(userIdParam: unknown): Promise<HttpResponse<AppointmentListBody | ErrorBody>>;
+  list(userIdParam: unknown, query?: ListQuery): Promise<HttpResponse<AppointmentListBody | ErrorBody>>;
 
   /**
    * `POST /api/appointments/:userId` with `{"appointment": "<datetime>"}`: 201 `{ start_time, end_time }`.
@@ -102,7 +113,7 @@ const MAX_DEADLINE_MS = 2 ** 31 - 1;
  *   res.status(status).set(headers).json(body);
  *
  * const app = express();
- * app.get(APPOINTMENTS_ROUTE, async (req, res) => send(res, await api.list(req.params.userId)));
+ * app.get(APPOINTMENTS_ROUTE, async (req, res) => send(res, await api.list(req.params.userId, req.query)));
  * app.post(APPOINTMENTS_ROUTE, async (req, res) =>
  *   send(res, await api.book(req.params.userId, { headers: req.headers, body: req })));
  * app.use((req, res) => send(res, api.unmatched(req.path)));
@@ -155,14 +166,17 @@ export function createAppointmentsHttpApi(
   };
 
   return {
-    list: (userIdParam) =>
+    list: (userIdParam, query) =>
       answer(async () => {
         const userId = parseUserIdParam(userIdParam);
-        const options = { signal: deadline() };
-        const appointments = records
+        const options = { signal: deadline(), ...pageOf(query) };
+        const page = records
           ? await records.list(userId, options, wireAppointmentFromRecord)
-          : (await scheduler.list(userId, undefined, options)).map(toWireAppointment);
-        return { status: 200, headers: {}, body: { appointments } };
+          : await scheduler.list(userId, undefined, options);
+        const appointments = records
+          ? (page.appointments as WireAppointment[])
+          : (page.appointments as Appointment[]).map(toWireAppointment);
+        return { status: 200, headers: {}, body: { appointments, next_cursor: page.nextCursor } };
       }),
 
     book: (userIdParam, request) =>
@@ -195,6 +209,39 @@ export function createAppointmentsHttpApi(
 
     error,
   };
+}
+
+/** The `limit` and `after` query parameters, for the scheduler to validate: a limit that is not digits is 400. */
+function pageOf(query: unknown): { limit?: number; after?: string } {
+  const params =
+    query instanceof URLSearchParams
+      ? query
+      : typeof query === "string"
+        ? new URLSearchParams(query.includes("?") ? query.slice(query.indexOf("?") + 1) : query)
+        : undefined;
+  const read = (name: string): unknown => {
+    if (params) {
+      const values = params.getAll(name);
+      return values.length > 1 ? values : values[0];
+    }
+    return typeof query === "object" && query !== null ? (query as Record<string, unknown>)[name] : undefined;
+  };
+  const page: { limit?: number; after?: string } = {};
+  const limit = read("limit");
+  if (limit !== undefined) {
+    if (typeof limit !== "string" || !/^\d{1,4}$/.test(limit)) {
+      throw new InvalidArgumentError("limit", "The limit query parameter must be an integer from 1 to 1000");
+    }
+    page.limit = Number(limit);
+  }
+  const after = read("after");
+  if (after !== undefined) {
+    if (typeof after !== "string") {
+      throw new InvalidArgumentError("after", "The after query parameter must be the next_cursor of an earlier page");
+    }
+    page.after = after;
+  }
+  return page;
 }
 
 /** The `Idempotency-Key` header's value: absent, or what the scheduler validates (1 to 255 characters). */

@@ -11,7 +11,7 @@ import { HttpRequestError } from "./http-request-error.js";
  *
  * @example
  * ```ts
- * app.get(APPOINTMENTS_ROUTE, async (req, res) => send(res, await api.list(req.params.userId)));
+ * app.get(APPOINTMENTS_ROUTE, async (req, res) => send(res, await api.list(req.params.userId, req.query)));
  * ```
  */
 export const APPOINTMENTS_ROUTE = "/api/appointments/:userId";

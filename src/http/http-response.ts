@@ -16,9 +16,11 @@ export interface ErrorBody {
   readonly message: string;
 }
 
-/** The body of `GET /api/appointments/:userId`: the user's appointments, sorted by start. */
+/** The body of `GET /api/appointments/:userId`: a page of the user's appointments, sorted by start. */
 export interface AppointmentListBody {
   readonly appointments: readonly WireAppointment[];
+  /** `null` on the last page; otherwise the `after` query parameter of the next page. */
+  readonly next_cursor: string | null;
 }
 
 /** Any body the helper answers. */

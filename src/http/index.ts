@@ -18,7 +18,7 @@
  * createServer(async (req, res) => {
  *   const userId = matchAppointmentsPath(req.url ?? "/");
  *   const { status, headers, body } =
- *     userId !== null && req.method === "GET" ? await api.list(userId)
+ *     userId !== null && req.method === "GET" ? await api.list(userId, req.url)
  *     : userId !== null && req.method === "POST" ? await api.book(userId, { headers: req.headers, body: req })
  *     : api.unmatched(req.url ?? "/");
  *   res.writeHead(status, { ...headers, "Content-Type": "application/json" }).end(JSON.stringify(body));
@@ -32,6 +32,7 @@ export {
   type AppointmentsHttpOptions,
   type BookRequest,
   createAppointmentsHttpApi,
+  type ListQuery,
 } from "./appointments-http-api.js";
 export {
   APPOINTMENTS_ROUTE,

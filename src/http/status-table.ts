@@ -37,6 +37,8 @@ export const HTTP_STATUS_BY_CODE = {
   OVERLAPPING_APPOINTMENT: 409,
   NOT_FOUND: 404,
   APPOINTMENT_CANCELLED: 409,
+  APPOINTMENT_STARTED: 409,
+  TOO_LATE_TO_CHANGE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   STORE_UNAVAILABLE: 503,
   // The store may or may not have written: like a gateway whose upstream did not answer in time. The

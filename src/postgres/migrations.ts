@@ -10,7 +10,7 @@ import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import { legacySchemaStatements } from "./legacy-schema.js";
 import { instantFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
-import { writeFunctionStatement } from "./write-function.js";
+import { holdsPeriodsSql, writeFunctionStatement } from "./write-function.js";
 
 /** What a step may depend on besides the names. */
 export interface MigrationContext {
@@ -197,9 +197,9 @@ function contractV2Statements(names: TableNames, context: MigrationContext): str
     `DROP FUNCTION IF EXISTS ${names.legacyInsertFunction}(text, text, bigint, bigint, text[], integer, text, bigint, bigint)`,
     // An earlier 0.1 build's signature, without the holders window.
     `DROP FUNCTION IF EXISTS ${names.legacyInsertFunction}(text, text, bigint, bigint, text[], integer, text)`,
-    // The occupancy check searches a user's booked appointments by end (a user's appointments lie mostly
-    // before a new one, as a history does, so few end after it); lists by a range find them too.
-    `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE status = 'booked'`,
+    // The occupancy check searches a user's appointments that hold periods by end (a user's appointments lie
+    // mostly before a new one, as a history does, so few end after it); lists by a range find them too.
+    `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE ${holdsPeriodsSql()}`,
     `CREATE INDEX ${names.index("changes_in_order")} ON ${changes} (xid, id)`,
     // The current versions' events in feed order, merged with the changes table's by readChanges.
     `CREATE INDEX ${names.index("appointments_in_order")} ON ${appointments} (change_xid, change_id)`,

@@ -41,7 +41,7 @@ import {
 import type { PostgresSchemaOptions } from "./schema.js";
 import { instantFromMs, lowerBoundMs, MAX_BOUND_MS, MIN_BOUND_MS, upperBoundMs } from "./sql-time.js";
 import { type TableNames, tableNames } from "./table-names.js";
-import { WRITE_FUNCTION_ARGUMENTS } from "./write-function.js";
+import { holdsPeriodsSql, WRITE_FUNCTION_ARGUMENTS } from "./write-function.js";
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions extends PostgresSchemaOptions {
@@ -99,6 +99,7 @@ export class PostgresStore implements AppointmentStore {
   readonly #write: Statement;
   readonly #listBooked: Statement;
   readonly #listAll: Statement;
+  readonly #listHolding: Statement;
   readonly #get: Statement;
   readonly #changes: Statement;
   readonly #userChanges: Statement;
@@ -132,6 +133,8 @@ export class PostgresStore implements AppointmentStore {
     // The booked ones through the partial index on (user_id, start_at).
     this.#listBooked = statement("list_booked", list("a.status = 'booked'"));
     this.#listAll = statement("list_all", list("true"));
+    // Those that hold periods, for availability: through the partial index on (user_id, end_at).
+    this.#listHolding = statement("list_holding", list(`(${holdsPeriodsSql("a")})`));
     this.#get = statement("get", `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`);
 
     // The feed, in (xid, id) order, only up to the oldest transaction still running: see readChanges. The
@@ -225,6 +228,9 @@ export class PostgresStore implements AppointmentStore {
       msParameter("times.localEndMs", times?.localEndMs),
       metadata,
       change.type === "cancel" ? change.reason : null,
+      change.type === "book" || change.earliestStartMs === null
+        ? null
+        : msParameter("change.earliestStartMs", change.earliestStartMs),
       ...occupancyParameters(occupancy),
       msParameter("atMs", request.atMs),
       msParameter("changeExpiresAtMs", request.changeExpiresAtMs),
@@ -254,7 +260,8 @@ export class PostgresStore implements AppointmentStore {
     query: RecordQuery,
     options: StoreOperationOptions = {},
   ): Promise<AppointmentRecord[]> {
-    const statement = query.status === "all" ? this.#listAll : this.#listBooked;
+    const statement =
+      query.status === "all" ? this.#listAll : query.status === "holding" ? this.#listHolding : this.#listBooked;
     const params = [
       userId,
       query.fromMs === undefined ? MIN_BOUND_MS : lowerBoundMs(query.fromMs),

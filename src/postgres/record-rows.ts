@@ -175,7 +175,8 @@ export function resultFromOutcome(answer: unknown): WriteResult | { status: "wri
     case "overlap":
       return { status: outcome.status, conflicting: recordFromJson(required(outcome.conflicting)), replayed };
     case "not-booked":
-      return { status: "not-booked", record: recordFromJson(required(outcome.record)), replayed };
+    case "too-late":
+      return { status: outcome.status, record: recordFromJson(required(outcome.record)), replayed };
     case "not-found":
     case "id-taken":
       return { status: outcome.status, replayed };

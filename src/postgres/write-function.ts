@@ -25,6 +25,7 @@ export const WRITE_FUNCTION_ARGUMENTS = [
   "bigint", // p_local_end_ms
   "jsonb", // p_metadata
   "text", // p_reason
+  "bigint", // p_earliest_start_ms
   "bigint[]", // p_period_from_ms
   "bigint[]", // p_period_to_ms
   "integer", // p_limit
@@ -39,6 +40,15 @@ export const WRITE_FUNCTION_ARGUMENTS = [
   "text", // p_fingerprint
   "bigint", // p_key_expires_ms
 ] as const;
+
+/**
+ * Whether the appointments row `row` (bare columns without it) holds the limit periods it lies in: the store contract's
+ * `holdsPeriods`, and the predicate of the partial index the occupancy check searches.
+ */
+export function holdsPeriodsSql(row?: string): string {
+  const column = (name: string) => (row ? `${row}.${name}` : name);
+  return `${column("status")} = 'booked' OR ${column("cancelled_at")} >= ${column("start_at")}`;
+}
 
 /** `name(type, …)`: the function's signature. */
 export function writeFunctionSignature(names: TableNames): string {
@@ -62,10 +72,11 @@ export function recordJson(row: string): string {
 /** The `CREATE OR REPLACE FUNCTION` of the write function. */
 export function writeFunctionStatement(names: TableNames): string {
   const { appointments, idempotencyKeys: keys, changes, changeIds, writeFunction, lockKey } = names;
-  // The user's booked appointments that can collide with the change: those starting within the window the
-  // scheduler gives (through the index on start times), never the appointment being moved.
+  // The user's appointments that can collide with the change: those that hold periods (booked, or
+  // cancelled at or after their start: the predicate of the partial index on end times) and lie within the
+  // windows the scheduler gives, never the appointment being moved. Only booked ones block an overlap.
   const candidate = (alias: string) =>
-    `${alias}.user_id = p_user_id AND ${alias}.status = 'booked' AND ${alias}.id <> p_id
+    `${alias}.user_id = p_user_id AND (${holdsPeriodsSql(alias)}) AND ${alias}.id <> p_id
           AND ${alias}.end_at >= v_candidates_end_from AND ${alias}.end_at < v_candidates_end_to
           AND ${alias}.start_at >= v_candidates_from AND ${alias}.start_at < v_candidates_to`;
   // A candidate that may hold a period or overlaps: the quick test of the write statements.
@@ -73,7 +84,7 @@ export function writeFunctionStatement(names: TableNames): string {
           SELECT FROM ${appointments} AS h
           WHERE ${candidate("h")}
             AND (h.local_start < v_periods_to AND h.local_end > v_periods_from
-              OR p_no_overlap AND h.start_at < v_end AND h.end_at > v_start))`;
+              OR p_no_overlap AND h.status = 'booked' AND h.start_at < v_end AND h.end_at > v_start))`;
   // A move or cancel first archives the appointment's current version in the changes table, as the event
   // it is (its own position, type, key, time and expiry, and the whole appointment as it was then), in the
   // statement that writes the new version: at any snapshot each event is in exactly one of the two tables.
@@ -94,7 +105,7 @@ export function writeFunctionStatement(names: TableNames): string {
   return `CREATE OR REPLACE FUNCTION ${writeFunction}(
   p_user_id text, p_type text, p_id text,
   p_start_ms bigint, p_end_ms bigint, p_local_start_ms bigint, p_local_end_ms bigint,
-  p_metadata jsonb, p_reason text,
+  p_metadata jsonb, p_reason text, p_earliest_start_ms bigint,
   p_period_from_ms bigint[], p_period_to_ms bigint[], p_limit integer, p_no_overlap boolean,
   p_candidates_from_ms bigint, p_candidates_to_ms bigint,
   p_candidates_end_from_ms bigint, p_candidates_end_to_ms bigint,
@@ -167,6 +178,8 @@ BEGIN
       v_outcome := '{"status": "not-found"}';
     ELSIF v_current.status <> 'booked' THEN
       v_outcome := jsonb_build_object('status', 'not-booked', 'record', ${recordJson("v_current")});
+    ELSIF p_earliest_start_ms IS NOT NULL AND v_current.start_at < ${instantFromMs("p_earliest_start_ms")} THEN
+      v_outcome := jsonb_build_object('status', 'too-late', 'record', ${recordJson("v_current")});
     END IF;
   END IF;
 
@@ -231,7 +244,7 @@ BEGIN
       -- ...then the earliest overlapping one.
       IF p_no_overlap THEN
         SELECT h.* INTO v_row FROM ${appointments} AS h
-        WHERE ${candidate("h")} AND h.start_at < v_end AND h.end_at > v_start
+        WHERE ${candidate("h")} AND h.status = 'booked' AND h.start_at < v_end AND h.end_at > v_start
         ORDER BY h.start_at, h.id COLLATE "C"
         LIMIT 1;
         IF FOUND THEN

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { types } from "node:util";
 import {
   InvalidArgumentError,
   OperationAbortedError,
@@ -15,8 +16,10 @@ import {
   type SchedulerError,
 } from "../errors/scheduler-errors.js";
 import type { JsonObject } from "../model/json.js";
+import { storesExactly } from "./appointment-id.js";
+import { type ListPosition, positionOf } from "./list-cursor.js";
 import { metadataOf } from "./metadata.js";
-import { readField } from "./read-fields.js";
+import { optionKeys, readField, rejectUnknownKeys } from "./read-fields.js";
 
 /** Options every scheduler operation takes. */
 export interface OperationOptions {
@@ -51,16 +54,45 @@ export interface BookOptions extends WriteOptions {
 export interface CancelOptions extends WriteOptions {
   /** Why the appointment is cancelled, kept with it: at most 500 characters. */
   readonly reason?: string | undefined;
+  /**
+   * For staff tools: cancel even when it is too late for the user, within the policy's
+   * `cancellationNotice` or after the start (to record a no-show, say). An appointment cancelled at or after
+   * its start keeps counting toward the limits of its dates, weeks or months: its time was used. Default
+   * `false`: `TOO_LATE_TO_CHANGE` and `APPOINTMENT_STARTED`.
+   */
+  readonly allowLate?: boolean | undefined;
 }
 
 /** Options of {@link Scheduler.list}. */
 export interface ListOptions extends OperationOptions {
   /** `"booked"` (the default) lists booked appointments; `"all"` cancelled ones too. */
   readonly status?: "booked" | "all" | undefined;
+  /** At most this many appointments in the page, 1 to 1000. Default 100. */
+  readonly limit?: number | undefined;
+  /**
+   * Read on after an earlier page: its `nextCursor`. Pass the same range and status as for that page.
+   */
+  readonly after?: string | undefined;
 }
+
+/** The default page size of {@link Scheduler.list}. */
+export const DEFAULT_LIST_LIMIT = 100;
+/** The largest page size of {@link Scheduler.list}. */
+export const MAX_LIST_LIMIT = 1000;
 
 const MAX_KEY_LENGTH = 255;
 const MAX_REASON_LENGTH = 500;
+
+/**
+ * The keys each operation's options may have: {@link signalOf} refuses any other as unknown. Each list must
+ * name every key of its options type (the compiler checks), so an option added to a type is added here.
+ */
+const OPERATION_OPTION_KEYS = optionKeys<OperationOptions>()(["signal"]);
+const BOOK_OPTION_KEYS = optionKeys<BookOptions>()(["signal", "idempotencyKey", "metadata"]);
+const CANCEL_OPTION_KEYS = optionKeys<CancelOptions>()(["signal", "idempotencyKey", "reason", "allowLate"]);
+const WRITE_OPTION_KEYS = optionKeys<WriteOptions>()(["signal", "idempotencyKey"]);
+/** The keys of {@link ListOptions}. */
+export const LIST_OPTION_KEYS = optionKeys<ListOptions>()(["signal", "status", "limit", "after"]);
 
 /** The fields of a write's options, validated. */
 export interface WriteFields {
@@ -83,15 +115,18 @@ const NO_WRITE_FIELDS: WriteFields = Object.freeze({
  */
 export function writeFieldsOf(options: unknown, extra: "metadata" | "reason" | undefined): WriteFields {
   if (options === undefined) return NO_WRITE_FIELDS;
-  const signal = signalOf(options);
+  const signal = signalOf(
+    options,
+    extra === "metadata" ? BOOK_OPTION_KEYS : extra ? CANCEL_OPTION_KEYS : WRITE_OPTION_KEYS,
+  );
   const key = readField(options as object, "idempotencyKey", "options");
   if (
     key !== undefined &&
-    (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || !key.isWellFormed())
+    (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || !storesExactly(key))
   ) {
     throw new InvalidArgumentError(
       "options.idempotencyKey",
-      "idempotencyKey must be a string of 1 to 255 characters (well-formed Unicode)",
+      "idempotencyKey must be a string of 1 to 255 characters (well-formed Unicode, no NUL)",
     );
   }
   const metadata = extra === "metadata" ? metadataOf(readField(options as object, "metadata", "options")) : null;
@@ -99,80 +134,204 @@ export function writeFieldsOf(options: unknown, extra: "metadata" | "reason" | u
   return { signal, idempotencyKey: key as string | undefined, metadata, reason };
 }
 
-/** Reads `list`'s options: the signal, and which statuses to list. */
-export function listFieldsOf(options: unknown): { signal: AbortSignal | undefined; status: "booked" | "all" } {
-  if (options === undefined) return { signal: undefined, status: "booked" };
-  const signal = signalOf(options);
+/** The fields of `list`'s options, validated. */
+export interface ListFields {
+  readonly signal: AbortSignal | undefined;
+  readonly status: "booked" | "all";
+  readonly limit: number;
+  readonly after: ListPosition | undefined;
+}
+
+const NO_LIST_FIELDS: ListFields = Object.freeze({
+  signal: undefined,
+  status: "booked",
+  limit: DEFAULT_LIST_LIMIT,
+  after: undefined,
+});
+
+/** Reads `list`'s options: the signal, which statuses to list, and the page. */
+export function listFieldsOf(options: unknown): ListFields {
+  if (options === undefined) return NO_LIST_FIELDS;
+  const signal = signalOf(options, LIST_OPTION_KEYS);
   const status = readField(options as object, "status", "options") ?? "booked";
   if (status !== "booked" && status !== "all") {
     throw new InvalidArgumentError("options.status", 'options.status must be "booked" or "all"');
   }
-  return { signal, status };
+  const limit = readField(options as object, "limit", "options") ?? DEFAULT_LIST_LIMIT;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new InvalidArgumentError("options.limit", `options.limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const after = readField(options as object, "after", "options");
+  return { signal, status, limit, after: after === undefined ? undefined : positionOf(after) };
+}
+
+/** Reads `cancel`'s `allowLate` option. */
+export function allowLateOf(options: unknown): boolean {
+  if (options === undefined) return false;
+  const value = readField(options as object, "allowLate", "options");
+  if (value === undefined) return false;
+  if (typeof value !== "boolean")
+    throw new InvalidArgumentError("options.allowLate", "options.allowLate must be a boolean");
+  return value;
 }
 
 function reasonOf(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== "string" || value.length > MAX_REASON_LENGTH || !value.isWellFormed()) {
+  if (typeof value !== "string" || value.length > MAX_REASON_LENGTH || !storesExactly(value)) {
     throw new InvalidArgumentError(
       "options.reason",
-      `reason must be a string of at most ${MAX_REASON_LENGTH} characters (well-formed Unicode)`,
+      `reason must be a string of at most ${MAX_REASON_LENGTH} characters (well-formed Unicode, no NUL)`,
     );
   }
   return value;
 }
 
-/** Reads and validates the options argument; returns the signal, if any. */
-export function signalOf(options: unknown): AbortSignal | undefined {
+const SIGNAL = "options.signal";
+
+/**
+ * Reads and validates the options argument, whose keys must be among `known` (the operation's: only `signal`
+ * by default); returns the signal, if any. A signal that is not the platform's
+ * own is tried here, once (its fields read, a listener added and removed), so that one whose getters or
+ * methods throw fails now, as {@link InvalidArgumentError}, and not in the middle of an operation.
+ */
+export function signalOf(options: unknown, known: readonly string[] = OPERATION_OPTION_KEYS): AbortSignal | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError("options", "options must be an object");
   }
+  rejectUnknownKeys(options, known, "options");
   const signal = readField(options, "signal", "options");
   if (signal === undefined) return undefined;
   if (!isAbortSignal(signal)) throw new InvalidArgumentError("options.signal", "options.signal must be an AbortSignal");
   return signal;
 }
 
-/** Throws the typed error for a fired signal; does nothing otherwise. */
+/**
+ * Throws the typed error for a fired signal; does nothing otherwise. A signal whose `aborted` cannot be read
+ * (a look-alike that passed {@link signalOf} and throws later) is {@link InvalidArgumentError}.
+ */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
+  if (signal === undefined) return;
+  let aborted: unknown;
+  try {
+    aborted = signal.aborted;
+  } catch (cause) {
+    throw unusableSignal(cause);
+  }
+  if (aborted === true) throw abortError(signal);
 }
 
-/** The typed error a fired signal stands for: a timeout, or another abort. */
+/**
+ * The typed error a fired signal stands for: a timeout, or another abort; {@link InvalidArgumentError} when
+ * its `reason` cannot be read. A reason whose `name` cannot be read (a revoked `Proxy`) is no timeout.
+ */
 export function abortError(signal: AbortSignal): SchedulerError {
-  const reason: unknown = signal.reason;
-  const timedOut =
-    typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
-  return timedOut ? new OperationTimedOutError({ cause: reason }) : new OperationAbortedError({ cause: reason });
+  let reason: unknown;
+  try {
+    reason = signal.reason;
+  } catch (cause) {
+    return unusableSignal(cause);
+  }
+  return isTimeout(reason)
+    ? new OperationTimedOutError({ cause: reason })
+    : new OperationAbortedError({ cause: reason });
+}
+
+function isTimeout(reason: unknown): boolean {
+  if (typeof reason !== "object" || reason === null) return false;
+  try {
+    return (reason as { name?: unknown }).name === "TimeoutError";
+  } catch {
+    return false;
+  }
+}
+
+function unusableSignal(cause: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(SIGNAL, `${SIGNAL} could not be used`, { cause });
 }
 
 /** Resolves as `promise` does, or rejects with the typed abort error as soon as `signal` fires. */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  throwIfAborted(signal);
+  try {
+    throwIfAborted(signal);
+  } catch (error) {
+    promise.then(undefined, ignore); // given up before it settles: its failure is no one's to handle
+    throw error;
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      signal.addEventListener("abort", onAbort, { once: true });
+    } catch (cause) {
+      promise.then(undefined, ignore); // given up before it settles: its failure is no one's to handle
+      reject(unusableSignal(cause));
+      return;
+    }
     promise.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        forget(signal, onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        forget(signal, onAbort);
         reject(error);
       },
     );
   });
 }
 
+/** Removes a listener; a look-alike that fails to (after {@link signalOf} saw it work) keeps it: the answer stands. */
+function forget(signal: AbortSignal, listener: () => void): void {
+  try {
+    signal.removeEventListener("abort", listener);
+  } catch {
+    // See above.
+  }
+}
+
 function isAbortSignal(value: unknown): value is AbortSignal {
-  // Duck-typed: signals from another realm or a polyfill are still signals. Field by field, without
-  // readFields's record: this runs on every operation.
   if (typeof value !== "object" || value === null) return false;
+  if (isPlatformSignal(value)) return true;
+  // Duck-typed: signals from another realm or a polyfill are still signals. Field by field, without
+  // readFields's record; then tried once, so that a look-alike that cannot be used fails here.
+  const aborted = readField(value, "aborted", SIGNAL);
+  const add = readField(value, "addEventListener", SIGNAL);
+  const remove = readField(value, "removeEventListener", SIGNAL);
+  if (typeof aborted !== "boolean" || typeof add !== "function" || typeof remove !== "function") return false;
+  readField(value, "reason", SIGNAL);
+  try {
+    add.call(value, "abort", ignore);
+    remove.call(value, "abort", ignore);
+  } catch (cause) {
+    throw unusableSignal(cause);
+  }
+  return true;
+}
+
+const ignore = () => {};
+
+/** The platform's own getter of `aborted`: its brand check tells a real `AbortSignal` of this realm. */
+const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get;
+
+/**
+ * Whether `value` is a real `AbortSignal` whose members are the platform's: nothing of it can throw. Cheap,
+ * for the signal an HTTP layer passes on every request. Not a `Proxy` of one: its traps could throw later
+ * (and Node.js's brand check, a symbol-keyed field, passes through a `Proxy`).
+ */
+function isPlatformSignal(value: object): boolean {
+  if (types.isProxy(value)) return false;
+  try {
+    abortedGetter?.call(value);
+  } catch {
+    return false;
+  }
   return (
-    typeof readField(value, "aborted", "options.signal") === "boolean" &&
-    typeof readField(value, "addEventListener", "options.signal") === "function" &&
-    typeof readField(value, "removeEventListener", "options.signal") === "function"
+    abortedGetter !== undefined &&
+    Object.getPrototypeOf(value) === AbortSignal.prototype &&
+    !Object.hasOwn(value, "aborted") &&
+    !Object.hasOwn(value, "reason") &&
+    !Object.hasOwn(value, "addEventListener") &&
+    !Object.hasOwn(value, "removeEventListener")
   );
 }

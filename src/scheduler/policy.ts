@@ -7,7 +7,7 @@
 import { Temporal } from "temporal-polyfill";
 import { InvalidArgumentError, type LimitPeriod } from "../errors/scheduler-errors.js";
 import { civilDate, epochDayOf, isoDayOfWeek } from "../time/civil-date.js";
-import { readFields } from "./read-fields.js";
+import { readOptionFields } from "./read-fields.js";
 
 /** The policy options of {@link createScheduler}. Every option is optional; defaults are the seed's rules. */
 export interface PolicyOptions {
@@ -39,8 +39,29 @@ export interface PolicyOptions {
    * Calendar units are added in the user's zone. Off by default, as in the seed.
    */
   readonly minimumNotice?: Temporal.DurationLike | string;
-  /** Maximum time between now and a start, for example `{ days: 90 }`. Off by default, as in the seed. */
+  /**
+   * Maximum time between now and a start, for example `{ days: 90 }`. Off by default, as in the seed. It
+   * must be longer than `minimumNotice`, or nothing could ever be booked.
+   */
   readonly maximumHorizon?: Temporal.DurationLike | string;
+  /**
+   * Whether a start before now may be booked (or an appointment moved there), and offered by
+   * `availability`. Default `true`, as in the seed, which knew no clock. Set `false` to refuse them with
+   * `OUTSIDE_BOOKING_WINDOW` (`bound: "past"`); `minimumNotice` refuses them too.
+   */
+  readonly allowPastStarts?: boolean;
+  /**
+   * Minimum time between now and an appointment's start for its user to cancel it, for example
+   * `{ hours: 24 }`. Later, `cancel` fails with `TOO_LATE_TO_CHANGE` (staff can pass `allowLate`). Off by
+   * default: an appointment can be cancelled until it starts.
+   */
+  readonly cancellationNotice?: Temporal.DurationLike | string;
+  /**
+   * Minimum time between now and an appointment's current start for it to be moved. Later, `reschedule`
+   * fails with `TOO_LATE_TO_CHANGE`. Off by default: until it starts. (The new start must meet
+   * `minimumNotice`, as any booking.)
+   */
+  readonly rescheduleNotice?: Temporal.DurationLike | string;
   /**
    * Whether one user's booked appointments may overlap in time. Default `false`: a person cannot attend two
    * appointments at once, so a booking or move that overlaps another of the user's appointments is refused
@@ -59,6 +80,9 @@ export interface Policy {
   readonly minimumNotice: Temporal.Duration | null;
   readonly maximumHorizon: Temporal.Duration | null;
   readonly allowOverlap: boolean;
+  readonly allowPastStarts: boolean;
+  readonly cancellationNotice: Temporal.Duration | null;
+  readonly rescheduleNotice: Temporal.Duration | null;
 }
 
 const MINUTES_PER_DAY = 1440;
@@ -76,7 +100,7 @@ export function resolvePolicy(options: unknown): Policy {
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError("options.policy", "options.policy must be an object");
   }
-  const o = readFields(
+  const o = readOptionFields(
     options,
     [
       "durationMinutes",
@@ -87,6 +111,9 @@ export function resolvePolicy(options: unknown): Policy {
       "minimumNotice",
       "maximumHorizon",
       "allowOverlap",
+      "allowPastStarts",
+      "cancellationNotice",
+      "rescheduleNotice",
     ],
     "options.policy",
   );
@@ -94,6 +121,14 @@ export function resolvePolicy(options: unknown): Policy {
   const alignmentMinutes = integerOption(o.alignmentMinutes, "alignmentMinutes", 30, 1, MINUTES_PER_DAY);
   if (MINUTES_PER_DAY % alignmentMinutes !== 0) {
     throw new InvalidArgumentError("options.policy.alignmentMinutes", "alignmentMinutes must divide 1440 (a day)");
+  }
+  const minimumNotice = durationOption(o.minimumNotice, "minimumNotice");
+  const maximumHorizon = durationOption(o.maximumHorizon, "maximumHorizon");
+  if (minimumNotice && maximumHorizon && !isLongerEverywhere(maximumHorizon, minimumNotice)) {
+    throw new InvalidArgumentError(
+      "options.policy.maximumHorizon",
+      "maximumHorizon must be longer than minimumNotice, or no start could ever be booked",
+    );
   }
   return {
     durationMinutes,
@@ -105,10 +140,29 @@ export function resolvePolicy(options: unknown): Policy {
       true,
     ),
     weekStartsOn: integerOption(o.weekStartsOn, "weekStartsOn", 1, 1, 7),
-    minimumNotice: durationOption(o.minimumNotice, "minimumNotice"),
-    maximumHorizon: durationOption(o.maximumHorizon, "maximumHorizon"),
+    minimumNotice,
+    maximumHorizon,
     allowOverlap: booleanOption(o.allowOverlap, "allowOverlap", false),
+    allowPastStarts: booleanOption(o.allowPastStarts, "allowPastStarts", true),
+    cancellationNotice: durationOption(o.cancellationNotice, "cancellationNotice"),
+    rescheduleNotice: durationOption(o.rescheduleNotice, "rescheduleNotice"),
   };
+}
+
+/**
+ * Reference days for comparing durations with calendar units: the first and the last day of each month of a
+ * common and a leap year, where adding months or years lands on the shortest and the longest spans.
+ */
+const REFERENCE_DAYS = [2023, 2024].flatMap((year) =>
+  Array.from({ length: 12 }, (_, i) => {
+    const first = new Temporal.PlainDateTime(year, i + 1, 1);
+    return [first, first.with({ day: first.daysInMonth })];
+  }).flat(),
+);
+
+/** Whether `longer` reaches past `shorter` from every reference day: the window between them is never empty. */
+function isLongerEverywhere(longer: Temporal.Duration, shorter: Temporal.Duration): boolean {
+  return REFERENCE_DAYS.every((day) => Temporal.PlainDateTime.compare(day.add(longer), day.add(shorter)) > 0);
 }
 
 /** True when `start` is on the policy's grid in its own (the user's) local time, with zero seconds. */
@@ -166,7 +220,7 @@ function limitOption(value: unknown): Policy["limit"] {
   if (value === undefined) return { max: 1, per: "day" };
   const { max, per } =
     typeof value === "object" && value !== null
-      ? readFields(value, ["max", "per"], "options.policy.limit")
+      ? readOptionFields(value, ["max", "per"], "options.policy.limit")
       : { max: undefined, per: undefined };
   if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > 1000) {
     throw new InvalidArgumentError("options.policy.limit.max", "limit.max must be an integer from 1 to 1000");

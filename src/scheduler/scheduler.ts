@@ -8,6 +8,8 @@ import { Temporal } from "temporal-polyfill";
 import {
   AppointmentCancelledError,
   AppointmentNotFoundError,
+  AppointmentStartedError,
+  type ChangeNoticeRule,
   IdempotencyKeyReusedError,
   InvalidArgumentError,
   isSchedulerError,
@@ -16,7 +18,9 @@ import {
   OutcomeUnknownError,
   OutsideBookingWindowError,
   OverlappingAppointmentError,
+  type SchedulerError,
   StoreUnavailableError,
+  TooLateToChangeError,
 } from "../errors/scheduler-errors.js";
 import type { Appointment, AppointmentChangeEvent, AvailableSlot } from "../model/appointment.js";
 import type {
@@ -29,17 +33,20 @@ import type {
 } from "../store/appointment-store.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { occupancyConflict } from "../store/occupancy.js";
-import { type AmbiguousTimeRule, type DateTimeInput, parseDateTime } from "../time/parse-date-time.js";
+import { type AmbiguousTimeRule, type DateTimeInput, parseBound, parseDateTime } from "../time/parse-date-time.js";
 import { temporalKind } from "../time/temporal-kind.js";
 import { validateTimeZone } from "../time/time-zone.js";
 import { normalizeUserId, type UserId } from "../user/user-id.js";
 import { appointmentFromRecord, changeEventFromRecord } from "./appointment.js";
+import { appointmentIdOf, generatedIdOf } from "./appointment-id.js";
 import { type Slot, slotOf, timesOf } from "./calendar-facts.js";
+import { cursorAfter } from "./list-cursor.js";
 import { canonicalJson } from "./metadata.js";
 import {
-  abortError,
+  allowLateOf,
   type BookOptions,
   type CancelOptions,
+  LIST_OPTION_KEYS,
   type ListOptions,
   listFieldsOf,
   type OperationOptions,
@@ -51,8 +58,9 @@ import {
   writeFieldsOf,
 } from "./operation-options.js";
 import { endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
-import { readFields } from "./read-fields.js";
+import { optionKeys, readFields, readOptionFields } from "./read-fields.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
+import { checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
 import { utcSeedSlot } from "./utc-fast-path.js";
 import { unknownUnlessTyped, untilDeadline } from "./write-outcome.js";
 
@@ -86,8 +94,9 @@ export interface SchedulerOptions {
    */
   readonly now?: () => Temporal.Instant;
   /**
-   * Makes appointment ids. Default `crypto.randomUUID`. Ids must be unique per user and at most 255
-   * characters; an id the user already has is refused (`INVALID_ARGUMENT`) and nothing is written.
+   * Makes appointment ids. Default `crypto.randomUUID`. Ids must be unique per user, at most 255
+   * characters, well-formed Unicode and without U+0000 (so that every store keeps them exactly); another
+   * id, or one the user already has, is refused (`INVALID_ARGUMENT`) and nothing is written.
    */
   readonly generateId?: () => string;
   /**
@@ -103,10 +112,32 @@ export interface SchedulerOptions {
   readonly changeRetention?: Temporal.DurationLike | string;
 }
 
-/** A half-open range of start and end times for {@link Scheduler.list}: appointments overlapping `[from, to)`. */
+/**
+ * A half-open range of time for {@link Scheduler.list}: the appointments overlapping `[from, to)`. Each bound
+ * is optional, and is a position on the time line (see `docs/time-zones.md`):
+ *
+ * - an exact time, or a wall-clock time in the user's zone, as {@link Scheduler.book} reads a start; but a
+ *   wall-clock time in a daylight-saving gap is not refused: it is the instant the clocks jump over it
+ *   (02:30 on 14 March 2021 in New York is 03:00 EDT), and a repeated one is its first occurrence, whatever
+ *   `ambiguousTime` says (give an offset for the second);
+ * - a calendar date, `"2021-04-22"` or a `Temporal.PlainDate`: its first instant in the user's zone
+ *   (Temporal's `startOfDay`), so `{ from: "2021-04-22", to: "2021-04-23" }` lists the user's appointments
+ *   on that local date.
+ *
+ * A range has no other keys: `list`'s options (`signal`, `status`, …) belong in its third argument. Any other
+ * key is `INVALID_ARGUMENT` (`range.signal`), not ignored.
+ */
 export interface ListRange {
-  readonly from?: DateTimeInput;
-  readonly to?: DateTimeInput;
+  readonly from?: DateTimeInput | DateInput | undefined;
+  readonly to?: DateTimeInput | DateInput | undefined;
+}
+
+const RANGE_KEYS = optionKeys<ListRange>()(["from", "to"]);
+
+/** Where an option of `list` that was put in its range belongs. */
+function rangeKeyHint(key: string): string | undefined {
+  if (!LIST_OPTION_KEYS.includes(key)) return undefined;
+  return `${key} is an option, and belongs in list's third argument: list(userId, range, { ${key} })`;
 }
 
 /** Options of {@link Scheduler.changes}. */
@@ -117,6 +148,17 @@ export interface ChangesOptions extends OperationOptions {
   readonly limit?: number | undefined;
   /** Only this user's events. */
   readonly userId?: UserId | undefined;
+}
+
+/** A page of {@link Scheduler.list}. */
+export interface AppointmentPage<T = Appointment> {
+  /** The appointments of this page, sorted by start, then by id. */
+  readonly appointments: T[];
+  /**
+   * `null` when this page is the last; otherwise pass it as `after` (with the same range and status) to
+   * read the next page.
+   */
+  readonly nextCursor: string | null;
 }
 
 /** A page of the change feed. */
@@ -153,28 +195,40 @@ export interface Scheduler {
    */
   book(userId: UserId, start: DateTimeInput, options?: BookOptions): Promise<Appointment>;
 
-  /** The user's booked appointments (all with `{ status: "all" }`) overlapping `range`, sorted by start. */
-  list(userId: UserId, range?: ListRange, options?: ListOptions): Promise<Appointment[]>;
+  /**
+   * A page of the user's booked appointments (all with `{ status: "all" }`) overlapping `range`, sorted by
+   * start, then by id: at most `options.limit` (default 100, at most 1000). Read on with the page's
+   * `nextCursor` as `options.after`:
+   *
+   * @example
+   * ```ts
+   * let page = await scheduler.list(42);
+   * while (page.nextCursor !== null) page = await scheduler.list(42, {}, { after: page.nextCursor });
+   * ```
+   */
+  list(userId: UserId, range?: ListRange, options?: ListOptions): Promise<AppointmentPage>;
 
   /** The user's appointment with this id, booked or cancelled, or `null` (never booked, or another user's). */
   get(userId: UserId, id: string, options?: OperationOptions): Promise<Appointment | null>;
 
   /**
    * Cancels the user's appointment and returns it, `status: "cancelled"`, with the reason. It stays
-   * readable with `get`, and its dates become free at once.
+   * readable with `get`, and its dates become free at once. An appointment that has started cannot be
+   * cancelled, nor one within the policy's `cancellationNotice`, unless staff pass `allowLate`.
    *
-   * @throws AppointmentNotFoundError, AppointmentCancelledError (already cancelled), and the write errors
-   *   of {@link Scheduler.book}.
+   * @throws AppointmentNotFoundError, AppointmentCancelledError (already cancelled), AppointmentStartedError,
+   *   TooLateToChangeError, and the write errors of {@link Scheduler.book}.
    */
   cancel(userId: UserId, id: string, options?: CancelOptions): Promise<Appointment>;
 
   /**
    * Moves a booked appointment to `newStart`, atomically: the old time is released only if the new one is
    * accepted. The appointment keeps its id; its old times are added to `previousTimes`. It never conflicts
-   * with its own old time.
+   * with its own old time. An appointment that has started cannot be moved, nor one within the policy's
+   * `rescheduleNotice`.
    *
-   * @throws AppointmentNotFoundError, AppointmentCancelledError, and every error of {@link Scheduler.book}
-   *   for the new time.
+   * @throws AppointmentNotFoundError, AppointmentCancelledError, AppointmentStartedError,
+   *   TooLateToChangeError, and every error of {@link Scheduler.book} for the new time.
    */
   reschedule(userId: UserId, id: string, newStart: DateTimeInput, options?: WriteOptions): Promise<Appointment>;
 
@@ -226,7 +280,7 @@ export type Presenter<T> = (record: AppointmentRecord, timeZone: string) => T;
  */
 export interface RecordOperations {
   book<T>(userId: UserId, start: DateTimeInput, options: BookOptions | undefined, present: Presenter<T>): Promise<T>;
-  list<T>(userId: UserId, options: ListOptions | undefined, present: Presenter<T>): Promise<T[]>;
+  list<T>(userId: UserId, options: ListOptions | undefined, present: Presenter<T>): Promise<AppointmentPage<T>>;
 }
 
 /**
@@ -241,7 +295,6 @@ export function recordOperationsOf(scheduler: Scheduler): RecordOperations | und
   return PolicyScheduler.recordOperations(scheduler);
 }
 
-const MAX_ID_LENGTH = 255;
 const HOUR_MS = 3_600_000;
 const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * HOUR_MS;
 const DEFAULT_CHANGE_RETENTION_MS = 30 * 24 * HOUR_MS;
@@ -266,7 +319,7 @@ class PolicyScheduler implements Scheduler {
     if (typeof options !== "object" || options === null) {
       throw new InvalidArgumentError("options", "options must be an object");
     }
-    const o = readFields(
+    const o = readOptionFields(
       options,
       ["policy", "store", "timeZone", "ambiguousTime", "now", "generateId", "idempotencyRetention", "changeRetention"],
       "options",
@@ -290,7 +343,7 @@ class PolicyScheduler implements Scheduler {
     return this.#book(userId, start, options, appointmentFromRecord);
   }
 
-  list(userId: UserId, range?: ListRange, options?: ListOptions): Promise<Appointment[]> {
+  list(userId: UserId, range?: ListRange, options?: ListOptions): Promise<AppointmentPage> {
     return this.#list(userId, range, options, appointmentFromRecord);
   }
 
@@ -325,14 +378,26 @@ class PolicyScheduler implements Scheduler {
   }
 
   /** `list`, giving each record in the form `present` makes of it. */
-  #list<T>(userId: UserId, range: ListRange | undefined, options: unknown, present: Presenter<T>): Promise<T[]> {
+  #list<T>(
+    userId: UserId,
+    range: ListRange | undefined,
+    options: unknown,
+    present: Presenter<T>,
+  ): Promise<AppointmentPage<T>> {
     return this.#withOptions(
       () => listFieldsOf(options),
-      ({ signal, status }) =>
+      ({ signal, status, limit, after }) =>
         this.#userOperation(userId, signal, async (user, timeZone) => {
-          const query: RecordQuery = { ...this.#rangeBounds(range, timeZone), status };
+          // One record more than the page: whether there is a next page, without a second read.
+          const query: RecordQuery = { ...this.#rangeBounds(range, timeZone), status, after, limit: limit + 1 };
           const records = await this.#read(() => this.#store.listAppointments(user, query, { signal }), signal);
-          return records.map((record) => present(record, timeZone));
+          checkRecords(records, user, status);
+          const more = records.length > limit;
+          const page = more ? records.slice(0, limit) : records;
+          return {
+            appointments: page.map((record) => present(record, timeZone)),
+            nextCursor: more ? cursorAfter(page[limit - 1] as AppointmentRecord) : null,
+          };
         }),
     );
   }
@@ -342,6 +407,7 @@ class PolicyScheduler implements Scheduler {
       this.#userOperation(userId, signal, async (user, timeZone) => {
         const appointmentId = appointmentIdOf(id);
         const record = await this.#read(() => this.#store.getAppointment(user, appointmentId, { signal }), signal);
+        checkFound(record, user, appointmentId);
         return record ? appointmentFromRecord(record, timeZone) : null;
       }),
     );
@@ -349,13 +415,22 @@ class PolicyScheduler implements Scheduler {
 
   cancel(userId: UserId, id: string, options?: CancelOptions): Promise<Appointment> {
     return this.#withOptions(
-      () => writeFieldsOf(options, "reason"),
+      () => ({ ...writeFieldsOf(options, "reason"), allowLate: allowLateOf(options) }),
       (fields) =>
         this.#userOperation(userId, fields.signal, (user, timeZone) => {
           const appointmentId = appointmentIdOf(id);
-          const change: AppointmentChange = { type: "cancel", id: appointmentId, reason: fields.reason };
-          const request = () => ["cancel", appointmentId, fields.reason];
-          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
+          const now = this.#currentInstant();
+          const earliestStartMs = fields.allowLate
+            ? null
+            : this.#earliestChangeStartMs(now, timeZone, "cancellationNotice");
+          const change: AppointmentChange = {
+            type: "cancel",
+            id: appointmentId,
+            reason: fields.reason,
+            earliestStartMs,
+          };
+          const request = () => ["cancel", appointmentId, fields.reason, fields.allowLate];
+          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord, now);
         }),
     );
   }
@@ -367,14 +442,16 @@ class PolicyScheduler implements Scheduler {
         this.#userOperation(userId, fields.signal, (user, timeZone) => {
           const appointmentId = appointmentIdOf(id);
           const slot = this.#acceptableSlot(newStart, timeZone);
+          const now = this.#currentInstant();
           const change: AppointmentChange = {
             type: "move",
             id: appointmentId,
             times: slot.times,
             occupancy: slot.occupancy,
+            earliestStartMs: this.#earliestChangeStartMs(now, timeZone, "rescheduleNotice"),
           };
           const request = () => ["move", appointmentId, slot.times.startMs];
-          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord);
+          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord, now);
         }),
     );
   }
@@ -402,9 +479,11 @@ class PolicyScheduler implements Scheduler {
           toMs = Math.max(toMs, slot.occupancy.candidatesStartWithin.toMs);
         }
         const records = await this.#read(
-          () => this.#store.listAppointments(user, { fromMs, toMs, status: "booked" }, { signal }),
+          // One cancelled at or after its start still holds its periods: the records the write counts.
+          () => this.#store.listAppointments(user, { fromMs, toMs, status: "holding" }, { signal }),
           signal,
         );
+        checkRecords(records, user, "holding");
         return offered
           .filter(({ slot }) => occupancyConflict(records, slot.times, slot.occupancy) === undefined)
           .map(({ start, end }) => ({ start, end }));
@@ -414,9 +493,10 @@ class PolicyScheduler implements Scheduler {
 
   changes(options?: ChangesOptions): Promise<ChangePage> {
     return this.#withOptions(
-      () => ({ signal: signalOf(options), query: changesQueryOf(options) }),
+      () => ({ signal: signalOf(options, CHANGES_OPTION_KEYS), query: changesQueryOf(options) }),
       async ({ signal, query }) => {
         const events = await this.#read(() => this.#store.readChanges(query, { signal }), signal);
+        checkEvents(events, query.userId);
         const zones = new Map<string, string>();
         const changes: AppointmentChangeEvent[] = [];
         for (const event of events) {
@@ -486,10 +566,13 @@ class PolicyScheduler implements Scheduler {
 
   #timeZoneOf(userId: string, signal: AbortSignal | undefined): Promise<string> {
     if (typeof this.#timeZone === "string") return Promise.resolve(this.#timeZone);
-    const resolver = this.#timeZone;
-    return untilAborted(new Promise<string>((resolve) => resolve(resolver(userId, { signal }))), signal).then(
-      validateTimeZone,
-    );
+    let answer: unknown;
+    try {
+      answer = this.#timeZone(userId, { signal });
+    } catch (error) {
+      return Promise.reject(error); // the resolver's own failure, unchanged
+    }
+    return untilAborted(settledAnswer(answer, "options.timeZone"), signal).then(({ value }) => validateTimeZone(value));
   }
 
   /**
@@ -505,16 +588,18 @@ class PolicyScheduler implements Scheduler {
     return slotOf(this.policy, timesOf(start, endOf(this.policy, start)));
   }
 
-  /** The minimum-notice and maximum-horizon bounds as of now, in the user's zone. */
+  /** The bounds of the booking window as of now, in the user's zone: notice, horizon, and the past. */
   #bookingWindow(timeZone: string) {
-    const { minimumNotice, maximumHorizon } = this.policy;
-    if (!minimumNotice && !maximumHorizon) return { allows: () => true, check: () => {} };
+    const { minimumNotice, maximumHorizon, allowPastStarts } = this.policy;
+    if (!minimumNotice && !maximumHorizon && allowPastStarts) return { allows: () => true, check: () => {} };
     const now = this.#currentInstant().toZonedDateTimeISO(timeZone);
-    const earliest = minimumNotice ? windowBound(now, minimumNotice) : null;
+    // A notice is never negative, so it bounds the past out too; the past is the bound only without one.
+    const earliestBound = minimumNotice ? "minimumNotice" : allowPastStarts ? null : "past";
+    const earliest = minimumNotice ? windowBound(now, minimumNotice) : allowPastStarts ? null : now;
     const latest = maximumHorizon ? windowBound(now, maximumHorizon) : null;
     const violation = (start: Temporal.ZonedDateTime) => {
-      if (earliest && Temporal.ZonedDateTime.compare(start, earliest) < 0) {
-        return new OutsideBookingWindowError("minimumNotice", earliest);
+      if (earliest && earliestBound && Temporal.ZonedDateTime.compare(start, earliest) < 0) {
+        return new OutsideBookingWindowError(earliestBound, earliest);
       }
       if (latest && Temporal.ZonedDateTime.compare(start, latest) > 0) {
         return new OutsideBookingWindowError("maximumHorizon", latest);
@@ -531,6 +616,27 @@ class PolicyScheduler implements Scheduler {
   }
 
   /**
+   * The earliest start an appointment may have for a cancel or move made at `now`: after now (one that has
+   * started cannot change), and no sooner than the policy's notice for the change, added in the user's zone
+   * as `minimumNotice` is. The store checks it against the appointment's start in its write.
+   */
+  #earliestChangeStartMs(now: Temporal.Instant, timeZone: string, rule: ChangeNoticeRule): number {
+    const afterNow = now.epochMilliseconds + 1;
+    const notice = this.policy[rule];
+    if (!notice) return afterNow;
+    return Math.max(afterNow, windowBound(now.toZonedDateTimeISO(timeZone), notice).epochMilliseconds);
+  }
+
+  /** The error of a `too-late` answer: the appointment has started, or its notice has run out. */
+  #tooLate(record: AppointmentRecord, change: AppointmentChange, atMs: number, timeZone: string): SchedulerError {
+    const appointment = appointmentFromRecord(record, timeZone);
+    if (record.startMs <= atMs) return new AppointmentStartedError(appointment);
+    const rule: ChangeNoticeRule = change.type === "cancel" ? "cancellationNotice" : "rescheduleNotice";
+    const notice = this.policy[rule] ?? new Temporal.Duration();
+    return new TooLateToChangeError(rule, appointment.start.subtract(notice), appointment);
+  }
+
+  /**
    * The one write of a change: the store checks the key, the appointment's state and the occupancy, and
    * commits the change with its event, atomically. Its answer becomes the result or the typed error.
    */
@@ -541,9 +647,10 @@ class PolicyScheduler implements Scheduler {
     fingerprintParts: () => unknown[],
     timeZone: string,
     present: Presenter<T>,
+    now?: Temporal.Instant,
   ): Promise<T> {
     const { signal, idempotencyKey } = fields;
-    const atMs = this.#nowMs();
+    const atMs = now ? now.epochMilliseconds : this.#nowMs();
     const request: WriteRequest = {
       userId,
       change,
@@ -567,6 +674,10 @@ class PolicyScheduler implements Scheduler {
     } catch (error) {
       throw unknownUnlessTyped(error, idempotencyKey);
     }
+    // An answer outside the contract claims an outcome it cannot be trusted for: whether the write committed
+    // is unknown (a retry with the key settles it), as when the store fails mid-write.
+    const fault = writeAnswerFault(result, request);
+    if (fault) throw new OutcomeUnknownError(idempotencyKey ?? null, { cause: fault });
     switch (result.status) {
       case "written":
         return present(result.record, timeZone);
@@ -582,6 +693,8 @@ class PolicyScheduler implements Scheduler {
         throw new AppointmentNotFoundError(change.id);
       case "not-booked":
         throw new AppointmentCancelledError(appointmentFromRecord(result.record, timeZone));
+      case "too-late":
+        throw this.#tooLate(result.record, change, atMs, timeZone);
       case "id-taken":
         throw new InvalidArgumentError(
           "options.generateId",
@@ -608,36 +721,25 @@ class PolicyScheduler implements Scheduler {
 
   #currentInstant(): Temporal.Instant {
     if (!this.#now) return Temporal.Now.instant();
-    const now: unknown = this.#now();
-    const ns = temporalKind(now) === "Instant" ? (now as Temporal.Instant).epochNanoseconds : undefined;
-    if (typeof ns !== "bigint")
-      throw new InvalidArgumentError("options.now", "options.now must return a Temporal.Instant");
-    return Temporal.Instant.fromEpochNanoseconds(ns);
+    // The clock's own failure is the caller's, unchanged; what it returns is read as an argument.
+    return clockInstant(this.#now());
   }
 
   #newId(): string {
-    const id: unknown = this.#generateId();
-    if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH) {
-      throw new InvalidArgumentError(
-        "options.generateId",
-        "generateId must return a non-empty string of at most 255 characters",
-      );
-    }
-    return id;
+    return generatedIdOf(this.#generateId());
   }
 
   #rangeBounds(range: unknown, timeZone: string): Pick<RecordQuery, "fromMs" | "toMs"> {
     if (range === undefined) return {};
     if (typeof range !== "object" || range === null) throw new InvalidArgumentError("range", "range must be an object");
-    const { from, to } = readFields(range, ["from", "to"], "range");
-    const bound = (value: unknown, name: string) => {
-      if (value === undefined) return undefined;
-      try {
-        return parseDateTime(value, timeZone, "earlier").epochMilliseconds;
-      } catch (cause) {
-        throw new InvalidArgumentError(`range.${name}`, `range.${name} must be a valid datetime`, { cause });
-      }
-    };
+    const { from, to } = readOptionFields(range, RANGE_KEYS, "range", rangeKeyHint);
+    // A date or time given as the whole range has no keys to refuse: it would list everything. (Checked once
+    // the range has proved readable: `instanceof` asks a Proxy for its prototype.)
+    if (temporalKind(range) !== undefined || range instanceof Date) {
+      throw new InvalidArgumentError("range", "range must be { from?, to? }, not a date or time on its own");
+    }
+    const bound = (value: unknown, name: string) =>
+      value === undefined ? undefined : parseBound(value, timeZone, `range.${name}`).epochMilliseconds;
     return { fromMs: bound(from, "from"), toMs: bound(to, "to") };
   }
 }
@@ -646,6 +748,9 @@ class PolicyScheduler implements Scheduler {
 function fingerprintOf(parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
 }
+
+/** The keys of {@link ChangesOptions}: `signalOf` refuses any other. */
+const CHANGES_OPTION_KEYS = optionKeys<ChangesOptions>()(["signal", "after", "limit", "userId"]);
 
 function changesQueryOf(options: unknown): { after: string | undefined; limit: number; userId: string | undefined } {
   if (options === undefined) return { after: undefined, limit: DEFAULT_CHANGES_LIMIT, userId: undefined };
@@ -698,9 +803,48 @@ async function fromStore<T>(call: () => Promise<T>, signal: AbortSignal | undefi
   } catch (error) {
     if (isSchedulerError(error)) throw error;
     // A read given up once the signal fired: that failure is the caller's timeout or abort.
-    if (signal?.aborted) throw abortError(signal);
+    throwIfAborted(signal);
     throw new StoreUnavailableError(undefined, { cause: error });
   }
+}
+
+/**
+ * What the clock `now` returned, as an instant, or {@link InvalidArgumentError} for `options.now`: also when
+ * it cannot be read (a revoked `Proxy`, a throwing getter) or lies outside `Temporal`'s range.
+ */
+function clockInstant(now: unknown): Temporal.Instant {
+  const message = "options.now must return a Temporal.Instant";
+  let instant: Temporal.Instant | undefined;
+  try {
+    const ns = temporalKind(now) === "Instant" ? (now as Temporal.Instant).epochNanoseconds : undefined;
+    if (typeof ns === "bigint") instant = Temporal.Instant.fromEpochNanoseconds(ns);
+  } catch (cause) {
+    throw new InvalidArgumentError("options.now", message, { cause });
+  }
+  if (instant === undefined) throw new InvalidArgumentError("options.now", message);
+  return instant;
+}
+
+/**
+ * What a callback returned, settled, in a box (so that no promise machinery reads it again): a value as it
+ * is, a promise or thenable as it settles. The callback's own failures pass unchanged; a value whose `then`
+ * cannot be read (a revoked `Proxy`) is {@link InvalidArgumentError} for `argument`, where the platform's
+ * promises would reject with a bare `TypeError`.
+ */
+function settledAnswer(value: unknown, argument: string): Promise<{ readonly value: unknown }> {
+  if ((typeof value !== "object" || value === null) && typeof value !== "function") return Promise.resolve({ value });
+  let then: unknown;
+  try {
+    then = (value as { then?: unknown }).then;
+  } catch (cause) {
+    return Promise.reject(
+      new InvalidArgumentError(argument, `${argument} returned a value that could not be read`, { cause }),
+    );
+  }
+  if (typeof then !== "function") return Promise.resolve({ value });
+  return new Promise((resolve, reject) => {
+    Reflect.apply(then, value, [(settled: unknown) => resolve(settledAnswer(settled, argument)), reject]);
+  });
 }
 
 /** `now + duration`. The durations are bounded (see policy.ts), so only a clock near Temporal's limits fails. */
@@ -721,13 +865,6 @@ function windowBound(now: Temporal.ZonedDateTime, duration: Temporal.Duration): 
  */
 function randomId(): string {
   return crypto.randomUUID().toLowerCase();
-}
-
-function appointmentIdOf(id: unknown): string {
-  if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw new InvalidArgumentError("id", "Appointment id must be a non-empty string of at most 255 characters");
-  }
-  return id;
 }
 
 function storeOption(store: unknown): AppointmentStore {

@@ -5,34 +5,10 @@
  * @module
  */
 import { Temporal } from "temporal-polyfill";
-import { InvalidArgumentError } from "../errors/scheduler-errors.js";
-import { temporalKind } from "../time/temporal-kind.js";
 import type { Policy } from "./policy.js";
 
-/** A calendar date as callers give it: `"YYYY-MM-DD"` or a `Temporal.PlainDate`. */
-export type DateInput = string | Temporal.PlainDate;
-
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Reads a calendar date or throws {@link InvalidArgumentError} for `argument`. */
-export function parseDate(input: unknown, argument: string): Temporal.PlainDate {
-  let date: Temporal.PlainDate | undefined;
-  try {
-    if (typeof input === "string" && DATE_PATTERN.test(input)) date = Temporal.PlainDate.from(input);
-    if (temporalKind(input) === "PlainDate") date = Temporal.PlainDate.from(String(input)).withCalendar("iso8601");
-  } catch (cause) {
-    throw new InvalidArgumentError(argument, `${argument} must be a valid date (YYYY-MM-DD)`, { cause });
-  }
-  if (date === undefined) {
-    throw new InvalidArgumentError(argument, `${argument} must be a date string YYYY-MM-DD or a Temporal.PlainDate`);
-  }
-  // The years a start may have. Near Temporal's own limits (year 275760) a date cannot even be placed in a
-  // zone, and Temporal would throw a RangeError rather than our typed error.
-  if (date.year < 0 || date.year > 9999) {
-    throw new InvalidArgumentError(argument, `${argument} must be a date in the years 0000 to 9999`);
-  }
-  return date;
-}
+// The date itself is read in src/time, which owns the reading of times and dates.
+export { type DateInput, parseDate } from "../time/parse-date.js";
 
 /**
  * Every aligned start on `date` in `timeZone`, in time order. Wall-clock times in a daylight-saving gap are

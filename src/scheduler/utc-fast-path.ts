@@ -25,7 +25,9 @@ const UPPER_T = 84; // "T"
  * @throws MisalignedStartError as the general path would.
  */
 export function utcSeedSlot(input: unknown, policy: Policy): Slot | undefined {
-  if (typeof input !== "string" || policy.minimumNotice || policy.maximumHorizon) return undefined;
+  if (typeof input !== "string" || policy.minimumNotice || policy.maximumHorizon || !policy.allowPastStarts) {
+    return undefined;
+  }
   // `YYYY-MM-DD HH:mm`, `T` for the space, optionally `:00`: read character by character, which costs a
   // fraction of a regular expression's match array and the numbers parsed from it.
   const length = input.length;

@@ -41,6 +41,9 @@ export function applyChange(ledger: UserLedger, request: WriteRequest, feed: Cha
   const current = ledger.byId(change.id);
   if (!current) return { status: "not-found", replayed: false };
   if (current.status !== "booked") return { status: "not-booked", record: current, replayed: false };
+  if (change.earliestStartMs !== null && current.startMs < change.earliestStartMs) {
+    return { status: "too-late", record: current, replayed: false };
+  }
 
   if (change.type === "move") {
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, current);
@@ -87,7 +90,7 @@ function occupancyRefusal(
   occupancy: Occupancy,
   moving: AppointmentRecord | undefined,
 ): WriteResult | undefined {
-  const candidates = ledger.bookedStartingWithin(occupancy.candidatesStartWithin);
+  const candidates = ledger.holdingStartingWithin(occupancy.candidatesStartWithin);
   return occupancyConflict(moving ? candidates.filter((record) => record !== moving) : candidates, times, occupancy);
 }
 

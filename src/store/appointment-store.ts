@@ -47,7 +47,12 @@ export interface PreviousTimes {
  * by the rules of {@link AppointmentStore.write}: every field, in a copy of its own.
  */
 export interface AppointmentRecord extends AppointmentTimes {
-  /** Stable, unique id chosen by the scheduler; it never changes, also when the appointment moves. */
+  /**
+   * Stable id chosen by the scheduler; it never changes, also when the appointment moves. Unique per user:
+   * a `book` of an id the user has is `id-taken`, wherever that record lies in time, and another user's
+   * record with the same id is not in the way. Well-formed Unicode without U+0000 (the scheduler refuses
+   * others), so that every store keeps it exactly.
+   */
   readonly id: string;
   /** The user's id in canonical string form (a numeric id `42` is stored as `"42"`). */
   readonly userId: string;
@@ -76,19 +81,20 @@ export interface MsRange {
 
 /**
  * What a new or moved appointment must not collide with, for the store to check in its write. Only the
- * user's `booked` records count, never the one being moved.
+ * user's records that {@link holdsPeriods | hold periods} count toward the limit and only `booked` ones
+ * toward the overlap, never the one being moved.
  */
 export interface Occupancy {
   /**
-   * The limit periods the appointment occupies, in local milliseconds. A record *holds* a period when
-   * `record.localStartMs < period.toMs && record.localEndMs > period.fromMs`. The write is refused with
+   * The limit periods the appointment occupies, in local milliseconds. A record that {@link holdsPeriods}
+   * holds a period when `record.localStartMs < period.toMs && record.localEndMs > period.fromMs`. The write is refused with
    * `limit-reached` when `limit` records already hold one of them.
    */
   readonly periods: readonly MsRange[];
   /** How many records may hold each period. */
   readonly limit: number;
   /**
-   * When true, the write is refused with `overlap` when a record's instants overlap the appointment's
+   * When true, the write is refused with `overlap` when a booked record's instants overlap the appointment's
    * (`record.startMs < endMs && record.endMs > startMs`). The limit is checked first.
    */
   readonly noOverlap: boolean;
@@ -121,6 +127,13 @@ export interface MoveChange {
   readonly id: string;
   readonly times: AppointmentTimes;
   readonly occupancy: Occupancy;
+  /**
+   * The change is refused with `too-late` when the record's current `startMs` is before this (epoch
+   * milliseconds); `null` for no such check. The scheduler sets it to now plus the policy's notice, so that
+   * an appointment that has started, or starts within the notice, cannot change: checked in the write,
+   * since another write may have moved the appointment since anyone last read it.
+   */
+  readonly earliestStartMs: number | null;
 }
 
 /** Cancels a booked appointment, keeping it with its history. */
@@ -128,6 +141,8 @@ export interface CancelChange {
   readonly type: "cancel";
   readonly id: string;
   readonly reason: string | null;
+  /** As {@link MoveChange.earliestStartMs}. */
+  readonly earliestStartMs: number | null;
 }
 
 /** One change to one user's appointments. */
@@ -172,6 +187,8 @@ export type WriteResult =
   | { readonly status: "not-found"; readonly replayed: boolean }
   /** A move or cancel named a cancelled record: it cannot change any more. */
   | { readonly status: "not-booked"; readonly record: AppointmentRecord; readonly replayed: boolean }
+  /** A move or cancel named a record that starts before the change's `earliestStartMs`. Nothing was written. */
+  | { readonly status: "too-late"; readonly record: AppointmentRecord; readonly replayed: boolean }
   /** A booking's id is the id of one of the user's records already. Nothing was written. */
   | { readonly status: "id-taken"; readonly replayed: boolean }
   /** The idempotency key was used for a different request (fingerprint) that has not expired. Not kept. */
@@ -183,8 +200,9 @@ export type ChangeType = "booked" | "rescheduled" | "cancelled";
 /** One committed change, as the feed keeps it. */
 export interface ChangeRecord {
   /**
-   * The event's position in the feed: an opaque string, defined by the store, that {@link ChangeQuery.after}
-   * takes back. Positions are unique; the feed's order is the order of positions the store defines.
+   * The event's position in the feed: an opaque string of 1 to 255 characters, defined by the store, that
+   * {@link ChangeQuery.after} takes back. Positions are unique; the feed's order is the order of positions the
+   * store defines.
    */
   readonly position: string;
   readonly type: ChangeType;
@@ -208,14 +226,26 @@ export interface ChangeQuery {
   readonly userId?: string | undefined;
 }
 
+/**
+ * Whether a record holds the limit periods it lies in: when it is booked, and also when it was cancelled at or
+ * after its start (`cancelledAtMs >= startMs`, a no-show recorded by staff): its time was used, and a
+ * cancellation after the fact does not give the quota back. Only booked records block an overlap.
+ */
+export function holdsPeriods(record: AppointmentRecord): boolean {
+  return record.status === "booked" || (record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs);
+}
+
 /** Which records {@link AppointmentStore.listAppointments} returns. */
 export interface RecordQuery {
   /** Only records with `endMs > fromMs`, when given. */
   readonly fromMs?: number | undefined;
   /** Only records with `startMs < toMs`, when given. */
   readonly toMs?: number | undefined;
-  /** `"booked"` (the default) returns booked records only; `"all"` cancelled ones too. */
-  readonly status?: "booked" | "all" | undefined;
+  /**
+   * `"booked"` (the default) returns booked records only; `"holding"` those that {@link holdsPeriods} (booked,
+   * and cancelled at or after their start: what a write's occupancy counts); `"all"` every record.
+   */
+  readonly status?: "booked" | "holding" | "all" | undefined;
   /** Only records after this one in the list's order (start, then id): the last of the previous page. */
   readonly after?: { readonly startMs: number; readonly id: string } | undefined;
   /** At most this many records (a positive integer); all when absent. */
@@ -256,7 +286,8 @@ export interface AppointmentStore {
    * 1. `idempotency` names a key of this user that has not expired (`expiresAtMs > atMs`): the same
    *    fingerprint answers that key's first outcome with `replayed: true`; another is `key-reused`.
    * 2. A `move` or `cancel` whose record does not exist is `not-found`; one whose record is cancelled is
-   *    `not-booked`. A `book` whose id the user already has is `id-taken`.
+   *    `not-booked`; one whose record starts before the change's `earliestStartMs` is `too-late`. A `book`
+   *    whose id the user already has is `id-taken`.
    * 3. A `book` or `move` whose occupancy is violated: `limit-reached`, then `overlap`.
    * 4. Otherwise the change is written, with the event of its type appended to the feed:
    *    - `book`: a record with `status: "booked"`, `version: 1`, `createdAtMs` and `updatedAtMs` = `atMs`,
@@ -266,7 +297,7 @@ export interface AppointmentStore {
    *      appended to `previousTimes`, `version` + 1, `updatedAtMs` = `atMs`; the event's `previous` is the
    *      old times.
    *    - `cancel`: the record with `status: "cancelled"`, `cancelledAtMs` and `updatedAtMs` = `atMs`, the
-   *      reason, `version` + 1.
+   *      reason, `version` + 1. Cancelled at or after its start, it still {@link holdsPeriods | holds} them.
    *
    * With `idempotency`, the outcome of steps 2–4 is kept under the key (until `expiresAtMs`) in the same
    * atomic step; `key-reused` is never kept.

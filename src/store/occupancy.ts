@@ -5,16 +5,22 @@
  *
  * @module
  */
-import type { AppointmentRecord, AppointmentTimes, Occupancy, WriteResult } from "./appointment-store.js";
+import {
+  type AppointmentRecord,
+  type AppointmentTimes,
+  holdsPeriods,
+  type Occupancy,
+  type WriteResult,
+} from "./appointment-store.js";
 import { compareRecords } from "./user-ledger.js";
 
 /** What an occupancy collides with: the contract's `limit-reached` or `overlap` outcome. */
 export type OccupancyConflict = Extract<WriteResult, { status: "limit-reached" | "overlap" }>;
 
 /**
- * The conflict of `times` under `occupancy` with `candidates` (booked records, in start-then-id order, not
- * the one being moved), or `undefined` when it fits: a full period first (the earliest of its holders),
- * then the earliest overlapping record.
+ * The conflict of `times` under `occupancy` with `candidates` (records in start-then-id order, not the one
+ * being moved; those that do not hold periods are passed over), or `undefined` when it fits: a full period
+ * first (the earliest of its holders), then the earliest overlapping booked record.
  */
 export function occupancyConflict(
   candidates: readonly AppointmentRecord[],
@@ -27,7 +33,7 @@ export function occupancyConflict(
     let holders = 0;
     let earliest: AppointmentRecord | undefined;
     for (const record of candidates) {
-      if (record.localStartMs < period.toMs && record.localEndMs > period.fromMs) {
+      if (record.localStartMs < period.toMs && record.localEndMs > period.fromMs && holdsPeriods(record)) {
         holders++;
         earliest ??= record;
       }
@@ -38,6 +44,8 @@ export function occupancyConflict(
   }
   if (conflicting) return { status: "limit-reached", conflicting, replayed: false };
   if (!occupancy.noOverlap) return undefined;
-  const overlapping = candidates.find((record) => record.startMs < times.endMs && record.endMs > times.startMs);
+  const overlapping = candidates.find(
+    (record) => record.startMs < times.endMs && record.endMs > times.startMs && record.status === "booked",
+  );
   return overlapping ? { status: "overlap", conflicting: overlapping, replayed: false } : undefined;
 }

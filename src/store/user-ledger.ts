@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AppointmentRecord, MsRange, RecordQuery } from "./appointment-store.js";
+import { type AppointmentRecord, holdsPeriods, type MsRange, type RecordQuery } from "./appointment-store.js";
 
 /**
  * Records a ledger holds before it indexes them by id in a map. Most users hold a few appointments, and a map
@@ -26,14 +26,14 @@ export class UserLedger {
     return this.#sorted.find((record) => record.id === id);
   }
 
-  /** The booked records whose start lies in `window`, in list order. */
-  bookedStartingWithin(window: MsRange): AppointmentRecord[] {
+  /** The records that hold periods (see `holdsPeriods`) whose start lies in `window`, in list order. */
+  holdingStartingWithin(window: MsRange): AppointmentRecord[] {
     const sorted = this.#sorted;
     const found: AppointmentRecord[] = [];
     for (let i = lowerBound(sorted, (r) => r.startMs < window.fromMs); i < sorted.length; i++) {
       const record = sorted[i] as AppointmentRecord;
       if (record.startMs >= window.toMs) break;
-      if (record.status === "booked") found.push(record);
+      if (holdsPeriods(record)) found.push(record);
     }
     return found;
   }
@@ -42,7 +42,7 @@ export class UserLedger {
   list(query: RecordQuery): AppointmentRecord[] {
     const sorted = this.#sorted;
     const { fromMs, toMs, after, limit } = query;
-    const all = query.status === "all";
+    const status = query.status ?? "booked";
     // Everything at or past `toMs` is a suffix: stop there. `after` is a prefix to skip.
     let i = after ? lowerBound(sorted, (r) => compareToKey(r, after.startMs, after.id) <= 0) : 0;
     const found: AppointmentRecord[] = [];
@@ -50,7 +50,9 @@ export class UserLedger {
       const record = sorted[i] as AppointmentRecord;
       if (toMs !== undefined && record.startMs >= toMs) break;
       if (fromMs !== undefined && record.endMs <= fromMs) continue;
-      if (all || record.status === "booked") found.push(record);
+      if (status === "all" || record.status === "booked" || (status === "holding" && holdsPeriods(record))) {
+        found.push(record);
+      }
     }
     return found;
   }

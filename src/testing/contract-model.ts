@@ -101,6 +101,9 @@ export class ContractModel {
 
     if (!existing) return { status: "not-found", replayed: false };
     if (existing.status !== "booked") return { status: "not-booked", record: existing, replayed: false };
+    if (change.earliestStartMs !== null && existing.startMs < change.earliestStartMs) {
+      return { status: "too-late", record: existing, replayed: false };
+    }
 
     if (change.type === "move") {
       const refusal = this.#refusal([...own.values()], change.times, change.occupancy, existing.id);
@@ -131,21 +134,28 @@ export class ContractModel {
     return { status: "written", record, replayed: false };
   }
 
-  /** Step 3: limit-reached, then overlap, counting booked records only and never the one moved. */
+  /**
+   * Step 3: limit-reached, counting booked records and those cancelled at or after their start, then
+   * overlap, with booked records only; never the one moved.
+   */
   #refusal(
     records: AppointmentRecord[],
     times: AppointmentTimes,
     occupancy: Occupancy,
     movedId: string | null,
   ): KeptResult | null {
-    const counted = records.filter((r) => r.status === "booked" && r.id !== movedId).sort(byStartThenId);
+    const counted = records
+      .filter((r) => (r.status === "booked" || (r.cancelledAtMs ?? -Infinity) >= r.startMs) && r.id !== movedId)
+      .sort(byStartThenId);
     const full = occupancy.periods.filter(
       (period) => counted.filter((r) => holds(r, period)).length >= occupancy.limit,
     );
     // `counted` is sorted: the first holder of a full period is the earliest, by start then id.
     const holder = counted.find((r) => full.some((period) => holds(r, period)));
     if (holder) return { status: "limit-reached", conflicting: holder, replayed: false };
-    const overlapping = occupancy.noOverlap ? counted.find((r) => overlaps(r, times)) : undefined;
+    const overlapping = occupancy.noOverlap
+      ? counted.find((r) => r.status === "booked" && overlaps(r, times))
+      : undefined;
     if (overlapping) return { status: "overlap", conflicting: overlapping, replayed: false };
     return null;
   }
@@ -154,7 +164,12 @@ export class ContractModel {
   list(userId: string, query: RecordQuery = {}): AppointmentRecord[] {
     const { fromMs, toMs, status = "booked", after, limit } = query;
     const listed = [...(this.#records.get(userId)?.values() ?? [])]
-      .filter((r) => status === "all" || r.status === "booked")
+      .filter(
+        (r) =>
+          status === "all" ||
+          r.status === "booked" ||
+          (status === "holding" && (r.cancelledAtMs ?? Number.NEGATIVE_INFINITY) >= r.startMs),
+      )
       .filter((r) => (fromMs === undefined || r.endMs > fromMs) && (toMs === undefined || r.startMs < toMs))
       .filter((r) => after === undefined || byStartThenId(r, after) > 0)
       .sort(byStartThenId);

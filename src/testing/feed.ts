@@ -58,6 +58,9 @@ export async function anchorPosition(store: AppointmentStore, context: CaseConte
   return (await eventOf(store, user, "the anchor's booking")).position;
 }
 
+/** When the fence is written: before every clock the kit's cases use. */
+const FENCE_AT = Date.UTC(2000, 0, 1);
+
 /** How long a committed event may take to become readable before the kit calls it lost. */
 const SETTLE_TIMEOUT_MS = 10_000;
 
@@ -67,7 +70,9 @@ const SETTLE_TIMEOUT_MS = 10_000;
  */
 export async function feedSettled(store: AppointmentStore): Promise<void> {
   const fence = `fence-${randomUUID()}`;
-  const result = await store.write(bookRequest(fence, randomUUID(), timesAt(T0)));
+  // Written at a time before any case's clock: a store that removes expired keys and events as it writes
+  // (by the write's `atMs`) must not remove, for the fence, what the case still reads.
+  const result = await store.write(bookRequest(fence, randomUUID(), timesAt(T0), { atMs: FENCE_AT }));
   assert.equal(result.status, "written", "the fence's booking is written");
   await eventOf(store, fence, "the fence's booking");
 }

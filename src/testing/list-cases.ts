@@ -27,6 +27,22 @@ export const listCases: StoreContractCase[] = [
     assert.deepEqual(await recordOf(store, user, gone.id), cancelled, "getAppointment finds a cancelled record");
   }),
 
+  semantics(
+    "lists with status: holding the records a write counts: booked, and cancelled at or after their start",
+    async (store, c) => {
+      const user = c.newUser();
+      const booked = await writeOk(store, bookRequest(user, c.newId(), timesAt(T0 + 2 * HOUR)), "a booking");
+      const early = await writeOk(store, bookRequest(user, c.newId(), timesAt(T0)), "a booking to cancel early");
+      await writeOk(store, cancelRequest(user, early.id, null, { atMs: T0 - 1 }), "cancelled before its start");
+      const late = await writeOk(store, bookRequest(user, c.newId(), timesAt(T0 + HOUR)), "a booking to cancel late");
+      const noShow = await writeOk(store, cancelRequest(user, late.id, "no-show", { atMs: T0 + HOUR }), "at its start");
+      const list = async (query: RecordQuery) => (await store.listAppointments(user, query)).map(plainRecord);
+      assert.deepEqual(await list({ status: "holding" }), [noShow, booked], "booked and cancelled late, by start");
+      assert.deepEqual(await list({ status: "holding", fromMs: T0 + 2 * HOUR }), [booked], "within a range");
+      assert.deepEqual(await list({ status: "holding", limit: 1 }), [noShow], "in pages");
+    },
+  ),
+
   semantics("lists the records overlapping [fromMs, toMs), either end open, by start then id", async (store, c) => {
     const user = c.newUser();
     const prefix = c.newId();

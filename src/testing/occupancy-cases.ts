@@ -199,7 +199,44 @@ export const occupancyCases: StoreContractCase[] = [
     );
   }),
 
-  semantics("never counts a cancelled record, toward a limit or an overlap", async (store, c) => {
+  semantics(
+    "counts a record cancelled at or after its start toward the limit (its time was used), never toward an overlap",
+    async (store, c) => {
+      const user = c.newUser();
+      const start = D + 9 * HOUR;
+      const used = await writeOk(store, bookRequest(user, c.newId(), timesAt(start)), "the booking");
+      const noShow = await writeOk(
+        store,
+        cancelRequest(user, used.id, "no-show", { atMs: start }),
+        "cancelled at its start",
+      );
+      await expectOutcome(
+        store,
+        bookRequest(user, c.newId(), timesAt(start + 2 * HOUR), { ...limitOne(), atMs: start + HOUR }),
+        { status: "limit-reached", conflicting: noShow, replayed: false },
+        "the date it held is still full",
+      );
+      await writeOk(
+        store,
+        bookRequest(user, c.newId(), timesAt(start), { noOverlap: true, atMs: start + HOUR }),
+        "its time is free of overlap: nobody attends a cancelled appointment",
+      );
+      const other = c.newUser();
+      const early = await writeOk(store, bookRequest(other, c.newId(), timesAt(start)), "another booking");
+      await writeOk(
+        store,
+        cancelRequest(other, early.id, null, { atMs: start - 1 }),
+        "cancelled just before its start",
+      );
+      await writeOk(
+        store,
+        bookRequest(other, c.newId(), timesAt(start + 2 * HOUR), { ...limitOne(), atMs: start + HOUR }),
+        "the date is free again: cancelled before its start",
+      );
+    },
+  ),
+
+  semantics("never counts a record cancelled before its start, toward a limit or an overlap", async (store, c) => {
     const user = c.newUser();
     const occupied = { ...limitOne(), noOverlap: true };
     const first = await writeOk(store, bookRequest(user, c.newId(), timesAt(D + 9 * HOUR), occupied), "the booking");

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { Temporal } from "temporal-polyfill";
 import type { JsonObject } from "../model/json.js";
 import type {
   AppointmentTimes,
@@ -77,6 +78,13 @@ export function localDay(dayStartMs: number): MsRange {
   return { fromMs: dayStartMs, toMs: dayStartMs + DAY };
 }
 
+/**
+ * The clock of the schedulers the kit's cases run over the store: a fixed time before every appointment
+ * they book, so that each can still be moved and cancelled (the scheduler refuses to change one that has
+ * started), whenever the kit runs.
+ */
+export const schedulerClock = (): Temporal.Instant => Temporal.Instant.fromEpochMilliseconds(Date.UTC(2021, 0, 1));
+
 /** Local midnight of the date of local time `localMs`. */
 export const midnightOf = (localMs: number): number => Math.floor(localMs / DAY) * DAY;
 
@@ -94,6 +102,8 @@ export interface WriteOptions {
   readonly endWithin?: MsRange;
   /** Default {@link AT}. */
   readonly atMs?: number;
+  /** A move's or cancel's `earliestStartMs`. Default `null`. */
+  readonly earliestStartMs?: number | null;
   /** Default {@link FOREVER}. */
   readonly changeExpiresAtMs?: number;
   readonly idempotency?: IdempotencyClaim;
@@ -138,7 +148,17 @@ export function moveRequest(
   times: AppointmentTimes,
   options: WriteOptions = {},
 ): WriteRequest {
-  return { userId, change: { type: "move", id, times, occupancy: occupancyOf(options) }, ...envelope(options) };
+  return {
+    userId,
+    change: {
+      type: "move",
+      id,
+      times,
+      occupancy: occupancyOf(options),
+      earliestStartMs: options.earliestStartMs ?? null,
+    },
+    ...envelope(options),
+  };
 }
 
 /** A `cancel` request. */
@@ -148,7 +168,11 @@ export function cancelRequest(
   reason: string | null = null,
   options: WriteOptions = {},
 ): WriteRequest {
-  return { userId, change: { type: "cancel", id, reason }, ...envelope(options) };
+  return {
+    userId,
+    change: { type: "cancel", id, reason, earliestStartMs: options.earliestStartMs ?? null },
+    ...envelope(options),
+  };
 }
 
 /** An idempotency claim: by default with fingerprint `"fp"`, kept forever. */

@@ -17,6 +17,7 @@ import { createScheduler, type Scheduler } from "../scheduler/scheduler.js";
 import type { AppointmentStore } from "../store/appointment-store.js";
 import type { StoreContractCase } from "./contract-case.js";
 import { feedSettled } from "./feed.js";
+import { schedulerClock } from "./requests.js";
 
 /** Each zone with the dates around its 2021 transitions (or three plain dates where it has none). */
 const ZONES: Record<string, string[]> = {
@@ -277,7 +278,7 @@ class ListCommand implements fc.AsyncCommand<SeedRuleModel, Real> {
     const options = this.status === undefined ? undefined : { status: this.status };
     const listed = (
       await real.scheduler.list(real.user, range && { from: range.from.toInstant(), to: range.to.toInstant() }, options)
-    ).map((a) => [a.start.epochMilliseconds, a.id, a.status]);
+    ).appointments.map((a) => [a.start.epochMilliseconds, a.id, a.status]);
     const [fromMs, toMs] = range
       ? [range.from.epochMilliseconds, range.to.epochMilliseconds]
       : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
@@ -365,7 +366,12 @@ function schedulerCase(timeZone: string, dates: string[]): StoreContractCase {
           fc.constantFrom(1, 2),
           fc.commands(commandsFor(dates), { maxCommands: 30, size: "medium" }),
           async (max, sequence) => {
-            const scheduler = createScheduler({ store, timeZone, policy: { limit: { max, per: "day" } } });
+            const scheduler = createScheduler({
+              store,
+              now: schedulerClock,
+              timeZone,
+              policy: { limit: { max, per: "day" } },
+            });
             const setup = () => ({
               model: new SeedRuleModel(timeZone, max),
               real: { scheduler, store, user: context.newUser("scheduler") },

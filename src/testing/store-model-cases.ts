@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import * as fc from "fast-check";
 import type { JsonObject } from "../model/json.js";
 import type {
+  AppointmentRecord,
   AppointmentStore,
   AppointmentTimes,
   MsRange,
@@ -31,6 +32,8 @@ const UNIT = 30 * MINUTE;
 const BASE = Date.UTC(2021, 3, 19);
 const SLOTS = 12;
 const at = (units: number) => BASE + units * UNIT;
+/** A clock before every record the model holds: a cancel then comes before the start. */
+const EARLY = at(-48);
 
 /** Two kinds of period: "days" of 4 units, and "weeks" of 10 units starting 2 units later. */
 const GRIDS = [
@@ -91,10 +94,14 @@ function windowFor(
   mode: WindowMode,
 ): { within: MsRange; endWithin: MsRange } {
   if (mode === "everywhere") return { within: EVERYWHERE, endWithin: EVERYWHERE };
+  // Holders of periods are booked records and those cancelled at or after their start; only booked ones overlap.
+  const holdsAny = (r: AppointmentRecord) =>
+    (r.status === "booked" || (r.cancelledAtMs ?? -Infinity) >= r.startMs) &&
+    occupancy.periods.some((p) => holds(r, p));
   const candidates = model.contract
-    .list(userId)
+    .list(userId, { status: "all" })
     .filter((r) => r.id !== movedId)
-    .filter((r) => occupancy.periods.some((p) => holds(r, p)) || (occupancy.noOverlap && overlaps(r, times)));
+    .filter((r) => holdsAny(r) || (occupancy.noOverlap && r.status === "booked" && overlaps(r, times)));
   // Exact: from the first candidate's instant to just after the last's; with no candidate, a window that
   // holds no record at all.
   const exactOf = (instants: number[]) =>
@@ -248,19 +255,23 @@ class CancelCommand implements fc.AsyncCommand<ModelState, Real> {
     readonly pick: number,
     readonly reason: string | null,
     readonly key: KeySpec | null,
+    /** Cancelled before every record's start (it frees its periods), or at the clock, after them (it holds them). */
+    readonly early: boolean,
   ) {}
   check = () => true;
   async run(model: ModelState, real: Real): Promise<void> {
     const userId = real.users[this.user];
     const id = pickTarget(model, userId, this.pick);
-    const idempotency = claimOf(this.key, real, model.now);
+    // An early cancel carries no key: a key's life is counted on the model's clock, which it steps back from.
+    const idempotency = this.early ? undefined : claimOf(this.key, real, model.now);
     const request = cancelRequest(userId, id, this.reason, {
-      atMs: model.now,
+      atMs: this.early ? EARLY : model.now,
       ...(idempotency ? { idempotency } : {}),
     });
     await writeBoth(model, real, request, null, `${this} (id ${id})`);
   }
-  toString = () => `cancel(user ${this.user}, pick ${this.pick}, reason ${this.reason}${showKey(this.key)})`;
+  toString = () =>
+    `cancel(user ${this.user}, pick ${this.pick}, reason ${this.reason}${this.early ? ", early" : showKey(this.key)})`;
 }
 
 /** A client's retry: a request sent with a key, sent again exactly, later. */
@@ -441,8 +452,14 @@ function commandsFor(anchor: () => string) {
     .record({ user: userIndex, pick: fc.nat(), placement, key: keySpec })
     .map(({ user, pick, placement, key }) => new MoveCommand(user, pick, placement, key));
   const cancel = fc
-    .record({ user: userIndex, pick: fc.nat(), reason: fc.constantFrom(null, "ill"), key: keySpec })
-    .map(({ user, pick, reason, key }) => new CancelCommand(user, pick, reason, key));
+    .record({
+      user: userIndex,
+      pick: fc.nat(),
+      reason: fc.constantFrom(null, "ill"),
+      key: keySpec,
+      early: fc.boolean(),
+    })
+    .map(({ user, pick, reason, key, early }) => new CancelCommand(user, pick, reason, key, early));
   // In half units, mostly whole ones: where records start and end.
   const bound = fc.option(
     fc.oneof(

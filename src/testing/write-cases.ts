@@ -15,6 +15,7 @@ import {
   AT,
   bookRequest,
   cancelRequest,
+  DAY,
   HOUR,
   localDay,
   MINUTE,
@@ -241,6 +242,51 @@ export const writeCases: StoreContractCase[] = [
   ),
 
   semantics(
+    "answers too-late, with the record, for a move or cancel of a record starting before earliestStartMs, writing nothing",
+    async (store, c) => {
+      const user = c.newUser();
+      const record = await writeOk(store, bookRequest(user, c.newId(), timesAt(T0)), "the booking");
+      const late = { earliestStartMs: T0 + 1, atMs: AT + HOUR };
+      await expectOutcome(
+        store,
+        cancelRequest(user, record.id, "late", late),
+        { status: "too-late", record, replayed: false },
+        "a cancel that requires a later start",
+      );
+      await expectOutcome(
+        store,
+        moveRequest(user, record.id, timesAt(T0 + DAY), late),
+        { status: "too-late", record, replayed: false },
+        "a move that requires a later start",
+      );
+      await expectRecords(store, user, [record], "the record unchanged");
+      assert.equal((await changesOf(store, user)).length, 1, "one event: the booking");
+      const moved = await writeOk(
+        store,
+        moveRequest(user, record.id, timesAt(T0 + DAY), { earliestStartMs: T0, atMs: AT + HOUR }),
+        "a move whose earliestStartMs is the start itself",
+      );
+      await expectOutcome(
+        store,
+        cancelRequest(user, record.id, null, { earliestStartMs: T0 + 1, atMs: AT + 2 * HOUR }),
+        {
+          status: "written",
+          record: {
+            ...moved,
+            status: "cancelled",
+            version: 3,
+            updatedAtMs: AT + 2 * HOUR,
+            cancelledAtMs: AT + 2 * HOUR,
+            cancellationReason: null,
+          },
+          replayed: false,
+        },
+        "the check reads the start as it is now, after the move",
+      );
+    },
+  ),
+
+  semantics(
     "answers not-booked, with the record, for a move or cancel of a cancelled record, writing nothing",
     async (store, c) => {
       const user = c.newUser();
@@ -275,6 +321,26 @@ export const writeCases: StoreContractCase[] = [
     await expectRecords(store, user, [cancelled], "id-taken writes nothing");
     assert.equal((await changesOf(store, user)).length, 2, "no event for id-taken");
   }),
+
+  semantics(
+    "answers id-taken wherever the record with the id lies, also far outside the change's windows and periods",
+    async (store, c) => {
+      const user = c.newUser();
+      const id = c.newId();
+      const record = await writeOk(store, bookRequest(user, id, timesAt(Date.UTC(1990, 0, 1, 9))), "a booking in 1990");
+      // Windows and a period around T0 only, as the scheduler sends them: the 1990 record is in none of them
+      // (it cannot collide), and a store must find the id all the same, not only among the candidates.
+      const nearT0 = { fromMs: T0 - DAY, toMs: T0 + DAY };
+      const again = bookRequest(user, id, timesAt(T0), {
+        periods: [localDay(midnightOf(T0))],
+        within: nearT0,
+        endWithin: nearT0,
+      });
+      await expectOutcome(store, again, { status: "id-taken", replayed: false }, "the id again, in 2021");
+      await expectRecords(store, user, [record], "id-taken writes nothing");
+      assert.equal((await changesOf(store, user)).length, 1, "no event for id-taken");
+    },
+  ),
 
   semantics("checks a change's record (step 2) before its occupancy (step 3)", async (store, c) => {
     const user = c.newUser();

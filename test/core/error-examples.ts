@@ -92,6 +92,23 @@ export const EXAMPLES: [code: ErrorCode, error: SchedulerError][] = [
     }),
   ],
   [
+    "APPOINTMENT_STARTED",
+    await failureOf(async () => {
+      const { scheduler, booked } = await withOneBooked({ now: () => Temporal.Instant.from("2021-04-22T11:45Z") });
+      return scheduler.cancel(1, booked.id);
+    }),
+  ],
+  [
+    "TOO_LATE_TO_CHANGE",
+    await failureOf(async () => {
+      const { scheduler, booked } = await withOneBooked({
+        now: () => Temporal.Instant.from("2021-04-22T09:00Z"),
+        policy: { cancellationNotice: { hours: 24 } },
+      });
+      return scheduler.cancel(1, booked.id);
+    }),
+  ],
+  [
     "IDEMPOTENCY_KEY_REUSED",
     await failureOf(async () => {
       const scheduler = createScheduler();

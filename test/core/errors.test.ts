@@ -241,7 +241,7 @@ describe("IdempotencyKeyReusedError carries the key", () => {
       expect(error).toBeInstanceOf(IdempotencyKeyReusedError);
       expect(error).toMatchObject({ idempotencyKey: "9b1f" });
     }
-    expect(await scheduler.list(1)).toEqual([booked]);
+    expect((await scheduler.list(1)).appointments).toEqual([booked]);
   });
 });
 

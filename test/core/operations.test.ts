@@ -46,7 +46,7 @@ describe("list", () => {
     for (const start of ["2021-04-25 09:00", "2021-04-21 15:30", "2021-04-24 00:00", "2021-04-22 23:30"]) {
       await scheduler.book(1, start);
     }
-    expect(starts(await scheduler.list(1))).toEqual([
+    expect(starts((await scheduler.list(1)).appointments)).toEqual([
       "2021-04-21 15:30",
       "2021-04-22 23:30",
       "2021-04-24 00:00",
@@ -57,7 +57,7 @@ describe("list", () => {
   it("shows times in the user's zone", async () => {
     const london = createScheduler({ timeZone: "Europe/London" });
     await london.book(1, "2021-04-22T10:30Z");
-    const [appointment] = await london.list(1);
+    const [appointment] = (await london.list(1)).appointments;
     expect(appointment?.start.toString()).toBe("2021-04-22T11:30:00+01:00[Europe/London]");
   });
 
@@ -82,22 +82,22 @@ describe("list", () => {
       [{ from: "2021-04-22 12:00", to: "2021-04-23 11:30" }, []],
       [{ from: "2021-04-24 00:00", to: "2021-04-22 00:00" }, []],
     ])("%j", async (range, expected) => {
-      expect(starts(await scheduler.list(1, range))).toEqual(expected);
+      expect(starts((await scheduler.list(1, range)).appointments)).toEqual(expected);
     });
 
     it("reads range bounds as any start time is read: exact, Temporal, Date, or wall clock in the user's zone", async () => {
       const from = Temporal.Instant.from("2021-04-22T00:00Z");
-      expect(starts(await scheduler.list(1, { from }))).toHaveLength(2);
-      expect(starts(await scheduler.list(1, { from: new Date("2021-04-22T00:00Z") }))).toHaveLength(2);
-      expect(starts(await scheduler.list(1, { to: "2021-04-22T11:00-01:00" }))).toHaveLength(2);
+      expect(starts((await scheduler.list(1, { from })).appointments)).toHaveLength(2);
+      expect(starts((await scheduler.list(1, { from: new Date("2021-04-22T00:00Z") })).appointments)).toHaveLength(2);
+      expect(starts((await scheduler.list(1, { to: "2021-04-22T11:00-01:00" })).appointments)).toHaveLength(2);
       const tokyo = createScheduler({ timeZone: "Asia/Tokyo" });
       await tokyo.book(1, "2021-04-22 08:30");
       // 2021-04-22 09:00 Tokyo is 00:00Z: the wall clock is the user's.
-      expect(await tokyo.list(1, { from: "2021-04-22 09:00" })).toEqual([]);
+      expect((await tokyo.list(1, { from: "2021-04-22 09:00" })).appointments).toEqual([]);
     });
 
     it.each([
-      [{ from: "2021-04-22" }, "range.from"],
+      [{ from: "2021-02-30" }, "range.from"],
       [{ to: "04/22/2021 11:30" }, "range.to"],
       [{ from: 1_619_049_600_000 }, "range.from"],
       ["2021-04-22", "range"],
@@ -145,13 +145,17 @@ describe("cancel", () => {
     expect(cancelled.end.equals(appointment.end)).toBe(true);
     expect(cancelled.cancelledAt).not.toBeNull();
     expect(await scheduler.get(1, appointment.id)).toEqual(cancelled);
-    expect(await scheduler.list(1)).toEqual([]);
-    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([cancelled]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
+    expect((await scheduler.list(1, undefined, { status: "all" })).appointments).toEqual([cancelled]);
     // Both dates of the 23:30–00:00 appointment are free again.
     const tenOnFirst = await scheduler.book(1, "2021-04-22 10:00");
     const tenOnSecond = await scheduler.book(1, "2021-04-23 10:00");
-    expect(await scheduler.list(1)).toEqual([tenOnFirst, tenOnSecond]);
-    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([tenOnFirst, cancelled, tenOnSecond]);
+    expect((await scheduler.list(1)).appointments).toEqual([tenOnFirst, tenOnSecond]);
+    expect((await scheduler.list(1, undefined, { status: "all" })).appointments).toEqual([
+      tenOnFirst,
+      cancelled,
+      tenOnSecond,
+    ]);
   });
 
   it("reports APPOINTMENT_CANCELLED for a cancelled appointment, and NOT_FOUND for an unknown or other user's, changing nothing", async () => {
@@ -164,7 +168,7 @@ describe("cancel", () => {
     const error = await expectCode(scheduler.cancel(1, "no-such-id"), "NOT_FOUND");
     expect(error).toMatchObject({ appointmentId: "no-such-id", message: "Appointment not found" });
     await expectCode(scheduler.cancel(1, theirs.id), "NOT_FOUND");
-    expect(await scheduler.list(2)).toEqual([theirs]);
+    expect((await scheduler.list(2)).appointments).toEqual([theirs]);
     expect(await scheduler.get(2, theirs.id)).toEqual(theirs);
   });
 
@@ -183,8 +187,8 @@ describe("reschedule", () => {
     expect(toWireAppointment(moved.previousTimes[0] ?? old)).toEqual(toWireAppointment(old));
     expect(moved.createdAt.equals(old.createdAt)).toBe(true);
     expect(await scheduler.get(1, old.id)).toEqual(moved);
-    expect(await scheduler.list(1)).toEqual([moved]);
-    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([moved]);
+    expect((await scheduler.list(1)).appointments).toEqual([moved]);
+    expect((await scheduler.list(1, undefined, { status: "all" })).appointments).toEqual([moved]);
     // The old date is free again.
     await expect(scheduler.book(1, "2021-04-22 15:00")).resolves.toBeDefined();
   });
@@ -192,11 +196,11 @@ describe("reschedule", () => {
   it("moves within the same date without conflicting with itself", async () => {
     const old = await scheduler.book(1, "2021-04-22 11:30");
     const moved = await scheduler.reschedule(1, old.id, "2021-04-22 15:00");
-    expect(starts(await scheduler.list(1))).toEqual(["2021-04-22 15:00"]);
+    expect(starts((await scheduler.list(1)).appointments)).toEqual(["2021-04-22 15:00"]);
     // Even to the very same time.
     const again = await scheduler.reschedule(1, moved.id, "2021-04-22 15:00");
     expect(again.start.equals(moved.start)).toBe(true);
-    expect(await scheduler.list(1)).toEqual([again]);
+    expect((await scheduler.list(1)).appointments).toEqual([again]);
   });
 
   it("moves a two-date appointment (23:30–00:00) onto its own second date", async () => {
@@ -209,7 +213,7 @@ describe("reschedule", () => {
     const first = await twoPerDay.book(1, "2021-04-22 09:00");
     await twoPerDay.book(1, "2021-04-22 10:00");
     await expect(twoPerDay.reschedule(1, first.id, "2021-04-22 16:00")).resolves.toBeDefined();
-    expect(starts(await twoPerDay.list(1))).toEqual(["2021-04-22 10:00", "2021-04-22 16:00"]);
+    expect(starts((await twoPerDay.list(1)).appointments)).toEqual(["2021-04-22 10:00", "2021-04-22 16:00"]);
   });
 
   it("keeps the old appointment when the new time is taken, and says by what", async () => {
@@ -217,7 +221,7 @@ describe("reschedule", () => {
     const old = await scheduler.book(1, "2021-04-22 11:30");
     const error = await expectCode(scheduler.reschedule(1, old.id, "2021-04-24 09:00"), "LIMIT_REACHED");
     expect(error).toMatchObject({ conflicting: { id: blocking.id } });
-    expect(await scheduler.list(1)).toEqual([old, blocking]);
+    expect((await scheduler.list(1)).appointments).toEqual([old, blocking]);
   });
 
   it.each([
@@ -228,7 +232,7 @@ describe("reschedule", () => {
     const newYork = createScheduler({ timeZone: "America/New_York" });
     const old = await newYork.book(1, "2021-04-22 11:30");
     await expectCode(newYork.reschedule(1, old.id, newStart), code);
-    expect(await newYork.list(1)).toEqual([old]);
+    expect((await newYork.list(1)).appointments).toEqual([old]);
   });
 
   it("cannot move a cancelled appointment: APPOINTMENT_CANCELLED, changing nothing", async () => {
@@ -236,7 +240,7 @@ describe("reschedule", () => {
     const cancelled = await scheduler.cancel(1, old.id);
     const error = await expectCode(scheduler.reschedule(1, old.id, "2021-04-23 11:30"), "APPOINTMENT_CANCELLED");
     expect(error).toMatchObject({ appointment: cancelled });
-    expect(await scheduler.list(1)).toEqual([]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
     expect(await scheduler.get(1, old.id)).toEqual(cancelled);
   });
 
@@ -250,7 +254,7 @@ describe("reschedule", () => {
       "2021-04-23 11:30",
     ]);
     expect(again.previousTimes[0]).toEqual(moved.previousTimes[0]);
-    expect(await scheduler.list(1)).toEqual([again]);
+    expect((await scheduler.list(1)).appointments).toEqual([again]);
     // Both earlier dates are free.
     await expect(scheduler.book(1, "2021-04-22 09:00")).resolves.toBeDefined();
     await expect(scheduler.book(1, "2021-04-23 09:00")).resolves.toBeDefined();
@@ -259,8 +263,8 @@ describe("reschedule", () => {
   it("cannot move another user's appointment", async () => {
     const theirs = await scheduler.book(2, "2021-04-22 11:30");
     await expectCode(scheduler.reschedule(1, theirs.id, "2021-04-23 11:30"), "NOT_FOUND");
-    expect(await scheduler.list(1)).toEqual([]);
-    expect(await scheduler.list(2)).toEqual([theirs]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
+    expect((await scheduler.list(2)).appointments).toEqual([theirs]);
   });
 
   it("applies two concurrent moves of one appointment one after the other, never duplicating it", async () => {
@@ -272,7 +276,7 @@ describe("reschedule", () => {
     // Each write saw the other's result or came before it: versions 2 and 3, one appointment at the last time.
     expect([first?.version, second?.version].sort()).toEqual([2, 3]);
     const last = first?.version === 3 ? first : second;
-    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([last]);
+    expect((await scheduler.list(1, undefined, { status: "all" })).appointments).toEqual([last]);
     expect(last?.previousTimes).toHaveLength(2);
   });
 
@@ -287,7 +291,7 @@ describe("reschedule", () => {
     expect(final).toMatchObject({ status: "cancelled" });
     if (move.status === "fulfilled") expect(final?.version).toBe(3);
     else expect(move.reason).toMatchObject({ code: "APPOINTMENT_CANCELLED" });
-    expect(await scheduler.list(1)).toEqual([]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
   });
 });
 

@@ -27,6 +27,9 @@ describe("defaults", () => {
       minimumNotice: null,
       maximumHorizon: null,
       allowOverlap: false,
+      allowPastStarts: true,
+      cancellationNotice: null,
+      rescheduleNotice: null,
     });
     expect(createScheduler({}).policy).toEqual(createScheduler({ policy: {} }).policy);
   });
@@ -370,7 +373,7 @@ describe("other scheduler options", () => {
       const scheduler = createScheduler({ generateId: () => id as string });
       const error = await expectCode(scheduler.book(1, "2021-04-22 11:30"), "INVALID_ARGUMENT");
       expect(error).toMatchObject({ argument: "options.generateId" });
-      expect(await scheduler.list(1)).toEqual([]);
+      expect((await scheduler.list(1)).appointments).toEqual([]);
     }
   });
 
@@ -379,7 +382,7 @@ describe("other scheduler options", () => {
     const first = await scheduler.book(1, "2021-04-22 11:30");
     const error = await expectCode(scheduler.book(1, "2021-04-23 11:30"), "INVALID_ARGUMENT");
     expect(error).toMatchObject({ argument: "options.generateId" });
-    expect(await scheduler.list(1, undefined, { status: "all" })).toEqual([first]);
+    expect((await scheduler.list(1, undefined, { status: "all" })).appointments).toEqual([first]);
     // Another user may have the same id.
     await expect(scheduler.book(2, "2021-04-23 11:30")).resolves.toMatchObject({ id: "same", userId: "2" });
   });

@@ -47,7 +47,7 @@ describe("a resolver per user", () => {
     expect(ktm.start.toInstant().toString()).toBe("2021-04-22T05:45:00Z");
     // Each is shown, and formatted, in its user's zone.
     expect(toWireAppointment(ny)).toEqual(toWireAppointment(ktm));
-    expect((await scheduler.list("ny"))[0]?.start.timeZoneId).toBe("America/New_York");
+    expect((await scheduler.list("ny")).appointments[0]?.start.timeZoneId).toBe("America/New_York");
   });
 
   it("judges each user's dates in their own zone", async () => {
@@ -126,7 +126,7 @@ describe("a resolver per user", () => {
     // 20:00 on the 22nd in New York is 09:00 on the 23rd in Tokyo.
     const booked = await scheduler.book("traveller", "2021-04-22 20:00");
     zones.set("traveller", "Asia/Tokyo");
-    const [shown] = await scheduler.list("traveller");
+    const [shown] = (await scheduler.list("traveller")).appointments;
     expect(shown?.start.toString()).toBe("2021-04-23T09:00:00+09:00[Asia/Tokyo]");
     expect(shown?.start.equals(booked.start.withTimeZone("Asia/Tokyo"))).toBe(true);
     // It still holds New York's 22 April, not Tokyo's 23 April.

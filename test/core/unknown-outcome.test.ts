@@ -56,7 +56,7 @@ describe("a write whose outcome the store cannot tell", () => {
     expect(error.idempotencyKey).toBe("k");
     expect((error.cause as Error).message).toBe("Connection terminated unexpectedly");
     const retried = await scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k" });
-    expect((await scheduler.list(1)).map((a) => a.id)).toEqual([retried.id]);
+    expect((await scheduler.list(1)).appointments.map((a) => a.id)).toEqual([retried.id]);
   });
 
   it("is OUTCOME_UNKNOWN also when the caller's signal had fired meanwhile (not TIMED_OUT, which means nothing was written)", async () => {
@@ -67,7 +67,7 @@ describe("a write whose outcome the store cannot tell", () => {
     const booking = scheduler.book(1, "2021-04-22 11:30", { signal: controller.signal });
     controller.abort(new DOMException("deadline", "TimeoutError"));
     await expectCode(booking, "OUTCOME_UNKNOWN");
-    expect(await scheduler.list(1)).toHaveLength(1);
+    expect((await scheduler.list(1)).appointments).toHaveLength(1);
   });
 
   it("is the store's own typed error when the store says nothing was written", async () => {
@@ -75,7 +75,7 @@ describe("a write whose outcome the store cannot tell", () => {
     const scheduler = createScheduler({ store });
     store.fault = "throw-typed";
     await expectCode(scheduler.book(1, "2021-04-22 11:30"), "STORE_UNAVAILABLE");
-    expect(await scheduler.list(1)).toEqual([]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
   });
 
   it("never waits past the deadline for a frozen store: OUTCOME_UNKNOWN while the write is still pending", async () => {
@@ -86,13 +86,13 @@ describe("a write whose outcome the store cannot tell", () => {
     // The store has not answered (it is held until released below), and yet the caller has its answer.
     await expectCode(booking, "OUTCOME_UNKNOWN");
     expect(store.release).toBeDefined();
-    expect(await scheduler.list(1)).toEqual([]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
 
     // The server thaws and commits; the retry with the key finds that booking instead of making another.
     store.release?.();
     await store.held;
     const retried = await scheduler.book(1, "2021-04-22 11:30", { idempotencyKey: "k" });
-    expect((await scheduler.list(1)).map((a) => a.id)).toEqual([retried.id]);
+    expect((await scheduler.list(1)).appointments.map((a) => a.id)).toEqual([retried.id]);
   });
 
   it("applies to moves and cancellations too", async () => {
@@ -124,6 +124,6 @@ describe("a write whose outcome the store cannot tell", () => {
       "TIMED_OUT",
     );
     expect(store.fault).toBe("commit-then-throw"); // untouched: no write was attempted
-    expect(await scheduler.list(1)).toEqual([]);
+    expect((await scheduler.list(1)).appointments).toEqual([]);
   });
 });

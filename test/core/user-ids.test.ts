@@ -1,11 +1,12 @@
 /**
- * User ids: non-empty strings of at most 255 characters (UUID-ready) and safe integers, one canonical string
- * form (`42` and `"42"` are one user); anything else is INVALID_USER_ID from every operation.
+ * User ids: non-empty strings of at most 255 characters (UUID-ready; well-formed Unicode without NUL, which
+ * every store keeps exactly) and safe integers, one canonical string form (`42` and `"42"` are one user);
+ * anything else is INVALID_USER_ID from every operation.
  */
 import { createScheduler, InvalidUserIdError, type Scheduler, type UserId } from "appointment-scheduler";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expectCode } from "./support.js";
+import { expectCode, settableClock, storeOver } from "./support.js";
 
 const START = "2021-04-22 11:30";
 const DATE = "2021-04-22";
@@ -37,12 +38,13 @@ describe("accepted user ids", () => {
     const scheduler = createScheduler();
     const appointment = await scheduler.book(userId, START);
     expect(appointment.userId).toBe(canonical);
-    expect(await scheduler.list(userId)).toEqual([appointment]);
+    expect((await scheduler.list(userId)).appointments).toEqual([appointment]);
     expect(await scheduler.get(canonical, appointment.id)).toEqual(appointment);
   });
 
   it("treats 42 and '42' as one user, for the limit and for ownership", async () => {
-    const scheduler = createScheduler();
+    // A clock before the appointment, which can then still be cancelled.
+    const scheduler = createScheduler({ now: settableClock("2021-04-01T00:00:00Z").now });
     const appointment = await scheduler.book(42, START);
     await expectCode(scheduler.book("42", "2021-04-22 15:00"), "LIMIT_REACHED");
     const cancelled = await scheduler.cancel("42", appointment.id);
@@ -58,14 +60,19 @@ describe("accepted user ids", () => {
     }
   });
 
-  it("accepts every non-empty string of at most 255 characters and every safe integer (property)", async () => {
+  it("accepts every well-formed string of 1 to 255 characters without NUL, and every safe integer (property)", async () => {
     const scheduler = createScheduler();
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ minLength: 1, maxLength: 255, unit: "binary" }), fc.maxSafeInteger()),
+        fc.oneof(
+          fc
+            .string({ minLength: 1, maxLength: 255, unit: "binary" })
+            .filter((id) => id.isWellFormed() && !id.includes("\u0000")),
+          fc.maxSafeInteger(),
+        ),
         async (userId) => {
           const canonical = String(userId);
-          expect((await scheduler.list(userId)).every((a) => a.userId === canonical)).toBe(true);
+          expect((await scheduler.list(userId)).appointments.every((a) => a.userId === canonical)).toBe(true);
           const slots = await scheduler.availability(userId, DATE);
           expect(slots.length === 0 || slots.length === 48).toBe(true);
         },
@@ -94,6 +101,14 @@ describe("rejected user ids", () => {
     ["a symbol", Symbol("42")],
     ["a function", () => 42],
     ["a Date", new Date(0)],
+    // What a store cannot keep exactly: PostgreSQL stores both surrogates as U+FFFD (one calendar for two
+    // users), and refuses a NUL in text.
+    ["a lone high surrogate", "\ud800"],
+    ["a lone low surrogate", "\udc00"],
+    ["a lone surrogate among other characters", "user-\udfff-1"],
+    ["surrogates in the wrong order", "\udc00\ud800"],
+    ["a NUL character", "\u0000"],
+    ["a NUL inside", "x\u0000y"],
   ];
 
   for (const [operation, call] of operations) {
@@ -110,6 +125,38 @@ describe("rejected user ids", () => {
     await expectCode(scheduler.book(Number.NaN, "BAD_INPUT"), "INVALID_USER_ID");
     await expectCode(scheduler.availability(null as never, "not a date"), "INVALID_USER_ID");
     await expectCode(scheduler.reschedule("", "", "BAD_INPUT"), "INVALID_USER_ID");
+  });
+
+  it("rejects every string with a lone surrogate or a NUL, in every operation, before any store call (property)", async () => {
+    const calls: string[] = [];
+    const called = <T>(method: string, answer: T): Promise<T> => {
+      calls.push(method);
+      return Promise.resolve(answer);
+    };
+    const store = storeOver({
+      write: () => called("write", { status: "key-reused" }),
+      listAppointments: () => called("list", []),
+      getAppointment: () => called("get", null),
+      readChanges: () => called("changes", []),
+    });
+    const scheduler = createScheduler({ store });
+    const unstorable = fc
+      .tuple(
+        fc.string({ maxLength: 120 }),
+        fc.constantFrom("\u0000", "\ud800", "\udbff", "\udc00", "\udfff", "\udc00\ud800"),
+        fc.string({ maxLength: 120 }),
+      )
+      .map(([before, bad, after]) => `${before}${bad}${after}`)
+      // A string cut in a pair leaves a lone surrogate; one that closes a pair again is well-formed.
+      .filter((id) => !id.isWellFormed() || id.includes("\u0000"));
+    await fc.assert(
+      fc.asyncProperty(unstorable, async (userId) => {
+        for (const [, call] of operations) await expectCode(call(scheduler, userId), "INVALID_USER_ID");
+        await expectCode(scheduler.changes({ userId }), "INVALID_USER_ID");
+      }),
+      { numRuns: 100 },
+    );
+    expect(calls).toEqual([]);
   });
 
   it("rejects every number that is not a safe integer (property)", async () => {

@@ -175,7 +175,31 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       expect(response.json).toMatchObject({ code, message: expect.stringMatching(/\S/) });
       expect((await request({ method: "GET", path: `/api/appointments/${user}` })).json).toEqual({
         appointments: [],
+        next_cursor: null,
       });
+    });
+
+    it("lists in pages: limit and after in the query, next_cursor in the body, 400 for invalid ones", async () => {
+      const user = freshUser();
+      for (const day of ["2021-04-24", "2021-04-22", "2021-04-23"]) {
+        expect((await request(post(user, booking(`${day} 09:00`)))).status).toBe(201);
+      }
+      const list = async (query: string) => request({ method: "GET", path: `/api/appointments/${user}${query}` });
+      const first = await list("?limit=2");
+      expect(first.status).toBe(200);
+      const page = first.json as { appointments: { start_time: string }[]; next_cursor: string | null };
+      expect(page.appointments.map((a) => a.start_time)).toEqual(["2021-04-22 09:00", "2021-04-23 09:00"]);
+      expect(page.next_cursor).toEqual(expect.any(String));
+      const second = await list(`?limit=2&after=${encodeURIComponent(page.next_cursor ?? "")}&other=ignored`);
+      expect(second.json).toEqual({
+        appointments: [{ start_time: "2021-04-24 09:00", end_time: "2021-04-24 09:30" }],
+        next_cursor: null,
+      });
+      for (const query of ["?limit=0", "?limit=1001", "?limit=abc", "?limit=1&limit=2", "?after=nonsense"]) {
+        const refused = await list(query);
+        expect(refused.status, query).toBe(400);
+        expect(refused.json, query).toMatchObject({ code: "INVALID_ARGUMENT" });
+      }
     });
 
     it.each([
@@ -246,6 +270,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       expect((await request(post("007", booking("2021-04-22 11:30")))).status).toBe(201);
       expect((await request({ method: "GET", path: "/api/appointments/7" })).json).toEqual({
         appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
+        next_cursor: null,
       });
       expect((await request({ method: "GET", path: "/api/appointments/%37" })).json).toMatchObject({
         appointments: [{ start_time: "2021-04-22 11:30" }],
@@ -361,7 +386,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
         expect(retry.status).toBe(201);
         expect(retry.json).toEqual(first.json);
       }
-      expect(await listOf(user)).toEqual({ appointments: [first.json] });
+      expect(await listOf(user)).toEqual({ appointments: [first.json], next_cursor: null });
     });
 
     it("without the header, a second try is a new booking, refused as the seed refused it", async () => {
@@ -384,6 +409,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       }
       expect(await listOf(user)).toEqual({
         appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
+        next_cursor: null,
       });
     });
 
@@ -394,7 +420,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       const reused = await request(keyed(user, "2021-04-23 11:30", "k-reused"));
       expect(reused).toMatchObject({ status: 422, json: { code: "IDEMPOTENCY_KEY_REUSED" } });
       expect((reused.json as { message: string }).message).toMatch(/\S/);
-      expect(await listOf(user)).toEqual({ appointments: [first.json] });
+      expect(await listOf(user)).toEqual({ appointments: [first.json], next_cursor: null });
     });
 
     it("keeps keys apart per user: another user's same key is another booking", async () => {
@@ -403,6 +429,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       expect((await request(keyed(two, "2021-04-23 09:00", "shared-key"))).status).toBe(201);
       expect(await listOf(two)).toEqual({
         appointments: [{ start_time: "2021-04-23 09:00", end_time: "2021-04-23 09:30" }],
+        next_cursor: null,
       });
     });
 
@@ -476,6 +503,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
         });
         expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({
           appointments: [retried.json],
+          next_cursor: null,
         });
         // Without the key, a retry would have been refused: the booking had been made.
         expect(await request(post("1", booking("2021-04-22 11:30")))).toMatchObject({
@@ -495,6 +523,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
         await store.settled();
         expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({
           appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }],
+          next_cursor: null,
         });
       });
     });
@@ -504,7 +533,10 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
         const response = await sendStalledBody(url, "/api/appointments/1", '{"appointment": ', 100);
         expect(response.status).toBe(408);
         expect(response.json).toMatchObject({ code: "TIMED_OUT" });
-        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({ appointments: [] });
+        expect((await request({ method: "GET", path: "/api/appointments/1" })).json).toEqual({
+          appointments: [],
+          next_cursor: null,
+        });
       });
     });
 
@@ -554,12 +586,17 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       expect(reported).toEqual([bug, bug]);
     });
 
-    it("answers 500 when the store returns records outside its contract", async () => {
-      await withServer({ scheduler: createScheduler({ store: new GarbageStore() }) }, async (request) => {
-        const response = await request({ method: "GET", path: "/api/appointments/1" });
-        expect(response.status).toBe(500);
-        expect(response.json).toEqual({ code: "INTERNAL_ERROR", message: "Internal server error" });
-      });
+    it("answers 503 STORE_UNAVAILABLE when the store returns records outside its contract, and reports it", async () => {
+      const reported: unknown[] = [];
+      await withServer(
+        { scheduler: createScheduler({ store: new GarbageStore() }), http: { onServerError: (e) => reported.push(e) } },
+        async (request) => {
+          const response = await request({ method: "GET", path: "/api/appointments/1" });
+          expect(response.status).toBe(503);
+          expect(response.json).toMatchObject({ code: "STORE_UNAVAILABLE" });
+        },
+      );
+      expect(reported).toHaveLength(1);
     });
 
     it("survives a client that disconnects in the middle of its body, and reports nothing", async () => {
@@ -578,6 +615,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
       try {
         expect((await send(program.url, { method: "GET", path: "/api/appointments/42" })).json).toEqual({
           appointments: [],
+          next_cursor: null,
         });
       } finally {
         program.child.kill(signal);
@@ -618,7 +656,7 @@ export function runConformanceSuite({ name, start, file }: ConformanceTarget): v
               const wallClock = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::00)?$/.exec(start);
               if (wallClock) expect(response.json).toMatchObject({ start_time: `${wallClock[1]} ${wallClock[2]}` });
               const listed = await request({ method: "GET", path: `/api/appointments/${id}` });
-              expect(listed.json).toEqual({ appointments: [response.json] });
+              expect(listed.json).toEqual({ appointments: [response.json], next_cursor: null });
             } else {
               expect(response.status).toBe(400);
               expect((response.json as { code: string }).code).toMatch(
@@ -648,6 +686,7 @@ async function expectStillCorrect(request: (request: RawRequest) => Promise<RawR
   expect(second).toMatchObject({ status: 400, json: { message: SEED_MESSAGES.LIMIT_REACHED } });
   expect((await request({ method: "GET", path })).json).toEqual({
     appointments: [{ start_time: "2021-04-22 23:30", end_time: "2021-04-23 00:00" }],
+    next_cursor: null,
   });
 }
 

@@ -100,7 +100,7 @@ describe("docs/openapi.yaml", () => {
 
   it("documents, for each operation, the statuses the API can answer", () => {
     const operations = openApi.paths["/api/appointments/{userId}"] as Record<string, { responses: object }>;
-    expect(Object.keys(operations.get?.responses ?? {})).toEqual(["200", "404", "408", "500", "503"]);
+    expect(Object.keys(operations.get?.responses ?? {})).toEqual(["200", "400", "404", "408", "500", "503"]);
     expect(Object.keys(operations.post?.responses ?? {})).toEqual([
       "201",
       "400",
@@ -128,7 +128,9 @@ describe("docs/openapi.yaml", () => {
     };
     expect(parameter).toMatchObject({ name: "Idempotency-Key", in: "header", required: false });
     expect(parameter.schema.maxLength).toBe(255);
-    expect(operations.get?.parameters).toBeUndefined();
+    // A list takes its page in the query, never a key: it writes nothing.
+    const listParameters = (operations.get?.parameters ?? []) as { name?: string; in?: string }[];
+    expect(listParameters.map((p) => `${p.in} ${p.name}`)).toEqual(["query limit", "query after"]);
   });
 
   it("resolves every $ref, and every schema compiles as JSON Schema 2020-12", () => {

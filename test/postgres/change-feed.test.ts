@@ -93,6 +93,7 @@ function move(userId: string, id: string, day: number, hour: number, atMs: numbe
     change: {
       type: "move",
       id,
+      earliestStartMs: null,
       times: { startMs, endMs: startMs + 1_800_000, localStartMs: startMs, localEndMs: startMs + 1_800_000 },
       occupancy: {
         periods: [],
@@ -163,7 +164,7 @@ async function racingChanges(store: PostgresStore) {
         );
         const cancel = (atMs: number): WriteRequest => ({
           userId,
-          change: { type: "cancel", id, reason: "racing" },
+          change: { type: "cancel", id, reason: "racing", earliestStartMs: null },
           atMs,
           changeExpiresAtMs: atMs + DAY_MS,
         });

@@ -1,7 +1,10 @@
-/** The PostgreSQL store against the whole store contract: on PGlite always, on the server when configured. */
+/**
+ * The PostgreSQL store against the whole store contract: on PGlite always, on the server when configured
+ * (skipped, and saying so, when not).
+ */
 import { describeStoreContract } from "appointment-scheduler/testing";
-import { postgresTargets } from "./targets.js";
+import { describeEachTarget, postgresTargets } from "./targets.js";
 
-for (const target of postgresTargets) {
-  describeStoreContract(`PostgresStore on ${target.name}`, () => target.open(), { numRuns: 15 });
-}
+describeEachTarget(postgresTargets)("PostgresStore on $name", (target) => {
+  describeStoreContract("PostgresStore", () => target.open(), { numRuns: 15 });
+});

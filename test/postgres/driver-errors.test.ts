@@ -63,7 +63,7 @@ describe("fromDriverError", () => {
 describe("the store's errors on PGlite", () => {
   const request: WriteRequest = {
     userId: "u",
-    change: { type: "cancel", id: "a", reason: null },
+    change: { type: "cancel", id: "a", reason: null, earliestStartMs: null },
     atMs: 0,
     changeExpiresAtMs: 1,
   };

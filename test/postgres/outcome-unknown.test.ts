@@ -105,7 +105,7 @@ describe.runIf(server)(`a write whose answer never comes (${NEEDS_SERVER}, on th
         {},
         { status: "all" },
       );
-      expect(stored.map((a) => a.id)).toEqual([retried.id]);
+      expect(stored.appointments.map((a) => a.id)).toEqual([retried.id]);
     } finally {
       proxy.thaw();
       await pool.end();

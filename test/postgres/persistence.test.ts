@@ -37,7 +37,10 @@ async function bookThenRestart(env: NodeJS.ProcessEnv): Promise<unknown> {
   }
 }
 
-const SURVIVOR = { appointments: [{ start_time: "2021-04-22 23:30", end_time: "2021-04-23 00:00" }] };
+const SURVIVOR = {
+  appointments: [{ start_time: "2021-04-22 23:30", end_time: "2021-04-23 00:00" }],
+  next_cursor: null,
+};
 
 describe("npm start's example server across a restart", () => {
   const dataDir = newDataDir();

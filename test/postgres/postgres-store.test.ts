@@ -16,6 +16,7 @@ import { PostgresStore } from "appointment-scheduler/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  describeEachTarget,
   dropSchema,
   NEEDS_SERVER,
   type OpenedStore,
@@ -66,7 +67,7 @@ function booking(
   };
 }
 
-describe.each(postgresTargets)("PostgresStore on $name", (target) => {
+describeEachTarget(postgresTargets)("PostgresStore on $name", (target) => {
   let opened: OpenedStore;
   let scheduler: Scheduler;
   beforeAll(async () => {
@@ -97,7 +98,7 @@ describe.each(postgresTargets)("PostgresStore on $name", (target) => {
     const booked = await counted.book("rt", "2021-04-22 11:30", { idempotencyKey: "rt-1", metadata: { a: 1 } });
     await counted.reschedule("rt", booked.id, "2021-04-22 12:00");
     await expect(counted.book("rt", "2021-04-22 15:00")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
-    await counted.list("rt");
+    (await counted.list("rt")).appointments;
     await counted.get("rt", booked.id);
     await counted.cancel("rt", booked.id, { reason: "test" });
     await counted.changes({ userId: "rt" });
@@ -221,7 +222,7 @@ describe.each(postgresTargets)("PostgresStore on $name", (target) => {
     // A booking's event is its appointment's current version, which stays: cancelling archives it, as the
     // event it is, among the events that expire. The cancellations' own events are kept long.
     for (const id of ["k1", "k2", "k3", "k4", "k5"]) {
-      const cancel = { type: "cancel", id, reason: null } as const;
+      const cancel = { type: "cancel", id, reason: null, earliestStartMs: null } as const;
       expect(await store.write({ userId: user, change: cancel, atMs: 6, changeExpiresAtMs: 100_000 })).toMatchObject({
         status: "written",
       });
@@ -262,7 +263,7 @@ describe.each(postgresTargets)("PostgresStore on $name", (target) => {
       if (!expected.has((error as SchedulerError).code)) unexpected.push(error);
     };
     for (let round = 0; round < 6; round++) {
-      const existing = await busy.list(user);
+      const existing = (await busy.list(user)).appointments;
       await Promise.all([
         ...Array.from({ length: 12 }, (_, i) => busy.book(user, slot(round * 12 + i)).catch(expectedFailure)),
         ...existing.map((a, i) =>
@@ -274,7 +275,7 @@ describe.each(postgresTargets)("PostgresStore on $name", (target) => {
       ]);
       expect(unexpected).toEqual([]);
       const perDay = new Map<string, number>();
-      for (const a of await busy.list(user)) {
+      for (const a of (await busy.list(user)).appointments) {
         const day = a.start.toPlainDate().toString();
         perDay.set(day, (perDay.get(day) ?? 0) + 1);
       }
@@ -315,7 +316,9 @@ describe.runIf(TEST_DATABASE_URL)(`PostgresStore on a failing server (${NEEDS_SE
       await holdUserLock(blocker, opened.prefix, "slow");
       await expect(slow.book("slow", "2021-04-22 11:30")).rejects.toMatchObject({ code: "TIMED_OUT" });
       await blocker.query("ROLLBACK");
-      expect((await slow.list("slow")).map((a) => a.start.toPlainDate().toString())).toEqual(["2021-04-21"]);
+      expect((await slow.list("slow")).appointments.map((a) => a.start.toPlainDate().toString())).toEqual([
+        "2021-04-21",
+      ]);
       await slow.book("slow", "2021-04-22 11:30");
     } finally {
       blocker.release();
@@ -364,7 +367,7 @@ describe.runIf(TEST_DATABASE_URL)(`PostgresStore on a failing server (${NEEDS_SE
           });
         }
       }
-      expect((await dropped.list("drop0")).map((a) => a.start.toPlainDate().toString())).toEqual([
+      expect((await dropped.list("drop0")).appointments.map((a) => a.start.toPlainDate().toString())).toEqual([
         "2021-04-22",
         "2021-04-24",
       ]);

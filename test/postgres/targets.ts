@@ -2,13 +2,20 @@
  * The PostgreSQL databases the store is tested on: PGlite always (embedded, no server needed), and the
  * server at `TEST_DATABASE_URL` when it is set. Each opened store gets tables of its own (a unique prefix),
  * dropped again on close, so test files can share one database and run in parallel.
+ *
+ * A test that needs the server is skipped without `TEST_DATABASE_URL`, and says so: its name, or its
+ * group's, contains {@link NEEDS_SERVER} (`describe.runIf(TEST_DATABASE_URL)` with it in the title, or
+ * {@link describeEachTarget}, whose server targets' names hold it when they are not available).
+ * test/postgres/skip-reasons.test.ts checks that.
  */
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { type PostgresQueryable, PostgresStore } from "appointment-scheduler/postgres";
 import pg from "pg";
+import { describe } from "vitest";
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+/** The server's URL, or `undefined` when `TEST_DATABASE_URL` is unset or empty. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 
 /** Why a test that needs a server is skipped: put it in the skipped test's or group's name. */
 export const NEEDS_SERVER =
@@ -26,7 +33,10 @@ export interface OpenedStore {
 type PgPool = InstanceType<typeof pg.Pool>;
 
 export interface PostgresTarget {
+  /** For test names; a target that is not available names what it needs ({@link NEEDS_SERVER}). */
   readonly name: string;
+  /** Whether it can run here: a server target needs `TEST_DATABASE_URL`. Skip its tests when not. */
+  readonly available: boolean;
   /** Opens a migrated store with fresh tables. */
   open(poolOptions?: pg.PoolConfig): Promise<OpenedStore>;
 }
@@ -57,6 +67,7 @@ let sharedPglite: Promise<PGlite> | undefined;
 
 export const pgliteTarget: PostgresTarget = {
   name: "PGlite",
+  available: true,
   async open() {
     sharedPglite ??= PGlite.create();
     const db = await sharedPglite;
@@ -76,8 +87,10 @@ export function serverPool(options: pg.PoolConfig = {}): PgPool {
 
 /** The server, through a pool, with the store's statements plain or prepared. */
 function serverTargetWith(preparedStatements: boolean): PostgresTarget {
+  const name = preparedStatements ? "PostgreSQL server, prepared statements" : "PostgreSQL server";
   return {
-    name: preparedStatements ? "PostgreSQL server, prepared statements" : "PostgreSQL server",
+    name: TEST_DATABASE_URL ? name : `${name} (${NEEDS_SERVER})`,
+    available: TEST_DATABASE_URL !== undefined,
     async open(poolOptions) {
       const pool = serverPool(poolOptions);
       const prefix = uniquePrefix();
@@ -98,7 +111,27 @@ function serverTargetWith(preparedStatements: boolean): PostgresTarget {
 
 export const serverTarget = serverTargetWith(false);
 
-/** PGlite, plus the server when `TEST_DATABASE_URL` is set. */
-export const postgresTargets: PostgresTarget[] = TEST_DATABASE_URL
-  ? [pgliteTarget, serverTarget, serverTargetWith(true)]
-  : [pgliteTarget];
+/**
+ * PGlite, and the server with plain and with prepared statements: those two are not `available` without
+ * `TEST_DATABASE_URL`, so that their tests show as skipped, with the reason in their names, rather than
+ * vanish. Declare their tests with {@link describeEachTarget}.
+ */
+export const postgresTargets: PostgresTarget[] = [pgliteTarget, serverTarget, serverTargetWith(true)];
+
+/**
+ * `describe.each(targets)(title, body)` for targets that may not be available here: one group per target,
+ * `$name` (any `$key`) in the title replaced by the target's, skipped when the target is not available, so
+ * that a server target's tests show as skipped under a name that says what they need.
+ */
+export function describeEachTarget<T extends { readonly name: string; readonly available: boolean }>(
+  targets: readonly T[],
+): (title: string, body: (target: T) => void) => void {
+  return (title, body) => {
+    for (const target of targets) {
+      const name = title.replaceAll(/\$(\w+)/g, (key, field: string) =>
+        field in target ? String((target as Record<string, unknown>)[field]) : key,
+      );
+      describe.runIf(target.available)(name, () => body(target));
+    }
+  };
+}

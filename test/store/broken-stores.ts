@@ -207,6 +207,27 @@ export class ChangesCancelledStore extends ReferenceStore {
   }
 }
 
+/** Moves and cancels records whatever their start, ignoring the change's earliestStartMs. */
+export class IgnoresEarliestStartStore extends ReferenceStore {
+  protected override tooLate(): boolean {
+    return false;
+  }
+}
+
+/** Gives the quota back when a record is cancelled after its start: counts booked records only. */
+export class FreesUsedTimeStore extends ReferenceStore {
+  protected override counts(record: AppointmentRecord, moving: AppointmentRecord | null): boolean {
+    return record.status === "booked" && record.id !== moving?.id;
+  }
+}
+
+/** Blocks overlaps with records cancelled after their start, as if they were still booked. */
+export class OverlapsUsedTimeStore extends ReferenceStore {
+  protected override overlaps(record: AppointmentRecord, times: AppointmentTimes): boolean {
+    return record.startMs < times.endMs && record.endMs > times.startMs;
+  }
+}
+
 /** Overwrites a record when a booking names its id, instead of answering id-taken. */
 export class OverwritesIdStore extends ReferenceStore {
   protected override idTaken(): boolean {
@@ -218,6 +239,23 @@ export class OverwritesIdStore extends ReferenceStore {
 export class GlobalIdsStore extends ReferenceStore {
   protected override idTaken(_userId: string, id: string): boolean {
     return [...this.records.values()].some((r) => r.id === id);
+  }
+}
+
+/**
+ * Looks for a booking's id only where it looks for collisions, among the records starting in the candidates
+ * window: an id held by a record far from the new one goes unnoticed, and the user has two records of one id.
+ */
+export class IdTakenAmongCandidatesStore extends ReferenceStore {
+  #window: MsRange | undefined;
+  protected override decide(request: WriteRequest): Decision {
+    this.#window = request.change.type === "book" ? request.change.occupancy.candidatesStartWithin : undefined;
+    return super.decide(request);
+  }
+  protected override idTaken(userId: string, id: string): boolean {
+    const record = this.find(userId, id);
+    const window = this.#window;
+    return record !== undefined && (!window || (record.startMs >= window.fromMs && record.startMs < window.toMs));
   }
 }
 
@@ -397,6 +435,13 @@ export class PurgesLiveStore extends ReferenceStore {
 }
 
 // ——— reads ———
+
+/** Lists every cancelled record as holding its periods, also one cancelled before its start. */
+export class HoldingListsAllStore extends ReferenceStore {
+  protected override listedStatus(record: AppointmentRecord, status: "booked" | "holding" | "all"): boolean {
+    return super.listedStatus(record, status === "holding" ? "all" : status);
+  }
+}
 
 /** Lists cancelled records by default. */
 export class ListIgnoresStatusStore extends ReferenceStore {

@@ -107,6 +107,9 @@ export class ReferenceStore implements AppointmentStore {
     const existing = this.target(userId, change.id);
     if (!existing) return { result: { status: "not-found", replayed: false } };
     if (!this.changeable(existing)) return { result: { status: "not-booked", record: existing, replayed: false } };
+    if (this.tooLate(existing, change.earliestStartMs)) {
+      return { result: { status: "too-late", record: existing, replayed: false } };
+    }
     if (change.type === "move") {
       const refusal = this.occupancyRefusal(userId, change.times, change.occupancy, existing);
       if (refusal) return { result: refusal };
@@ -175,6 +178,11 @@ export class ReferenceStore implements AppointmentStore {
     return record.status === "booked";
   }
 
+  /** Whether a move or cancel comes too late: the record starts before the change's `earliestStartMs`. */
+  protected tooLate(record: AppointmentRecord, earliestStartMs: number | null): boolean {
+    return earliestStartMs !== null && record.startMs < earliestStartMs;
+  }
+
   // ——— step 3: the occupancy ———
 
   protected occupancyRefusal(
@@ -194,9 +202,13 @@ export class ReferenceStore implements AppointmentStore {
     return this.recordsOf(userId).filter((r) => r.startMs >= within.fromMs && r.startMs < within.toMs);
   }
 
-  /** Whether a record counts toward limits and overlaps: booked, and not the one moved. */
+  /**
+   * Whether a record counts toward limits (and, if booked, overlaps): booked, or cancelled at or after its
+   * start, and not the one moved.
+   */
   protected counts(record: AppointmentRecord, moving: AppointmentRecord | null): boolean {
-    return record.status === "booked" && record.id !== moving?.id;
+    const usedTime = record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs;
+    return (record.status === "booked" || usedTime) && record.id !== moving?.id;
   }
 
   protected holds(record: AppointmentRecord, period: MsRange): boolean {
@@ -225,7 +237,7 @@ export class ReferenceStore implements AppointmentStore {
   }
 
   protected overlaps(record: AppointmentRecord, times: AppointmentTimes): boolean {
-    return record.startMs < times.endMs && record.endMs > times.startMs;
+    return record.status === "booked" && record.startMs < times.endMs && record.endMs > times.startMs;
   }
 
   /** The limit first, then the overlap. */
@@ -306,7 +318,8 @@ export class ReferenceStore implements AppointmentStore {
     return this.order(record, after) > 0;
   }
 
-  protected listedStatus(record: AppointmentRecord, status: "booked" | "all"): boolean {
+  protected listedStatus(record: AppointmentRecord, status: "booked" | "holding" | "all"): boolean {
+    if (status === "holding") return this.counts(record, null);
     return status === "all" || record.status === "booked";
   }
 

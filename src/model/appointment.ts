@@ -20,7 +20,10 @@ export interface PreviousAppointmentTimes {
 
 /** An appointment. Times are exact and shown in the user's time zone; `end` is exclusive. */
 export interface Appointment {
-  /** Stable unique id: use it to `get`, `cancel` or `reschedule`. It never changes, also when moved. */
+  /**
+   * Stable id, unique among the user's appointments: use it to `get`, `cancel` or `reschedule`. It never
+   * changes, also when moved.
+   */
   readonly id: string;
   /** The user's id in canonical string form (`42` becomes `"42"`). */
   readonly userId: string;

@@ -200,6 +200,9 @@ function contractV2Statements(names: TableNames, context: MigrationContext): str
     // The occupancy check searches a user's appointments that hold periods by end (a user's appointments lie
     // mostly before a new one, as a history does, so few end after it); lists by a range find them too.
     `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE ${holdsPeriodsSql()}`,
+    // Lists, in their order (start, then id in code-point order): a page reads its own rows, whatever the
+    // user's history, and reads on from the cursor through the index.
+    `CREATE INDEX ${names.index("appointments_in_list_order")} ON ${appointments} (user_id, start_at, id COLLATE "C")`,
     `CREATE INDEX ${names.index("changes_in_order")} ON ${changes} (xid, id)`,
     // The current versions' events in feed order, merged with the changes table's by readChanges.
     `CREATE INDEX ${names.index("appointments_in_order")} ON ${appointments} (change_xid, change_id)`,

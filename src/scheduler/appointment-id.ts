@@ -22,13 +22,7 @@ export function storesExactly(text: string): boolean {
 
 /** An appointment id given to `get`, `cancel` or `reschedule`, or {@link InvalidArgumentError} for `id`. */
 export function appointmentIdOf(id: unknown): string {
-  if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH || !storesExactly(id)) {
-    throw new InvalidArgumentError(
-      "id",
-      "Appointment id must be a non-empty string of at most 255 characters (well-formed Unicode, no NUL)",
-    );
-  }
-  return id;
+  return idOf(id, "id", "Appointment id must be");
 }
 
 /**
@@ -36,10 +30,15 @@ export function appointmentIdOf(id: unknown): string {
  * for `options.generateId` (thrown before the store is asked, so nothing is written).
  */
 export function generatedIdOf(id: unknown): string {
+  return idOf(id, "options.generateId", "generateId must return");
+}
+
+/** `id` if every store keeps it exactly as an id; otherwise {@link InvalidArgumentError} for `argument`. */
+function idOf(id: unknown, argument: string, subject: string): string {
   if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH || !storesExactly(id)) {
     throw new InvalidArgumentError(
-      "options.generateId",
-      "generateId must return a non-empty string of at most 255 characters (well-formed Unicode, no NUL)",
+      argument,
+      `${subject} a non-empty string of at most ${MAX_ID_LENGTH} characters (well-formed Unicode, no NUL)`,
     );
   }
   return id;

@@ -60,7 +60,7 @@ import {
 import { endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
 import { optionKeys, readFields, readOptionFields } from "./read-fields.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
-import { checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
+import { checkCount, checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
 import { utcSeedSlot } from "./utc-fast-path.js";
 import { unknownUnlessTyped, untilDeadline } from "./write-outcome.js";
 
@@ -514,9 +514,11 @@ class PolicyScheduler implements Scheduler {
   }
 
   purgeExpired(options?: OperationOptions): Promise<number> {
-    return this.#operation(options, (signal) =>
-      this.#read(() => this.#store.purgeExpired(this.#nowMs(), { signal }), signal),
-    );
+    return this.#operation(options, async (signal) => {
+      const removed = await this.#read(() => this.#store.purgeExpired(this.#nowMs(), { signal }), signal);
+      checkCount(removed);
+      return removed;
+    });
   }
 
   /** Runs an operation whose only option is its signal: see {@link #withOptions}. */

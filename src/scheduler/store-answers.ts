@@ -110,6 +110,20 @@ function eventFault(value: unknown, userId: string | undefined): string | undefi
 const UNREADABLE = "an answer that could not be read";
 
 /** A read's answer outside the contract: the store failed. */
+/**
+ * Throws {@link StoreUnavailableError} when `findFault` names a fault, or cannot read the answer at all (a
+ * getter that throws, a revoked Proxy): a read's answer that the scheduler cannot use.
+ */
+function throwIfFaulty(findFault: () => string | undefined): void {
+  let fault: string | undefined;
+  try {
+    fault = findFault();
+  } catch (cause) {
+    throw unavailable(UNREADABLE, cause);
+  }
+  if (fault !== undefined) throw unavailable(fault);
+}
+
 function unavailable(fault: string, cause?: unknown): StoreUnavailableError {
   return new StoreUnavailableError(
     `The appointment store answered outside its contract: ${fault}`,
@@ -144,13 +158,7 @@ function recordsFault(records: unknown, userId: string, status: ListStatus): str
  * @throws StoreUnavailableError when it is not.
  */
 export function checkRecords(records: unknown, userId: string, status: ListStatus): void {
-  let fault: string | undefined;
-  try {
-    fault = recordsFault(records, userId, status);
-  } catch (cause) {
-    throw unavailable(UNREADABLE, cause);
-  }
-  if (fault !== undefined) throw unavailable(fault);
+  throwIfFaulty(() => recordsFault(records, userId, status));
 }
 
 function foundFault(record: unknown, userId: string, id: string): string | undefined {
@@ -164,13 +172,7 @@ function foundFault(record: unknown, userId: string, id: string): string | undef
  * @throws StoreUnavailableError when it is neither.
  */
 export function checkFound(record: unknown, userId: string, id: string): void {
-  let fault: string | undefined;
-  try {
-    fault = foundFault(record, userId, id);
-  } catch (cause) {
-    throw unavailable(UNREADABLE, cause);
-  }
-  if (fault !== undefined) throw unavailable(fault);
+  throwIfFaulty(() => foundFault(record, userId, id));
 }
 
 function eventsFault(events: unknown, userId: string | undefined): string | undefined {
@@ -183,19 +185,22 @@ function eventsFault(events: unknown, userId: string | undefined): string | unde
 }
 
 /**
+ * Checks the answer of `purgeExpired`: a count, a safe integer of zero or more.
+ *
+ * @throws StoreUnavailableError when it is not.
+ */
+export function checkCount(count: unknown): void {
+  if (!Number.isSafeInteger(count) || (count as number) < 0) throw unavailable("a count that is not a whole number");
+}
+
+/**
  * Checks the answer of `readChanges({ userId })`: an array of events, of that user's records only when a
  * user is given.
  *
  * @throws StoreUnavailableError when it is not.
  */
 export function checkEvents(events: unknown, userId: string | undefined): void {
-  let fault: string | undefined;
-  try {
-    fault = eventsFault(events, userId);
-  } catch (cause) {
-    throw unavailable(UNREADABLE, cause);
-  }
-  if (fault !== undefined) throw unavailable(fault);
+  throwIfFaulty(() => eventsFault(events, userId));
 }
 
 /**

@@ -264,6 +264,13 @@ describe("answers that are not what the method returns", () => {
     await expectCode(scheduler.get(1, ID), "STORE_UNAVAILABLE");
   });
 
+  it.each([undefined, -1, 1.5, Number.NaN, "3", 2 ** 53])(
+    "a count of %j from purgeExpired is STORE_UNAVAILABLE",
+    async (answer) => {
+      await expectCode(over({ purgeExpired: async () => answer as number }).purgeExpired(), "STORE_UNAVAILABLE");
+    },
+  );
+
   it("null from getAppointment is no appointment", async () => {
     await expect(over({ getAppointment: async () => null }).get(1, ID)).resolves.toBeNull();
   });

@@ -116,16 +116,28 @@ describe("measured figures in the docs' prose", () => {
   });
 
   it("must be quoted from the section of benchmarks.md their paragraph links to", () => {
+    // Figures as this checkout's benchmarks.md has them (a full bench run rewrites them): the first ratio of
+    // a section's table, and one that is in neither section.
+    const benchmarks = readDoc("docs/benchmarks.md");
+    const ratioOf = (heading: string) => {
+      const section = benchmarks.slice(benchmarks.indexOf(`## ${heading}`)).split("\n## ")[0] ?? "";
+      const ratio = /\|\s+(\d\.\d\d)\s+\|/.exec(section)?.[1];
+      if (!ratio) throw new Error(`no ratio in the section ${heading}`);
+      return { section, ratio };
+    };
+    const pg = ratioOf("PostgreSQL: bookings through the store against a bare INSERT");
+    const memory = ratioOf("In memory: book and list");
+    const absent = ["9.87", "8.76", "7.65"].find((f) => !pg.section.includes(f) && !memory.section.includes(f));
     const postgres = "benchmarks.md#postgresql-bookings-through-the-store-against-a-bare-insert";
     expect(strayFigures("docs/x.md", "The contract runs in about 2 seconds.\n")).toHaveLength(1);
-    expect(strayFigures("docs/x.md", `A booking costs about 0.65 of an [INSERT](${postgres}).\n`)).toEqual([]);
-    expect(strayFigures("docs/x.md", `A booking costs\nabout 0.65 of an\n[INSERT](${postgres}).\n`)).toEqual([]);
-    expect(strayFigures("docs/x.md", `A booking costs about 0.40 of an [INSERT](${postgres}).\n`)).toHaveLength(1);
-    expect(strayFigures("docs/x.md", `See [INSERT](${postgres}).\n\nAbout 0.65 of it.\n`)).toHaveLength(1);
+    expect(strayFigures("docs/x.md", `A booking costs about ${pg.ratio} of an [INSERT](${postgres}).\n`)).toEqual([]);
+    expect(strayFigures("docs/x.md", `A booking costs\nabout ${pg.ratio} of an\n[INSERT](${postgres}).\n`)).toEqual([]);
+    expect(strayFigures("docs/x.md", `A booking costs about ${absent} of an [INSERT](${postgres}).\n`)).toHaveLength(1);
+    expect(strayFigures("docs/x.md", `See [INSERT](${postgres}).\n\nAbout ${pg.ratio} of it.\n`)).toHaveLength(1);
     expect(
-      strayFigures("README.md", "Books at 0.40 of a [Map](docs/benchmarks.md#in-memory-book-and-list).\n"),
+      strayFigures("README.md", `Books at ${memory.ratio} of a [Map](docs/benchmarks.md#in-memory-book-and-list).\n`),
     ).toEqual([]);
-    expect(strayFigures("docs/x.md", "Books at 0.40 of a [Map](benchmarks.md).\n")).toHaveLength(1); // which section?
+    expect(strayFigures("docs/x.md", `Books at ${memory.ratio} of a [Map](benchmarks.md).\n`)).toHaveLength(1); // which section?
   });
 
   it.each(docFiles().filter((doc) => doc !== "docs/benchmarks.md"))(

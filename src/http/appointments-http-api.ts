@@ -7,6 +7,8 @@
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import type { Appointment } from "../model/appointment.js";
+import { isCursor } from "../scheduler/list-cursor.js";
+import { MAX_LIST_LIMIT } from "../scheduler/operation-options.js";
 import { recordOperationsOf, type Scheduler } from "../scheduler/scheduler.js";
 import { APPOINTMENTS_ROUTE_METHODS, matchAppointmentsPath, parseUserIdParam } from "./appointments-route.js";
 import { deadlineSignals } from "./deadline-signals.js";
@@ -211,7 +213,7 @@ export function createAppointmentsHttpApi(
   };
 }
 
-/** The `limit` and `after` query parameters, for the scheduler to validate: a limit that is not digits is 400. */
+/** The `limit` and `after` query parameters, validated, with messages that name them as such. */
 function pageOf(query: unknown): { limit?: number; after?: string } {
   const params =
     query instanceof URLSearchParams
@@ -229,14 +231,18 @@ function pageOf(query: unknown): { limit?: number; after?: string } {
   const page: { limit?: number; after?: string } = {};
   const limit = read("limit");
   if (limit !== undefined) {
-    if (typeof limit !== "string" || !/^\d{1,4}$/.test(limit)) {
-      throw new InvalidArgumentError("limit", "The limit query parameter must be an integer from 1 to 1000");
+    const value = typeof limit === "string" && /^\d{1,4}$/.test(limit) ? Number(limit) : 0;
+    if (value < 1 || value > MAX_LIST_LIMIT) {
+      throw new InvalidArgumentError(
+        "limit",
+        `The limit query parameter must be an integer from 1 to ${MAX_LIST_LIMIT}`,
+      );
     }
-    page.limit = Number(limit);
+    page.limit = value;
   }
   const after = read("after");
   if (after !== undefined) {
-    if (typeof after !== "string") {
+    if (typeof after !== "string" || !isCursor(after)) {
       throw new InvalidArgumentError("after", "The after query parameter must be the next_cursor of an earlier page");
     }
     page.after = after;

@@ -13,7 +13,7 @@ const CONNECTIONS = 10;
 type Variant = "bare" | "bare-rule" | "example" | "example-stub" | "example-bounded";
 
 /** Starts a server process and resolves with its URL, its CPU time so far, and a stop function. */
-async function startServer(framework: string, variant: Variant) {
+export async function startServer(framework: string, variant: Variant) {
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", fileURLToPath(new URL("./http-server.ts", import.meta.url)), framework, variant],
@@ -49,7 +49,7 @@ async function startServer(framework: string, variant: Variant) {
 let user = 1;
 
 /** Requests per second of `url` under the POST/GET mix, for `seconds`. */
-async function load(url: string, seconds: number) {
+export async function load(url: string, seconds: number) {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,

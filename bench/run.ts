@@ -54,6 +54,7 @@ if (process.env.BENCH_PACKAGE_BUILD !== BUILD) {
 // Imported only now, so that they, and the package they import, load from the build.
 const { httpBenchmark, httpBreakdownBenchmark } = await import("./http.js");
 const { listBenchmark } = await import("./list.js");
+const { embeddedBenchmark } = await import("./embedded.js");
 const { memoryBenchmark } = await import("./memory.js");
 const { postgresBenchmark } = await import("./postgres.js");
 const { environment, markdownReport, sectionTable } = await import("./report.js");
@@ -65,6 +66,7 @@ const allParts = {
   http: httpBenchmark,
   "http-breakdown": httpBreakdownBenchmark,
   postgres: postgresBenchmark,
+  embedded: embeddedBenchmark,
 };
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -3,15 +3,15 @@
  * environment, and running a server from the command line (`PORT`, `HOST`, a clean stop on SIGINT/SIGTERM).
  */
 import { once } from "node:events";
-import { realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { createScheduler, type Scheduler } from "appointment-scheduler";
 import type { AppointmentsHttpOptions } from "appointment-scheduler/http";
-import { PostgresStore } from "appointment-scheduler/postgres";
-import pg from "pg";
+import { lockDataDir } from "./data-dir-lock.js";
 
 /** How every example's `start…Server` function is called. Tests inject their own scheduler and port 0. */
 export interface ServerOptions {
@@ -41,7 +41,11 @@ export interface SchedulerFromEnv {
 /**
  * The scheduler the examples serve, on a store that outlives the process:
  * - `DATABASE_URL` set: a PostgreSQL server, through a `pg` pool (how several instances share one database);
- * - otherwise PGlite, PostgreSQL embedded in the process, in the directory `DATA_DIR` (default `.data`).
+ * - otherwise the embedded store `STORE` in the directory `DATA_DIR` (default `.data`):
+ *   - `sqlite` (the default): the file `appointments.sqlite`, through better-sqlite3. Fast, small, and safe
+ *     to share: several processes on one directory book correctly together (SQLite's write lock);
+ *   - `pglite`: PostgreSQL embedded in the process (PGlite), after locking the directory, so that a second
+ *     process on it stops at start instead of damaging it (see data-dir-lock.ts).
  *
  * `TABLE_PREFIX` chooses the store's table names (default `scheduler_`). The schema is created or updated at
  * start; that is safe when several instances start at once. `DATABASE_MIGRATE=false` skips that, for a
@@ -51,6 +55,11 @@ export interface SchedulerFromEnv {
 export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SchedulerFromEnv> {
   const options = env.TABLE_PREFIX ? { tablePrefix: env.TABLE_PREFIX } : {};
   if (env.DATABASE_URL) {
+    // Each store's driver is loaded only when chosen: a server holds in memory only the one it uses.
+    const [{ default: pg }, { PostgresStore }] = await Promise.all([
+      import("pg"),
+      import("appointment-scheduler/postgres"),
+    ]);
     const pool = new pg.Pool({
       connectionString: env.DATABASE_URL,
       // Bounds every statement on the server, so that a booking stuck behind a lock ends, and a statement
@@ -71,15 +80,96 @@ export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     return { scheduler: createScheduler({ store }), storage: "PostgreSQL (DATABASE_URL)", close: () => pool.end() };
   }
   const dataDir = env.DATA_DIR || ".data";
-  const db = await PGlite.create(dataDir);
+  switch (embeddedStoreFromEnv(env.STORE)) {
+    case "sqlite":
+      return openSqlite(dataDir, options, env.STORE === undefined || env.STORE === "");
+    case "pglite":
+      return openPglite(dataDir, options);
+  }
+}
+
+/** The stores that keep appointments in `DATA_DIR`, by the value of `STORE`. */
+export type EmbeddedStoreKind = "sqlite" | "pglite";
+
+/** `STORE`: the embedded store, default `sqlite`. */
+function embeddedStoreFromEnv(value: string | undefined): EmbeddedStoreKind {
+  if (value === undefined || value === "" || value === "sqlite") return "sqlite";
+  if (value === "pglite") return "pglite";
+  throw new Error(`STORE must be sqlite or pglite, not "${value}"`);
+}
+
+/** The SQLite file of `DATA_DIR`. */
+export const SQLITE_FILE_NAME = "appointments.sqlite";
+
+/**
+ * SQLite in `dataDir/appointments.sqlite`. No lock: every process on the file books through SQLite's own
+ * write lock, so servers sharing the directory stay correct. A directory that holds an earlier default's
+ * PGlite database and no SQLite file is refused when `STORE` was not chosen: its appointments would look gone.
+ */
+async function openSqlite(
+  dataDir: string,
+  options: { tablePrefix?: string },
+  byDefault: boolean,
+): Promise<SchedulerFromEnv> {
+  const file = join(dataDir, SQLITE_FILE_NAME);
+  if (byDefault && !existsSync(file) && existsSync(join(dataDir, "PG_VERSION"))) {
+    throw new Error(
+      `${dataDir} holds a PGlite database (the default before SQLite): start with STORE=pglite to keep serving it, or choose another DATA_DIR`,
+    );
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const [{ default: Database }, { SqliteStore }] = await Promise.all([
+    import("better-sqlite3"),
+    import("appointment-scheduler/sqlite"),
+  ]);
+  const db = new Database(file);
+  const close = async () => {
+    db.close();
+  };
+  try {
+    const store = new SqliteStore(db, options);
+    await store.migrate();
+    return { scheduler: createScheduler({ store }), storage: `SQLite in ${file}`, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** PGlite in `dataDir`, which this process locks first: PGlite is one process's database. */
+async function openPglite(dataDir: string, options: { tablePrefix?: string }): Promise<SchedulerFromEnv> {
+  const lock = await lockDataDir(dataDir, {
+    onStaleLock: (holder, reason) =>
+      console.log(`Took over the lock on ${dataDir} left by pid ${holder.pid} (${holder.command}): ${reason}`),
+  });
+  let db: PGlite;
+  let PostgresStore: typeof import("appointment-scheduler/postgres").PostgresStore;
+  try {
+    const [pglite, postgres] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("appointment-scheduler/postgres"),
+    ]);
+    PostgresStore = postgres.PostgresStore;
+    db = await pglite.PGlite.create(dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const close = async () => {
+    try {
+      await db.close();
+    } finally {
+      lock.release();
+    }
+  };
   const store = new PostgresStore(db, options);
   try {
     await store.migrate();
   } catch (error) {
-    await db.close();
+    await close();
     throw error;
   }
-  return { scheduler: createScheduler({ store }), storage: `PGlite in ${dataDir}`, close: () => db.close() };
+  return { scheduler: createScheduler({ store }), storage: `PGlite in ${dataDir}`, close };
 }
 
 /** Whether to migrate the PostgreSQL server's schema at start: `DATABASE_MIGRATE`, default `true`. */
@@ -135,8 +225,6 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
     process.exitCode = 1;
     return;
   }
-  console.log(`Appointments API listening on ${server.url} (Ctrl+C to stop), appointments in ${store.storage}`);
-
   const stop = async (signal: NodeJS.Signals) => {
     console.log(`${signal} received: finishing requests in flight, then stopping`);
     await server.close();
@@ -154,6 +242,8 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
       );
     });
   }
+  // Announced once the handlers are in place: a signal right after the line still stops the server cleanly.
+  console.log(`Appointments API listening on ${server.url} (Ctrl+C to stop), appointments in ${store.storage}`);
 }
 
 /** True when the module at `moduleUrl` is the script Node.js (or tsx) was started with. */

@@ -10,7 +10,9 @@
  *    fresh CommonJS project, with the optional peers that `./testing` needs (vitest, fast-check).
  * 4. There, with each of those Node.js, `require`s and `import`s every entry point of package.json "exports",
  *    books an appointment through each module system, and checks that nothing is printed to stderr (no
- *    warning either).
+ *    warning either). On a Node.js that has `node:sqlite` (22.5 and later), it also books through
+ *    `appointment-scheduler/sqlite` on a `DatabaseSync` file, with each module system (behind
+ *    `--experimental-sqlite` where that is needed, and without `node:sqlite`'s own experimental warning).
  *
  * `./testing` cannot be `require`d, and this checks that it is refused for the documented reason: vitest
  * throws "Vitest cannot be imported in a CommonJS module using require()" (docs/module-systems.md).
@@ -29,6 +31,20 @@ const root = resolve(import.meta.dirname, "..");
 export const NOT_REQUIRABLE: Readonly<Record<string, RegExp>> = {
   "./testing": /Vitest cannot be imported in a CommonJS module using require\(\)/,
 };
+
+/**
+ * The flags with which Node.js `version` runs `node:sqlite`, or `undefined` when it has none: 22.5 to 22.12
+ * and 23.0 to 23.3 need `--experimental-sqlite`; later ones do not. Its `ExperimentalWarning` is turned off,
+ * so that stderr stays empty for what this check looks at.
+ */
+export function nodeSqliteFlags(version: string): string[] | undefined {
+  const quiet = "--disable-warning=ExperimentalWarning";
+  if (compareVersions(version, "22.5.0") < 0) return undefined;
+  const flagged =
+    compareVersions(version, "22.13.0") < 0 ||
+    (compareVersions(version, "23.0.0") >= 0 && compareVersions(version, "23.4.0") < 0);
+  return flagged ? ["--experimental-sqlite", quiet] : [quiet];
+}
 
 /** One alternative of an engines range: `>=X.Y.Z` (any later version) or `^X.Y.Z` (later ones of major X). */
 interface Alternative {
@@ -129,8 +145,13 @@ interface Outcome {
  * Runs a script with `node` in `cwd`: what it printed (JSON) when it exited 0 and printed nothing to stderr
  * (no warning either), else a problem, the first lines of what it printed.
  */
-function runWith(node: string, script: string, cwd: string): { value: unknown } | { problem: string } {
-  const result = spawnSync(node, [script], { cwd, encoding: "utf8" });
+function runWith(
+  node: string,
+  script: string,
+  cwd: string,
+  flags: string[] = [],
+): { value: unknown } | { problem: string } {
+  const result = spawnSync(node, [...flags, script], { cwd, encoding: "utf8" });
   if (result.status === 0 && result.stderr === "") return { value: JSON.parse(result.stdout) };
   const output = `${result.stderr}${result.stdout}`.trim().split("\n").slice(0, 12).join("\n    ");
   return { problem: `${script} exited ${result.status}${result.stderr ? " with stderr" : ""}:\n    ${output}` };
@@ -179,7 +200,7 @@ async function main(): Promise<void> {
     const specifiers = entries.map((subpath) => `${manifest.name}${subpath.slice(1)}`);
     writeScripts(project, manifest.name, specifiers);
     const problems = nodes.flatMap(({ version, binary }) =>
-      problemsOn(binary, project, entries, specifiers).map((problem) => `Node.js v${version}: ${problem}`),
+      problemsOn(binary, version, project, entries, specifiers).map((problem) => `Node.js v${version}: ${problem}`),
     );
 
     const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
@@ -192,6 +213,11 @@ async function main(): Promise<void> {
     );
     for (const [subpath, refusal] of Object.entries(NOT_REQUIRABLE)) {
       console.log(`  require(${manifest.name}${subpath.slice(1)}) is refused, as documented: ${refusal}`);
+    }
+    for (const { version } of nodes) {
+      const flags = nodeSqliteFlags(version);
+      if (flags)
+        console.log(`  booked through ${manifest.name}/sqlite on node:sqlite on v${version} (${flags.join(" ")})`);
     }
     if (problems.length > 0) {
       for (const problem of problems) console.error(`  FAILED: ${problem}`);
@@ -232,10 +258,43 @@ function writeScripts(project: string, name: string, specifiers: string[]): void
        }))));`;
   writeFileSync(join(project, "book.cjs"), book(`require(${JSON.stringify(name)})`));
   writeFileSync(join(project, "book.mjs"), book(`await import(${JSON.stringify(name)})`));
+  // The SQLite store on node:sqlite, in a database file of its own: a booking, and the next one refused.
+  const sqlite = (load: (specifier: string) => string) =>
+    `const { createScheduler, LimitReachedError } = ${load(name)};
+     const { SqliteStore } = ${load(`${name}/sqlite`)};
+     const { DatabaseSync } = ${load("node:sqlite")};
+     const { mkdtempSync, rmSync } = ${load("node:fs")};
+     const { tmpdir } = ${load("node:os")};
+     const { join } = ${load("node:path")};
+     const dir = mkdtempSync(join(tmpdir(), "appointment-scheduler-sqlite-"));
+     const db = new DatabaseSync(join(dir, "appointments.db"));
+     const store = new SqliteStore(db);
+     store.migrate()
+       .then(async () => {
+         const scheduler = createScheduler({ store, timeZone: "Europe/London" });
+         const booked = await scheduler.book(42, "2021-04-22 11:30");
+         const refused = await scheduler.book(42, "2021-04-22 15:00").catch(
+           (error) => error instanceof LimitReachedError && error.conflicting.id === booked.id,
+         );
+         const events = (await store.readChanges({ limit: 10 })).length;
+         console.log(JSON.stringify({ driver: store.driver, start: booked.start.toString(), refused, events }));
+       })
+       .finally(() => {
+         db.close();
+         rmSync(dir, { recursive: true, force: true });
+       });`;
+  writeFileSync(
+    join(project, "sqlite.cjs"),
+    sqlite((specifier) => `require(${JSON.stringify(specifier)})`),
+  );
+  writeFileSync(
+    join(project, "sqlite.mjs"),
+    sqlite((specifier) => `await import(${JSON.stringify(specifier)})`),
+  );
 }
 
 /** What goes wrong when `node` runs the consumer's scripts: nothing, when the package works there. */
-function problemsOn(node: string, project: string, entries: string[], specifiers: string[]): string[] {
+function problemsOn(node: string, version: string, project: string, entries: string[], specifiers: string[]): string[] {
   const problems: string[] = [];
   const outcomes = (script: string) => {
     const result = runWith(node, script, project);
@@ -270,6 +329,22 @@ function problemsOn(node: string, project: string, entries: string[], specifiers
     if ("problem" in result) problems.push(result.problem);
     else if (JSON.stringify(result.value) !== expected) {
       problems.push(`${file} printed ${JSON.stringify(result.value)}, expected ${expected}`);
+    }
+  }
+  const sqliteFlags = nodeSqliteFlags(version);
+  if (sqliteFlags) {
+    const booked = JSON.stringify({
+      driver: "node:sqlite",
+      start: "2021-04-22T11:30:00+01:00[Europe/London]",
+      refused: true,
+      events: 1,
+    });
+    for (const file of ["sqlite.cjs", "sqlite.mjs"]) {
+      const result = runWith(node, file, project, sqliteFlags);
+      if ("problem" in result) problems.push(result.problem);
+      else if (JSON.stringify(result.value) !== booked) {
+        problems.push(`${file} printed ${JSON.stringify(result.value)}, expected ${booked}`);
+      }
     }
   }
   return problems;

@@ -1,14 +1,19 @@
 /**
- * The example server as `npm start` runs it keeps its appointments across restarts: in PGlite under
- * `DATA_DIR` with no setup at all, or in the PostgreSQL server of `DATABASE_URL`.
+ * The example server as `npm start` runs it keeps its appointments across restarts: in SQLite (the default)
+ * or PGlite under `DATA_DIR` with no setup at all, or in the PostgreSQL server of `DATABASE_URL`.
  */
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { schedulerFromEnv } from "../../examples/scheduler-from-env.js";
-import { newDataDir, runExample, stopExample } from "../support/run-example.js";
+import { SQLITE_FILE_NAME, schedulerFromEnv } from "../../examples/scheduler-from-env.js";
+import { newDataDir, newPgliteDataDir, runExample, stopExample } from "../support/run-example.js";
 import { dropSchema, NEEDS_SERVER, serverPool, TEST_DATABASE_URL, uniquePrefix } from "./targets.js";
 
-const DEFAULT_EXAMPLE = new URL("../../examples/express.ts", import.meta.url);
+/** The example `npm start` runs (package.json's `start` script). */
+const DEFAULT_EXAMPLE = new URL(
+  `../../${/examples\/\S+\.ts/.exec(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).scripts.start)?.[0]}`,
+  import.meta.url,
+);
 const JSON_TYPE = { "content-type": "application/json" };
 
 async function bookThenRestart(env: NodeJS.ProcessEnv): Promise<unknown> {
@@ -43,11 +48,34 @@ const SURVIVOR = {
 };
 
 describe("npm start's example server across a restart", () => {
-  const dataDir = newDataDir();
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dirs: string[] = [];
+  const dir = (make: () => string) => {
+    const made = make();
+    dirs.push(made);
+    return made;
+  };
+  afterAll(() => {
+    for (const made of dirs) rmSync(made, { recursive: true, force: true });
+  });
 
-  it("finds its appointments again in PGlite under DATA_DIR", async () => {
+  it("finds its appointments again in SQLite under DATA_DIR, by default", async () => {
+    const dataDir = dir(newDataDir);
     expect(await bookThenRestart({ DATA_DIR: dataDir })).toEqual(SURVIVOR);
+    expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
+  });
+
+  it("finds its appointments again in PGlite under DATA_DIR, with STORE=pglite", async () => {
+    expect(await bookThenRestart({ DATA_DIR: dir(newPgliteDataDir), STORE: "pglite" })).toEqual(SURVIVOR);
+  });
+
+  it("refuses, by default, a DATA_DIR that holds the earlier default's PGlite database, naming STORE=pglite", async () => {
+    await expect(schedulerFromEnv({ DATA_DIR: dir(newPgliteDataDir) })).rejects.toThrow(/STORE=pglite/);
+  });
+
+  it("refuses an unknown STORE", async () => {
+    await expect(schedulerFromEnv({ DATA_DIR: dir(newDataDir), STORE: "mysql" })).rejects.toThrow(
+      /STORE must be sqlite or pglite/,
+    );
   });
 
   it.runIf(TEST_DATABASE_URL)(

@@ -20,19 +20,35 @@ export interface RunningExample {
   output(): string;
 }
 
-/**
- * A fresh directory for an example's embedded database (`DATA_DIR`): a copy of the empty database the
- * global setup initialised, which opens in a fraction of the time a new one takes.
- */
+/** An example that exited before it listened: how, and what it printed. */
+export class ExampleExitedError extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly output: string,
+  ) {
+    super(`the example exited before listening (code ${code}, signal ${signal}):\n${output}`);
+  }
+}
+
+/** A fresh, empty directory for an example's embedded database (`DATA_DIR`), as a new clone has none. */
 export function newDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "appointment-scheduler-data-"));
+  return mkdtempSync(join(tmpdir(), "appointment-scheduler-data-"));
+}
+
+/**
+ * A fresh `DATA_DIR` for PGlite (`STORE=pglite`): a copy of the empty database the global setup initialised,
+ * which opens in a fraction of the time a new one takes.
+ */
+export function newPgliteDataDir(): string {
+  const dir = newDataDir();
   cpSync(inject("pgliteTemplate"), dir, { recursive: true });
   return dir;
 }
 
 /**
- * Starts `file` and resolves once it listens. Unless `env` says otherwise, its appointments go to a fresh
- * `DATA_DIR` and not to a `DATABASE_URL` of the test's own environment.
+ * Starts `file` and resolves once it listens, or rejects with {@link ExampleExitedError}. Unless `env` says
+ * otherwise, its appointments go to a fresh `DATA_DIR` and not to a `DATABASE_URL` of the test's own environment.
  */
 export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promise<RunningExample> {
   const { DATABASE_URL: _notInherited, ...inherited } = process.env;
@@ -49,7 +65,8 @@ export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promis
   child.stderr.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exited = once(child, "exit").then((how) => {
+  // "close", not "exit": all it printed has been read by then.
+  const exited = once(child, "close").then((how) => {
     if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     return how;
   }) as Promise<[number | null, NodeJS.Signals | null]>;
@@ -59,7 +76,7 @@ export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promis
       if (match?.[1]) resolve(match[1]);
     };
     child.stdout.on("data", onData);
-    exited.then(() => reject(new Error(`the example exited before listening:\n${output}`)));
+    exited.then(([code, signal]) => reject(new ExampleExitedError(code, signal, output)));
   });
   return { child, url, exited, output: () => output };
 }

@@ -1,0 +1,137 @@
+/**
+ * Between the SQLite store's rows and the contract's records: the columns its queries select, and the
+ * records, events and kept outcomes built from what comes back. Every value is built anew from the driver's
+ * row, so every caller gets a copy of its own.
+ *
+ * @module
+ */
+import type { JsonObject } from "../model/json.js";
+import type {
+  AppointmentRecord,
+  ChangeRecord,
+  ChangeType,
+  PreviousTimes,
+  WriteResult,
+} from "../store/appointment-store.js";
+import { formatFeedPosition } from "./feed-position.js";
+
+/** The columns of a record, for a `SELECT` from the appointments table. */
+export const RECORD_COLUMNS = `id, user_id, status, start_ms, end_ms, local_start_ms, local_end_ms, version,
+  created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata`;
+
+/** A record's row: {@link RECORD_COLUMNS}. `previous_times` and `metadata` are JSON text. */
+export interface RecordRow {
+  id: string;
+  user_id: string;
+  status: string;
+  start_ms: number;
+  end_ms: number;
+  local_start_ms: number;
+  local_end_ms: number;
+  version: number;
+  created_ms: number;
+  updated_ms: number;
+  cancelled_ms: number | null;
+  cancellation_reason: string | null;
+  previous_times: string;
+  metadata: string | null;
+}
+
+/**
+ * An event's row: the record's columns, and the event's own. `type`, `previous_start_ms` and
+ * `previous_end_ms` are `NULL` for the event of an appointment's current version, which follow from its row.
+ */
+export interface EventRow extends RecordRow {
+  position: number;
+  type: ChangeType | null;
+  previous_start_ms: number | null;
+  previous_end_ms: number | null;
+  idempotency_key: string | null;
+  changed_ms: number;
+}
+
+/** The columns of {@link EventRow} from the changes table (an archived event). */
+export const ARCHIVED_EVENT_COLUMNS = `id AS position, type, appointment_id AS id, user_id, status, start_ms, end_ms,
+  local_start_ms, local_end_ms, version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times,
+  metadata, previous_start_ms, previous_end_ms, idempotency_key, changed_ms`;
+
+/** The columns of {@link EventRow} from the appointments table (the event of the current version). */
+export const CURRENT_EVENT_COLUMNS = `change_id AS position, NULL AS type, id, user_id, status, start_ms, end_ms,
+  local_start_ms, local_end_ms, version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times,
+  metadata, NULL AS previous_start_ms, NULL AS previous_end_ms, change_key AS idempotency_key,
+  updated_ms AS changed_ms`;
+
+/** The empty history of moves, as the column keeps it. */
+export const NO_PREVIOUS_TIMES = "[]";
+
+export function recordFromRow(row: RecordRow): AppointmentRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: row.status === "cancelled" ? "cancelled" : "booked",
+    startMs: row.start_ms,
+    endMs: row.end_ms,
+    localStartMs: row.local_start_ms,
+    localEndMs: row.local_end_ms,
+    version: row.version,
+    createdAtMs: row.created_ms,
+    updatedAtMs: row.updated_ms,
+    cancelledAtMs: row.cancelled_ms,
+    cancellationReason: row.cancellation_reason,
+    previousTimes: previousTimesFrom(row.previous_times),
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as JsonObject),
+  };
+}
+
+/**
+ * The type of the event of an appointment's current version: `booked` at version 1, `cancelled` once
+ * cancelled, otherwise `rescheduled`.
+ */
+export function currentEventType(row: { version: number; status: string }): ChangeType {
+  if (row.version === 1) return "booked";
+  return row.status === "cancelled" ? "cancelled" : "rescheduled";
+}
+
+export function eventFromRow(row: EventRow): ChangeRecord {
+  const record = recordFromRow(row);
+  let type = row.type;
+  let previous: ChangeRecord["previous"] = null;
+  if (type === null) {
+    // The current version's event: a move's previous times are the last entry of the history.
+    type = currentEventType(row);
+    const last = record.previousTimes.at(-1);
+    if (type === "rescheduled" && last) previous = { startMs: last.startMs, endMs: last.endMs };
+  } else if (row.previous_start_ms !== null && row.previous_end_ms !== null) {
+    previous = { startMs: row.previous_start_ms, endMs: row.previous_end_ms };
+  }
+  return {
+    position: formatFeedPosition(row.position),
+    type,
+    record,
+    previous,
+    idempotencyKey: row.idempotency_key,
+    atMs: row.changed_ms,
+  };
+}
+
+/** The outcome kept under an idempotency key: the result without `replayed`, as JSON. */
+export function keptOutcome(result: WriteResult): string {
+  const { replayed: _replayed, ...outcome } = result as WriteResult & { replayed?: boolean };
+  return JSON.stringify(outcome);
+}
+
+/** The result a retry with the same key gets: the kept outcome, replayed. */
+export function replayedOutcome(kept: string): WriteResult {
+  const outcome = JSON.parse(kept) as WriteResult;
+  if (outcome.status === "key-reused") return outcome;
+  return { ...outcome, replayed: true };
+}
+
+function previousTimesFrom(text: string): PreviousTimes[] {
+  if (text === NO_PREVIOUS_TIMES) return [];
+  return (JSON.parse(text) as PreviousTimes[]).map((entry) => ({
+    startMs: entry.startMs,
+    endMs: entry.endMs,
+    movedAtMs: entry.movedAtMs,
+  }));
+}

@@ -1,0 +1,134 @@
+/**
+ * The SQLite store's statements: the SQL of every operation, prepared once per store. Bounds are always
+ * given (the widest when a query has none), so that each statement has one plan; parameters are positional
+ * (`?`), the one form both drivers bind alike.
+ *
+ * @module
+ */
+import type { SqliteConnection, SqliteStatement } from "./driver-adapter.js";
+import { ARCHIVED_EVENT_COLUMNS, CURRENT_EVENT_COLUMNS, RECORD_COLUMNS } from "./record-rows.js";
+import type { TableNames } from "./table-names.js";
+
+/** The statements that need no table: the transaction's own, and those of each write's savepoint in it. */
+export interface TransactionStatements {
+  readonly begin: SqliteStatement;
+  readonly commit: SqliteStatement;
+  readonly rollback: SqliteStatement;
+  readonly savepoint: SqliteStatement;
+  readonly release: SqliteStatement;
+  readonly rollbackToSavepoint: SqliteStatement;
+}
+
+/** The store's statements on its tables, prepared once, at the first operation after the tables exist. */
+export interface Statements {
+  readonly key: SqliteStatement;
+  readonly keepKey: SqliteStatement;
+  readonly current: SqliteStatement;
+  readonly idTaken: SqliteStatement;
+  readonly candidates: SqliteStatement;
+  readonly insert: SqliteStatement;
+  readonly archive: SqliteStatement;
+  readonly move: SqliteStatement;
+  readonly cancel: SqliteStatement;
+  readonly get: SqliteStatement;
+  readonly listBooked: SqliteStatement;
+  readonly listHolding: SqliteStatement;
+  readonly listAll: SqliteStatement;
+  readonly changes: SqliteStatement;
+  readonly userChanges: SqliteStatement;
+  readonly purgeKeys: SqliteStatement;
+  readonly purgeChanges: SqliteStatement;
+}
+
+/** The transaction's own statements, which need no table: prepared when the store is created. */
+export function prepareTransactionStatements(connection: SqliteConnection): TransactionStatements {
+  return {
+    begin: connection.prepare("BEGIN IMMEDIATE"),
+    commit: connection.prepare("COMMIT"),
+    rollback: connection.prepare("ROLLBACK"),
+    // One write of a batch at a time: the savepoint is released before the next one begins.
+    savepoint: connection.prepare("SAVEPOINT scheduler_write"),
+    release: connection.prepare("RELEASE scheduler_write"),
+    rollbackToSavepoint: connection.prepare("ROLLBACK TO scheduler_write"),
+  };
+}
+
+/** The statements on the store's tables (which must exist). */
+export function prepareStatements(connection: SqliteConnection, names: TableNames): Statements {
+  const { appointments: a, changes: c, idempotencyKeys: k } = names;
+  const prepare = (sql: string) => connection.prepare(sql);
+  // Lists through the index in list order, from the cursor on.
+  const list = (where: string) =>
+    prepare(`SELECT ${RECORD_COLUMNS} FROM ${a}
+      WHERE user_id = ? AND end_ms > ? AND start_ms < ? AND (start_ms, id) > (?, ?) AND ${where}
+      ORDER BY start_ms, id LIMIT ?`);
+  // A new version's position: one more than the largest, under the write lock (see migrations.ts).
+  const nextPosition = `(SELECT max(change_id) FROM ${a}) + 1`;
+  return {
+    key: prepare(`SELECT fingerprint, outcome, expires_ms FROM ${k} WHERE user_id = ? AND key = ?`),
+    keepKey: prepare(
+      `INSERT INTO ${k} (user_id, key, fingerprint, outcome, expires_ms) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (user_id, key) DO UPDATE
+        SET fingerprint = excluded.fingerprint, outcome = excluded.outcome, expires_ms = excluded.expires_ms`,
+    ),
+    current: prepare(`SELECT change_id, ${RECORD_COLUMNS} FROM ${a} WHERE user_id = ? AND id = ?`),
+    idTaken: prepare(`SELECT 1 FROM ${a} WHERE user_id = ? AND id = ?`),
+    candidates: prepare(
+      `SELECT ${RECORD_COLUMNS} FROM ${a}
+      WHERE user_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms >= ? AND end_ms < ? AND id <> ?
+        AND (status = 'booked' OR cancelled_ms >= start_ms)
+        AND (local_start_ms < ? AND local_end_ms > ? OR ? AND status = 'booked' AND start_ms < ? AND end_ms > ?)
+      ORDER BY start_ms, id`,
+    ),
+    // The row is its own event: its position is the next one (the table's rowid, the largest plus one).
+    insert: prepare(
+      `INSERT INTO ${a} (user_id, id, status, start_ms, end_ms, local_start_ms, local_end_ms, version, created_ms,
+        updated_ms, metadata, change_key, change_expires_ms)
+      VALUES (?, ?, 'booked', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+      ON CONFLICT (user_id, id) DO NOTHING`,
+    ),
+    archive: prepare(
+      `INSERT INTO ${c} (id, user_id, type, appointment_id, status, start_ms, end_ms, local_start_ms, local_end_ms,
+        version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
+        previous_start_ms, previous_end_ms, idempotency_key, changed_ms, expires_ms)
+      SELECT change_id, user_id, ?, id, status, start_ms, end_ms, local_start_ms, local_end_ms,
+        version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
+        ?, ?, change_key, updated_ms, change_expires_ms
+      FROM ${a} WHERE change_id = ?`,
+    ),
+    move: prepare(
+      `UPDATE ${a} SET change_id = ${nextPosition}, start_ms = ?, end_ms = ?, local_start_ms = ?, local_end_ms = ?,
+        version = version + 1, updated_ms = ?, previous_times = ?, change_key = ?, change_expires_ms = ?
+      WHERE change_id = ?`,
+    ),
+    cancel: prepare(
+      `UPDATE ${a} SET change_id = ${nextPosition}, status = 'cancelled', version = version + 1, updated_ms = ?,
+        cancelled_ms = ?, cancellation_reason = ?, change_key = ?, change_expires_ms = ?
+      WHERE change_id = ?`,
+    ),
+    get: prepare(`SELECT ${RECORD_COLUMNS} FROM ${a} WHERE user_id = ? AND id = ?`),
+    listBooked: list("status = 'booked'"),
+    listHolding: list("(status = 'booked' OR cancelled_ms >= start_ms)"),
+    listAll: list("1"),
+    // Both tables in one compound statement, merged in position order: each side in its own order.
+    changes: prepare(
+      `SELECT ${ARCHIVED_EVENT_COLUMNS} FROM ${c} WHERE id > ?
+      UNION ALL
+      SELECT ${CURRENT_EVENT_COLUMNS} FROM ${a} WHERE change_id > ?
+      ORDER BY position LIMIT ?`,
+    ),
+    userChanges: prepare(
+      `SELECT ${ARCHIVED_EVENT_COLUMNS} FROM ${c} WHERE id > ? AND user_id = ?
+      UNION ALL
+      SELECT ${CURRENT_EVENT_COLUMNS} FROM ${a} WHERE change_id > ? AND user_id = ?
+      ORDER BY position LIMIT ?`,
+    ),
+    purgeKeys: prepare(`DELETE FROM ${k} WHERE expires_ms <= ?`),
+    // Archived events in feed order up to the first one still kept, without an index on their expiry.
+    purgeChanges: prepare(
+      `DELETE FROM ${c}
+      WHERE id < coalesce((SELECT l.id FROM ${c} AS l WHERE l.expires_ms > ? ORDER BY l.id LIMIT 1), 9223372036854775807)
+        AND expires_ms <= ?`,
+    ),
+  };
+}

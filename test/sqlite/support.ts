@@ -1,0 +1,186 @@
+/**
+ * What the SQLite store's own tests share: write requests as the scheduler sends them, a database that fails
+ * where a test says (a statement whose `run` throws SQLite's error) or counts the statements it runs, and
+ * child processes running a fixture.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import type { JsonObject, WriteRequest } from "appointment-scheduler";
+import type { SqliteDatabase, SqliteStatement } from "../../src/sqlite/index.js";
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * A `book` write of 30 minutes at `startMs` (local times `localShiftMs` after the instants), for the seed's
+ * day limit of one in UTC, with the candidates' windows the scheduler would give.
+ */
+export function booking(
+  userId: string,
+  id: string,
+  startMs: number,
+  extra: Partial<WriteRequest> = {},
+  { localShiftMs = 0, metadata = null }: { localShiftMs?: number; metadata?: JsonObject | null } = {},
+): WriteRequest {
+  const day = Math.floor((startMs + localShiftMs) / DAY_MS) * DAY_MS;
+  return {
+    userId,
+    change: {
+      type: "book",
+      id,
+      times: {
+        startMs,
+        endMs: startMs + 1_800_000,
+        localStartMs: startMs + localShiftMs,
+        localEndMs: startMs + 1_800_000 + localShiftMs,
+      },
+      metadata,
+      occupancy: {
+        periods: [{ fromMs: day - 1, toMs: day + DAY_MS }],
+        limit: 1,
+        noOverlap: true,
+        candidatesStartWithin: { fromMs: day - 12 * DAY_MS, toMs: day + 2 * DAY_MS },
+        candidatesEndWithin: { fromMs: day - 2 * DAY_MS, toMs: day + 12 * DAY_MS },
+      },
+    },
+    atMs: 1_000,
+    changeExpiresAtMs: 2_000,
+    ...extra,
+  };
+}
+
+/** A `cancel` write of `id`. */
+export function cancellation(userId: string, id: string, extra: Partial<WriteRequest> = {}): WriteRequest {
+  return {
+    userId,
+    change: { type: "cancel", id, reason: null, earliestStartMs: null },
+    atMs: 1_500,
+    changeExpiresAtMs: 2_000,
+    ...extra,
+  };
+}
+
+/** SQLite's error as the driver raises it: better-sqlite3's `SqliteError`, or `node:sqlite`'s. */
+export function sqliteError(db: SqliteDatabase, message: string, code: string, errcode: number): Error {
+  if (typeof (db as { pragma?: unknown }).pragma === "function") {
+    return Object.assign(new Error(message), { name: "SqliteError", code });
+  }
+  return Object.assign(new Error(message), { code: "ERR_SQLITE_ERROR", errcode, errstr: message });
+}
+
+/** When a statement of {@link failingDatabase} fails: its SQL matches `sql`, and `after` says whether it ran first. */
+export interface Fault {
+  readonly sql: RegExp;
+  /** Only when run with parameters for which this answers true (default: any). */
+  readonly params?: (params: unknown[]) => boolean;
+  /** Run the statement, then throw (as a commit that wrote and then failed to sync), or throw instead. */
+  readonly after: boolean;
+  readonly error: Error;
+  /** Fail this many times (default: every time). */
+  times?: number;
+}
+
+/**
+ * `db` with the same shape (so the store takes it for the same driver), each of whose statements runs through
+ * `around(sql, params, run)`: `run` runs it.
+ */
+export function wrappedDatabase(
+  db: SqliteDatabase,
+  around: (sql: string, params: unknown[], run: () => unknown) => unknown,
+): SqliteDatabase {
+  const prepare = (sql: string): SqliteStatement => {
+    const statement = db.prepare(sql);
+    return {
+      run: (...params) => around(sql, params, () => statement.run(...params)),
+      get: (...params) => around(sql, params, () => statement.get(...params)),
+      all: (...params) => around(sql, params, () => statement.all(...params)) as unknown[],
+    };
+  };
+  if (typeof (db as { pragma?: unknown }).pragma === "function") {
+    const better = db as SqliteDatabase & {
+      pragma: (...args: unknown[]) => unknown;
+      open: boolean;
+      inTransaction: boolean;
+    };
+    return {
+      prepare,
+      exec: (sql: string) => better.exec(sql),
+      pragma: (...args: unknown[]) => better.pragma(...args),
+      get open() {
+        return better.open;
+      },
+      get inTransaction() {
+        return better.inTransaction;
+      },
+    } as SqliteDatabase;
+  }
+  const node = db as SqliteDatabase & { open(): void; close(): void };
+  return { prepare, exec: (sql: string) => node.exec(sql), open: () => node.open(), close: () => node.close() };
+}
+
+/** `db` whose statements matching a fault throw its error when run. `faults` may be changed while the store uses it. */
+export function failingDatabase(db: SqliteDatabase, faults: Fault[]): SqliteDatabase {
+  return wrappedDatabase(db, (sql, params, run) => {
+    const fault = faults.find(
+      (f) => f.sql.test(sql) && (f.params?.(params) ?? true) && (f.times === undefined || f.times > 0),
+    );
+    if (!fault) return run();
+    if (fault.times !== undefined) fault.times--;
+    if (fault.after) run();
+    throw fault.error;
+  });
+}
+
+/** `db`, counting the runs of each statement by its SQL: `runs("COMMIT")` is how many commits were run so far. */
+export function countingDatabase(db: SqliteDatabase): { db: SqliteDatabase; runs(sql: string): number } {
+  const counts = new Map<string, number>();
+  const counted = wrappedDatabase(db, (sql, _params, run) => {
+    counts.set(sql, (counts.get(sql) ?? 0) + 1);
+    return run();
+  });
+  return { db: counted, runs: (sql) => counts.get(sql) ?? 0 };
+}
+
+/** A child process running a TypeScript fixture of this folder under tsx, from the repository's root. */
+export interface Child {
+  readonly child: ChildProcess;
+  /** Resolves with what it printed to stdout, once it exits 0; rejects with its output otherwise. */
+  readonly done: Promise<string>;
+}
+
+export function runFixture(name: string, args: string[]): Child {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), ...args],
+    { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: ["pipe", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const done = once(child, "exit").then(([code, signal]) => {
+    if (code !== 0) throw new Error(`${name} exited ${code ?? signal}:\n${stderr}${stdout}`);
+    return stdout;
+  });
+  return { child, done };
+}
+
+/** Resolves once the child has printed `line` on a line of its own. */
+export function printed(child: ChildProcess, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.split("\n").includes(line)) {
+        child.stdout?.off("data", onData);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", () => reject(new Error(`exited before printing ${line}: ${seen}`)));
+  });
+}

@@ -31,7 +31,7 @@ import type {
   WriteRequest,
   WriteResult,
 } from "../store/appointment-store.js";
-import { bookedRecord } from "../store/booked-record.js";
+import { bookedRecord, cancelledRecord, movedRecord } from "../store/booked-record.js";
 import { occupancyConflict } from "../store/occupancy.js";
 import { compareRecords } from "../store/user-ledger.js";
 import {
@@ -477,40 +477,22 @@ export class SqliteStore implements AppointmentStore {
     statements.archive.run(type, last?.startMs ?? null, last?.endMs ?? null, row.change_id);
     const key = request.idempotency?.key ?? null;
     if (change.type === "move") {
-      const { times } = change;
-      const previousTimes = [
-        ...current.previousTimes,
-        { startMs: current.startMs, endMs: current.endMs, movedAtMs: atMs },
-      ];
+      const record = movedRecord(current, change.times, atMs);
       statements.move.run(
-        times.startMs,
-        times.endMs,
-        times.localStartMs,
-        times.localEndMs,
+        record.startMs,
+        record.endMs,
+        record.localStartMs,
+        record.localEndMs,
         atMs,
-        JSON.stringify(previousTimes),
+        JSON.stringify(record.previousTimes),
         key,
         request.changeExpiresAtMs,
         row.change_id,
       );
-      const record: AppointmentRecord = {
-        ...current,
-        ...times,
-        version: current.version + 1,
-        updatedAtMs: atMs,
-        previousTimes,
-      };
       return { result: { status: "written", record, replayed: false }, wrote: true };
     }
     statements.cancel.run(atMs, atMs, change.reason, key, request.changeExpiresAtMs, row.change_id);
-    const record: AppointmentRecord = {
-      ...current,
-      status: "cancelled",
-      version: current.version + 1,
-      updatedAtMs: atMs,
-      cancelledAtMs: atMs,
-      cancellationReason: change.reason,
-    };
+    const record = cancelledRecord(current, change.reason, atMs);
     return { result: { status: "written", record, replayed: false }, wrote: true };
   }
 

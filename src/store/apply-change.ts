@@ -12,7 +12,7 @@ import type {
   WriteRequest,
   WriteResult,
 } from "./appointment-store.js";
-import { bookedRecord } from "./booked-record.js";
+import { bookedRecord, cancelledRecord, movedRecord } from "./booked-record.js";
 import type { ChangeFeed, KeptEvent } from "./change-feed.js";
 import { occupancyConflict } from "./occupancy.js";
 import type { UserLedger } from "./user-ledger.js";
@@ -49,26 +49,15 @@ export function applyChange(ledger: UserLedger, request: WriteRequest, feed: Cha
     const refused = occupancyRefusal(ledger, change.times, change.occupancy, current);
     if (refused) return refused;
     const previous = { startMs: current.startMs, endMs: current.endMs };
-    const record = Object.freeze({
-      ...current,
-      ...timesOf(change.times),
-      version: current.version + 1,
-      updatedAtMs: atMs,
-      previousTimes: Object.freeze([...current.previousTimes, Object.freeze({ ...previous, movedAtMs: atMs })]),
-    });
+    const moved = movedRecord(current, change.times, atMs);
+    Object.freeze(moved.previousTimes.at(-1));
+    const record = Object.freeze({ ...moved, previousTimes: Object.freeze(moved.previousTimes) });
     ledger.replace(current, record);
     feed.append(eventOf(record, "rescheduled", previous, request), request.changeExpiresAtMs);
     return { status: "written", record, replayed: false };
   }
 
-  const record: AppointmentRecord = Object.freeze({
-    ...current,
-    status: "cancelled",
-    version: current.version + 1,
-    updatedAtMs: atMs,
-    cancelledAtMs: atMs,
-    cancellationReason: change.reason,
-  });
+  const record = Object.freeze(cancelledRecord(current, change.reason, atMs));
   ledger.replace(current, record);
   feed.append(eventOf(record, "cancelled", null, request), request.changeExpiresAtMs);
   return { status: "written", record, replayed: false };
@@ -92,16 +81,6 @@ function occupancyRefusal(
 ): WriteResult | undefined {
   const candidates = ledger.holdingStartingWithin(occupancy.candidatesStartWithin);
   return occupancyConflict(moving ? candidates.filter((record) => record !== moving) : candidates, times, occupancy);
-}
-
-function timesOf(times: AppointmentTimes): AppointmentTimes {
-  // Only the four fields, whatever else the caller's object carries.
-  return {
-    startMs: times.startMs,
-    endMs: times.endMs,
-    localStartMs: times.localStartMs,
-    localEndMs: times.localEndMs,
-  };
 }
 
 /** A copy of a JSON value that no one can change: not the caller afterwards, not a reader of the store. */

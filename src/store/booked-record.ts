@@ -1,11 +1,12 @@
 /**
- * The record a `book` change writes, as the store contract defines it (`AppointmentStore.write`): the one
- * definition that every store builds it from, so that stores cannot disagree on a field.
+ * The records a change writes, as the store contract defines them (`AppointmentStore.write`): the one
+ * definition that the stores that build records in JavaScript build them from, so that they cannot disagree
+ * on a field.
  *
  * @module
  */
 import type { JsonObject } from "../model/json.js";
-import type { AppointmentRecord, BookChange } from "./appointment-store.js";
+import type { AppointmentRecord, AppointmentTimes, BookChange, PreviousTimes } from "./appointment-store.js";
 
 /**
  * The booked record of `change` for `userId`, written at `atMs`, with `metadata` as the store keeps it (a
@@ -34,5 +35,35 @@ export function bookedRecord(
     cancellationReason: null,
     previousTimes,
     metadata,
+  };
+}
+
+/**
+ * `current` moved to `times` at `atMs`: the new times (the four fields, whatever else the object carries),
+ * the old ones appended to `previousTimes`, one version more.
+ */
+export function movedRecord(current: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+  const moved: PreviousTimes = { startMs: current.startMs, endMs: current.endMs, movedAtMs: atMs };
+  return {
+    ...current,
+    startMs: times.startMs,
+    endMs: times.endMs,
+    localStartMs: times.localStartMs,
+    localEndMs: times.localEndMs,
+    version: current.version + 1,
+    updatedAtMs: atMs,
+    previousTimes: [...current.previousTimes, moved],
+  };
+}
+
+/** `current` cancelled at `atMs` with `reason`, one version more. */
+export function cancelledRecord(current: AppointmentRecord, reason: string | null, atMs: number): AppointmentRecord {
+  return {
+    ...current,
+    status: "cancelled",
+    version: current.version + 1,
+    updatedAtMs: atMs,
+    cancelledAtMs: atMs,
+    cancellationReason: reason,
   };
 }

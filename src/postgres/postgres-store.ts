@@ -24,6 +24,7 @@ import type {
   WriteResult,
 } from "../store/appointment-store.js";
 import { bookedRecord } from "../store/booked-record.js";
+import { type RecordRow, recordFromRow } from "../store/record-row.js";
 import { fromDriverError } from "./driver-errors.js";
 import { parseFeedPosition } from "./feed-position.js";
 import { DEFAULT_LEGACY_TIME_ZONE, legacyTimeZoneLiteral, migrationStatement } from "./migrations.js";
@@ -34,8 +35,6 @@ import {
   eventFromRow,
   feedRows,
   RECORD_COLUMNS,
-  type RecordRow,
-  recordFromRow,
   resultFromOutcome,
 } from "./record-rows.js";
 import type { PostgresSchemaOptions } from "./schema.js";

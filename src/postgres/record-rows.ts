@@ -6,40 +6,20 @@
  * @module
  */
 import type { JsonObject } from "../model/json.js";
-import type {
-  AppointmentRecord,
-  ChangeRecord,
-  ChangeType,
-  PreviousTimes,
-  WriteResult,
-} from "../store/appointment-store.js";
+import type { AppointmentRecord, ChangeRecord, ChangeType, WriteResult } from "../store/appointment-store.js";
+import { parsedJson, previousTimesFrom, type RecordRow, recordFromRow } from "../store/record-row.js";
 import { formatFeedPosition } from "./feed-position.js";
 import { instantFromMs, msNumberOf } from "./sql-time.js";
 
-/** The appointment columns of a record, for a `SELECT` from the appointments or changes table. */
+/**
+ * The appointment columns of a record ({@link RecordRow}: both drivers return `float8` as numbers and `jsonb`
+ * parsed), for a `SELECT` from the appointments or changes table.
+ */
 export const RECORD_COLUMNS = `user_id, status,
   ${msNumberOf("start_at")} AS start_ms, ${msNumberOf("end_at")} AS end_ms,
   ${msNumberOf("local_start")} AS local_start_ms, ${msNumberOf("local_end")} AS local_end_ms,
   version, ${msNumberOf("created_at")} AS created_ms, ${msNumberOf("updated_at")} AS updated_ms,
   ${msNumberOf("cancelled_at")} AS cancelled_ms, cancellation_reason, previous_times, metadata`;
-
-/** A record's row, as both drivers return {@link RECORD_COLUMNS} (`float8` as numbers, `jsonb` parsed). */
-export interface RecordRow {
-  id: string;
-  user_id: string;
-  status: string;
-  start_ms: number;
-  end_ms: number;
-  local_start_ms: number;
-  local_end_ms: number;
-  version: number;
-  created_ms: number;
-  updated_ms: number;
-  cancelled_ms: number | null;
-  cancellation_reason: string | null;
-  previous_times: unknown;
-  metadata: unknown;
-}
 
 /**
  * The type of the event of an appointment's current version, from its row `row` (an alias or a PL/pgSQL
@@ -99,25 +79,6 @@ export interface EventRow extends RecordRow {
   changed_ms: number;
 }
 
-export function recordFromRow(row: RecordRow): AppointmentRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    status: row.status === "cancelled" ? "cancelled" : "booked",
-    startMs: row.start_ms,
-    endMs: row.end_ms,
-    localStartMs: row.local_start_ms,
-    localEndMs: row.local_end_ms,
-    version: row.version,
-    createdAtMs: row.created_ms,
-    updatedAtMs: row.updated_ms,
-    cancelledAtMs: row.cancelled_ms,
-    cancellationReason: row.cancellation_reason,
-    previousTimes: previousTimesFrom(json(row.previous_times)),
-    metadata: (json(row.metadata) as JsonObject | null) ?? null,
-  };
-}
-
 export function eventFromRow(row: EventRow): ChangeRecord {
   const previous =
     row.previous_start_ms === null || row.previous_end_ms === null
@@ -164,7 +125,7 @@ interface OutcomeJson {
  * without a record (a new booking's, which the caller builds from its request).
  */
 export function resultFromOutcome(answer: unknown): WriteResult | { status: "written"; record: undefined } {
-  const outcome = json(answer) as OutcomeJson | null;
+  const outcome = parsedJson(answer) as OutcomeJson | null;
   const replayed = outcome?.replayed === true;
   switch (outcome?.status) {
     case "written":
@@ -206,21 +167,7 @@ function recordFromJson(record: RecordJson): AppointmentRecord {
   };
 }
 
-function previousTimesFrom(value: unknown): PreviousTimes[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((entry: { startMs: number; endMs: number; movedAtMs: number }) => ({
-    startMs: entry.startMs,
-    endMs: entry.endMs,
-    movedAtMs: entry.movedAtMs,
-  }));
-}
-
 function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error("The write function's answer lacks its record");
   return value;
-}
-
-/** A `jsonb` value as the driver gave it: parsed by default, a string when the application's parsers say so. */
-function json(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
 }

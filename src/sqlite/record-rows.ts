@@ -5,37 +5,13 @@
  *
  * @module
  */
-import type { JsonObject } from "../model/json.js";
-import type {
-  AppointmentRecord,
-  ChangeRecord,
-  ChangeType,
-  PreviousTimes,
-  WriteResult,
-} from "../store/appointment-store.js";
+import type { ChangeRecord, ChangeType, WriteResult } from "../store/appointment-store.js";
+import { type RecordRow, recordFromRow } from "../store/record-row.js";
 import { formatFeedPosition } from "./feed-position.js";
 
-/** The columns of a record, for a `SELECT` from the appointments table. */
+/** The columns of a record ({@link RecordRow}), for a `SELECT` from the appointments table. */
 export const RECORD_COLUMNS = `id, user_id, status, start_ms, end_ms, local_start_ms, local_end_ms, version,
   created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata`;
-
-/** A record's row: {@link RECORD_COLUMNS}. `previous_times` and `metadata` are JSON text. */
-export interface RecordRow {
-  id: string;
-  user_id: string;
-  status: string;
-  start_ms: number;
-  end_ms: number;
-  local_start_ms: number;
-  local_end_ms: number;
-  version: number;
-  created_ms: number;
-  updated_ms: number;
-  cancelled_ms: number | null;
-  cancellation_reason: string | null;
-  previous_times: string;
-  metadata: string | null;
-}
 
 /**
  * An event's row: the record's columns, and the event's own. `type`, `previous_start_ms` and
@@ -60,28 +36,6 @@ export const CURRENT_EVENT_COLUMNS = `change_id AS position, NULL AS type, id, u
   local_start_ms, local_end_ms, version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times,
   metadata, NULL AS previous_start_ms, NULL AS previous_end_ms, change_key AS idempotency_key,
   updated_ms AS changed_ms`;
-
-/** The empty history of moves, as the column keeps it. */
-export const NO_PREVIOUS_TIMES = "[]";
-
-export function recordFromRow(row: RecordRow): AppointmentRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    status: row.status === "cancelled" ? "cancelled" : "booked",
-    startMs: row.start_ms,
-    endMs: row.end_ms,
-    localStartMs: row.local_start_ms,
-    localEndMs: row.local_end_ms,
-    version: row.version,
-    createdAtMs: row.created_ms,
-    updatedAtMs: row.updated_ms,
-    cancelledAtMs: row.cancelled_ms,
-    cancellationReason: row.cancellation_reason,
-    previousTimes: previousTimesFrom(row.previous_times),
-    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as JsonObject),
-  };
-}
 
 /**
  * The type of the event of an appointment's current version: `booked` at version 1, `cancelled` once
@@ -125,13 +79,4 @@ export function replayedOutcome(kept: string): WriteResult {
   const outcome = JSON.parse(kept) as WriteResult;
   if (outcome.status === "key-reused") return outcome;
   return { ...outcome, replayed: true };
-}
-
-function previousTimesFrom(text: string): PreviousTimes[] {
-  if (text === NO_PREVIOUS_TIMES) return [];
-  return (JSON.parse(text) as PreviousTimes[]).map((entry) => ({
-    startMs: entry.startMs,
-    endMs: entry.endMs,
-    movedAtMs: entry.movedAtMs,
-  }));
 }

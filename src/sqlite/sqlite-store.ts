@@ -33,6 +33,7 @@ import type {
 } from "../store/appointment-store.js";
 import { bookedRecord, cancelledRecord, movedRecord } from "../store/booked-record.js";
 import { occupancyConflict } from "../store/occupancy.js";
+import { type RecordRow, recordFromRow } from "../store/record-row.js";
 import { compareRecords } from "../store/user-ledger.js";
 import {
   type CheckedBook,
@@ -65,15 +66,7 @@ import {
   connectionSettings,
   type SqliteSynchronous,
 } from "./pragmas.js";
-import {
-  currentEventType,
-  type EventRow,
-  eventFromRow,
-  keptOutcome,
-  type RecordRow,
-  recordFromRow,
-  replayedOutcome,
-} from "./record-rows.js";
+import { currentEventType, type EventRow, eventFromRow, keptOutcome, replayedOutcome } from "./record-rows.js";
 import {
   prepareStatements,
   prepareTransactionStatements,

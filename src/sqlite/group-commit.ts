@@ -7,13 +7,17 @@
  * stays short); the writes beyond it make the next batch, on the next turn.
  *
  * This module only gathers writes and settles their promises: running a batch, in order, and answering
- * each write's own outcome is the caller's `runBatch` (see `SqliteStore`).
+ * each write's own outcome is the caller's `runBatch` (see `SqliteStore`). A batch may answer once its
+ * commit is durable (a promise): the next batch does not wait for that.
  *
  * @module
  */
 
 /** What a batch answers for one of its writes: its value, or the error its promise rejects with. */
 export type Settlement<R> = { readonly value: R } | { readonly error: unknown };
+
+/** What running a batch answers: one settlement per write, now or once the batch's commit is durable. */
+export type BatchOutcome<R> = readonly Settlement<R>[] | Promise<readonly Settlement<R>[]>;
 
 /** The default of `maxBatch`: how many writes one transaction holds at most. */
 export const DEFAULT_MAX_BATCH = 64;
@@ -32,16 +36,17 @@ interface Queued<W, R> {
 
 /** Writes of type `W` gathered into batches, each run by `runBatch`, each write settled with its own `R`. */
 export class GroupCommit<W, R> {
-  readonly #runBatch: (batch: readonly W[]) => readonly Settlement<R>[];
+  readonly #runBatch: (batch: readonly W[]) => BatchOutcome<R>;
   readonly #maxBatch: number;
   readonly #queue: Queued<W, R>[] = [];
   #flushScheduled = false;
 
   /**
    * `runBatch` runs the writes of a batch, in order, synchronously, and answers one settlement per write,
-   * in the same order. It must not throw; if it does, every write of the batch rejects with its error.
+   * in the same order, or a promise of them (when the answers wait for the commit to reach the disk: the
+   * next batch runs meanwhile). If it throws or rejects, every write of the batch rejects with its error.
    */
-  constructor(runBatch: (batch: readonly W[]) => readonly Settlement<R>[], maxBatch = DEFAULT_MAX_BATCH) {
+  constructor(runBatch: (batch: readonly W[]) => BatchOutcome<R>, maxBatch = DEFAULT_MAX_BATCH) {
     this.#runBatch = runBatch;
     this.#maxBatch = maxBatch;
   }
@@ -65,17 +70,29 @@ export class GroupCommit<W, R> {
     this.#flushScheduled = false;
     const batch = this.#queue.splice(0, this.#maxBatch);
     if (this.#queue.length > 0) this.#scheduleFlush();
-    let settlements: readonly Settlement<R>[];
+    let outcome: BatchOutcome<R>;
     try {
-      settlements = this.#runBatch(batch.map((queued) => queued.write));
+      outcome = this.#runBatch(batch.map((queued) => queued.write));
     } catch (error) {
       for (const queued of batch) queued.reject(error);
       return;
     }
-    for (const [i, queued] of batch.entries()) {
-      const settlement = settlements[i] ?? { error: new Error("The batch answered no outcome for this write") };
-      if ("error" in settlement) queued.reject(settlement.error);
-      else queued.resolve(settlement.value);
-    }
+    if (Array.isArray(outcome)) settle(batch, outcome);
+    else
+      (outcome as Promise<readonly Settlement<R>[]>).then(
+        (settlements) => settle(batch, settlements),
+        (error: unknown) => {
+          for (const queued of batch) queued.reject(error);
+        },
+      );
+  }
+}
+
+/** Settles each write of `batch` with its settlement. */
+function settle<W, R>(batch: readonly Queued<W, R>[], settlements: readonly Settlement<R>[]): void {
+  for (const [i, queued] of batch.entries()) {
+    const settlement = settlements[i] ?? { error: new Error("The batch answered no outcome for this write") };
+    if ("error" in settlement) queued.reject(settlement.error);
+    else queued.resolve(settlement.value);
   }
 }

@@ -61,11 +61,16 @@ export function connectionSettings(options: {
  * 2. `PRAGMA journal_mode = WAL`, kept in the file: readers never wait for the writer, nor it for them, and
  *    a commit appends to the log (see {@link switchToWal}). An in-memory database answers `memory` (it has
  *    one connection), which is accepted; any other answer is an `InvalidArgumentError` (argument `db`).
- * 3. `PRAGMA synchronous`, per connection.
+ * 3. `PRAGMA synchronous`, per connection. `"FULL"` on a database file is set as `NORMAL`, and the answer names the
+ *    file: the store then syncs its log itself before it answers, off the event loop (see `log-sync.ts`),
+ *    which is as durable as `FULL` and does not stop the process at every commit.
  *
  * The store uses no foreign keys, so `PRAGMA foreign_keys` is left as it is.
  */
-export function applyConnectionSettings(connection: SqliteConnection, settings: ConnectionSettings): void {
+export function applyConnectionSettings(
+  connection: SqliteConnection,
+  settings: ConnectionSettings,
+): { readonly logToSync: string | null } {
   connection.exec(`PRAGMA busy_timeout = ${settings.busyTimeoutMs}`);
   const mode = switchToWal(connection, settings.busyTimeoutMs);
   if (mode !== "wal" && mode !== "memory") {
@@ -74,13 +79,23 @@ export function applyConnectionSettings(connection: SqliteConnection, settings: 
       `the SQLite database must be able to use write-ahead logging: PRAGMA journal_mode = WAL answered ${String(mode)}`,
     );
   }
-  connection.exec(`PRAGMA synchronous = ${settings.synchronous}`);
+  // FULL on a file: the connection commits at NORMAL and the store syncs the log itself (see log-sync.ts).
+  const file = mode === "wal" ? mainDatabaseFile(connection) : "";
+  const logToSync = settings.synchronous === "FULL" && file !== "" ? file : null;
+  const level = logToSync === null ? settings.synchronous : "NORMAL";
+  connection.exec(`PRAGMA synchronous = ${level}`);
   const synchronous = pragmaValue(connection, "synchronous");
-  if (synchronous !== SYNCHRONOUS_LEVELS[settings.synchronous]) {
-    throw new StoreUnavailableError(
-      `PRAGMA synchronous = ${settings.synchronous} did not apply (${String(synchronous)})`,
-    );
+  if (synchronous !== SYNCHRONOUS_LEVELS[level]) {
+    throw new StoreUnavailableError(`PRAGMA synchronous = ${level} did not apply (${String(synchronous)})`);
   }
+  return { logToSync };
+}
+
+/** The path of the connection's main database file; `""` for an in-memory or temporary database. */
+function mainDatabaseFile(connection: SqliteConnection): string {
+  const rows = connection.prepare("PRAGMA database_list").all() as { name?: unknown; file?: unknown }[];
+  const file = rows.find((row) => row.name === "main")?.file;
+  return typeof file === "string" ? file : "";
 }
 
 /**

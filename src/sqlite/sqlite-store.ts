@@ -8,7 +8,8 @@
  * then each write, in a savepoint of its own, checks the key, the appointment and the occupancy and writes
  * the change, its event and the key's outcome, seeing the writes before it. No other write, from this
  * process or another, can slip between a check and the write. One `COMMIT`, so one sync of the log to the
- * disk, serves the whole batch, and every write's promise settles after it.
+ * disk, serves the whole batch, and every write's promise settles after it. With `synchronous: "FULL"` that
+ * sync runs off the event loop (see `log-sync.ts`), and the next batch gathers while it does.
  *
  * @module
  */
@@ -58,7 +59,8 @@ import {
 } from "./driver-adapter.js";
 import { fromDriverError, isNoTransactionError } from "./driver-errors.js";
 import { parseFeedPosition } from "./feed-position.js";
-import { GroupCommit, type Settlement } from "./group-commit.js";
+import { type BatchOutcome, GroupCommit, type Settlement } from "./group-commit.js";
+import { LogSync } from "./log-sync.js";
 import { applyMissingSteps } from "./migrations.js";
 import {
   applyConnectionSettings,
@@ -83,9 +85,11 @@ export interface SqliteStoreOptions {
    */
   readonly tablePrefix?: string;
   /**
-   * `PRAGMA synchronous` of the connection: `"FULL"` (default) syncs every commit to the disk before the
-   * write resolves; `"NORMAL"` syncs at checkpoints only, so that a power loss or an operating system crash
-   * (not a crash of the process) may lose the last writes that resolved, though never corrupt the database.
+   * How a commit reaches the disk: `"FULL"` (default) syncs every commit to the disk before the write
+   * resolves (on a file, the store commits at `PRAGMA synchronous = NORMAL` and syncs the log itself, off the
+   * event loop: see docs/sqlite.md); `"NORMAL"` syncs at checkpoints only, so that a power loss or an
+   * operating system crash (not a crash of the process) may lose the last writes that resolved, though never
+   * corrupt the database.
    */
   readonly synchronous?: SqliteSynchronous;
   /**
@@ -162,6 +166,8 @@ export class SqliteStore implements AppointmentStore {
   readonly #settings: ConnectionSettings;
   readonly #transaction: TransactionStatements;
   readonly #writes = new GroupCommit<QueuedWrite, WriteResult>((batch) => this.#runBatch(batch));
+  /** With `synchronous: "FULL"` on a file: the store syncs the log itself, off the event loop (`log-sync.ts`). */
+  readonly #logSync: LogSync | undefined;
   #statements: Statements | undefined;
 
   constructor(db: SqliteDatabase, options: SqliteStoreOptions = {}) {
@@ -171,7 +177,8 @@ export class SqliteStore implements AppointmentStore {
     this.#names = tableNames(options.tablePrefix);
     this.#settings = connectionSettings(options);
     try {
-      applyConnectionSettings(connection, this.#settings);
+      const { logToSync } = applyConnectionSettings(connection, this.#settings);
+      this.#logSync = logToSync === null ? undefined : new LogSync(logToSync);
       this.#transaction = prepareTransactionStatements(connection);
     } catch (error) {
       throw this.#fromDriverError(error);
@@ -192,6 +199,7 @@ export class SqliteStore implements AppointmentStore {
       throw this.#abandon(error);
     }
     this.#commit();
+    await this.#logSync?.durable();
   }
 
   /**
@@ -241,6 +249,7 @@ export class SqliteStore implements AppointmentStore {
         status === "all" ? statements.listAll : status === "holding" ? statements.listHolding : statements.listBooked;
       return statement.all(...params) as RecordRow[];
     });
+    await this.#seenDurable();
     return rows.map(recordFromRow);
   }
 
@@ -250,6 +259,7 @@ export class SqliteStore implements AppointmentStore {
     options: StoreOperationOptions = {},
   ): Promise<AppointmentRecord | null> {
     const row = this.#read(options.signal, (statements) => statements.get.get(userId, id) as RecordRow | undefined);
+    await this.#seenDurable();
     return row ? recordFromRow(row) : null;
   }
 
@@ -267,6 +277,7 @@ export class SqliteStore implements AppointmentStore {
         ? (statements.changes.all(after, after, limit) as EventRow[])
         : (statements.userChanges.all(after, userId, after, userId, limit) as EventRow[]),
     );
+    await this.#seenDurable();
     return rows.map(eventFromRow);
   }
 
@@ -296,13 +307,20 @@ export class SqliteStore implements AppointmentStore {
    * at once, having done nothing; the others run in one transaction, each as it would alone after those
    * before it (see {@link SqliteStore.#runTransaction}).
    */
-  #runBatch(batch: readonly QueuedWrite[]): Settlement<WriteResult>[] {
+  #runBatch(batch: readonly QueuedWrite[]): BatchOutcome<WriteResult> {
     const writes: BatchWrite[] = batch.map(({ request, signal }) =>
       signal?.aborted ? { request, settlement: { error: signalError(signal) } } : { request },
     );
     let toRun = writes.filter((write) => write.settlement === undefined);
     while (toRun.length > 0) toRun = this.#runTransaction(toRun);
-    return writes.map((write) => write.settlement ?? { error: new Error("The write was not run") });
+    const settlements = writes.map((write) => write.settlement ?? { error: new Error("The write was not run") });
+    if (this.#logSync === undefined) return settlements;
+    // Every answer waits until what it saw is durable: its own commit, and the earlier ones it read. When the
+    // sync fails, no answer can be trusted to last: each becomes that error, an unknown outcome.
+    return this.#logSync.durable().then(
+      () => settlements,
+      (error: unknown) => settlements.map((settlement) => ("error" in settlement ? settlement : { error })),
+    );
   }
 
   /**
@@ -559,6 +577,15 @@ export class SqliteStore implements AppointmentStore {
     }
   }
 
+  /**
+   * After a read: waits until the commits it may have seen are durable (see `log-sync.ts`), so that nothing
+   * answered shows a write that a power loss could still take back. A failed sync was reported to the writes
+   * it concerned; the read answers what it read.
+   */
+  async #seenDurable(): Promise<void> {
+    await this.#logSync?.durable().catch(() => undefined);
+  }
+
   /** Before an operation: a fired signal stops it (nothing is done), as does a closed database. */
   #checkStart(signal: AbortSignal | undefined): void {
     if (signal?.aborted) throw signalError(signal);
@@ -578,7 +605,9 @@ export class SqliteStore implements AppointmentStore {
   #commit(): void {
     try {
       this.#transaction.commit.run();
+      this.#logSync?.committed();
     } catch (error) {
+      this.#logSync?.committed(); // it may have committed: what is answered after it waits for a sync too
       if (this.#connection.inTransaction() !== false) {
         try {
           this.#transaction.rollback.run();

@@ -113,9 +113,9 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
       expect(await other.getAppointment("apart", "a")).toMatchObject({ id: "a" });
     });
 
-    it("sets WAL (kept in the file), synchronous FULL by default or NORMAL, and the busy timeout", async () => {
+    it("sets WAL (kept in the file), synchronous FULL by default (committed at NORMAL, the store syncing the log itself) or NORMAL, and the busy timeout", async () => {
       expect(pragma(opened.db, "journal_mode")).toBe("wal");
-      expect(pragma(opened.db, "synchronous")).toBe(2);
+      expect(pragma(opened.db, "synchronous")).toBe(1); // see log-sync.test.ts
       expect(pragma(opened.db, "busy_timeout")).toBe(5000);
       await withConnection(async (db) => {
         // A new connection finds the file in WAL mode, and gets the driver's own defaults until a store sets it.

@@ -1,0 +1,181 @@
+/**
+ * `synchronous: "FULL"` without blocking the event loop: the connection commits at NORMAL and the store syncs
+ * the write-ahead log itself (`fdatasync`, on libuv's thread pool) before it answers. Observed through
+ * `node:fs`, whose `fdatasync` and `fsync` each test can hold back or fail: a write resolves only after the sync
+ * of its commit, one sync serves every commit made before it began, a read waits for the commits it saw, a
+ * failed sync is an unknown outcome (which a retry with the same key settles), and the log's directory is
+ * synced once.
+ */
+import { createScheduler, OutcomeUnknownError } from "appointment-scheduler";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { LogSync } from "../../src/sqlite/log-sync.js";
+import { booking } from "./support.js";
+import { openStore, sqliteTargets } from "./targets.js";
+
+/** Every `fdatasync` and `fsync`, with the path its descriptor was opened on; a test may hold them back. */
+const syncs = vi.hoisted(() => ({
+  calls: [] as { path: string; kind: "fdatasync" | "fsync" }[],
+  /** When set, each sync waits for this promise (and fails when it rejects). */
+  gate: undefined as Promise<void> | undefined,
+}));
+
+vi.mock("node:fs", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:fs")>();
+  const paths = new Map<number, string>();
+  const openSync = (...args: Parameters<typeof actual.openSync>): number => {
+    const fd = actual.openSync(...args);
+    paths.set(fd, String(args[0]));
+    return fd;
+  };
+  const held =
+    (kind: "fdatasync" | "fsync", run: typeof actual.fsync) =>
+    (fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void => {
+      syncs.calls.push({ path: paths.get(fd) ?? "?", kind });
+      (syncs.gate ?? Promise.resolve()).then(
+        () => run(fd, callback),
+        (error: Error) => callback(error),
+      );
+    };
+  const replaced = { openSync, fdatasync: held("fdatasync", actual.fdatasync), fsync: held("fsync", actual.fsync) };
+  return { ...actual, ...replaced, default: { ...actual, ...replaced } };
+});
+
+/** A gate: syncs wait until `open()` or fail at `fail()`. */
+function holdSyncs() {
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  syncs.gate = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  syncs.gate.catch(() => undefined);
+  return { open, fail };
+}
+
+/** Whether `promise` has settled after the event loop's pending work (a real sync takes longer). */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+afterEach(() => {
+  syncs.gate = undefined;
+  syncs.calls.length = 0;
+});
+
+const START = Date.UTC(2021, 3, 22, 10);
+
+describe("LogSync", () => {
+  it("resolves at once when nothing was committed since the last sync", async () => {
+    const sync = new LogSync("/nowhere/appointments.sqlite");
+    await sync.durable();
+    expect(syncs.calls).toEqual([]);
+  });
+
+  it("treats a missing log as synced: SQLite removes it only after a checkpoint synced it into the database", async () => {
+    const sync = new LogSync("/nowhere/appointments.sqlite");
+    sync.committed();
+    await sync.durable();
+    await sync.durable(); // nothing new since
+    expect(syncs.calls).toEqual([]);
+  });
+});
+
+describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (target) => {
+  const skip = !target.available;
+  it.skipIf(skip)("commits at NORMAL and answers a write only after its log is synced", async () => {
+    const opened = await openStore(target);
+    try {
+      expect(opened.db.prepare("PRAGMA synchronous").get()).toEqual({ synchronous: 1 });
+      // migrate() answered after its commit's sync, and the log's entry in its directory, synced once.
+      expect(syncs.calls.map((call) => call.kind)).toEqual(["fdatasync", "fsync"]);
+      syncs.calls.length = 0;
+      const gate = holdSyncs();
+      const write = opened.store.write(booking("held", "a", START));
+      expect(await settled(write)).toBe(false);
+      // Committed already: another connection sees it while the sync runs.
+      expect(syncs.calls.map((call) => call.kind)).toEqual(["fdatasync"]);
+      expect(syncs.calls[0]?.path).toMatch(/-wal$/);
+      const read = opened.store.getAppointment("held", "a");
+      expect(await settled(read)).toBe(false); // a read that saw it waits for it too
+      gate.open();
+      expect(await write).toMatchObject({ status: "written" });
+      expect(await read).toMatchObject({ id: "a" });
+      expect(syncs.calls.map((call) => call.kind)).toEqual(["fdatasync"]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it.skipIf(skip)(
+    "syncs once for the commits made before a sync began, and again for those made during it",
+    async () => {
+      const opened = await openStore(target);
+      try {
+        syncs.calls.length = 0;
+        const gate = holdSyncs();
+        const first = opened.store.write(booking("u1", "a", START));
+        await settled(first); // its batch committed, its sync started and waits
+        // Three batches, one after the other, each committed while the first sync runs.
+        const during: Promise<unknown>[] = [];
+        for (const n of [2, 3, 4]) {
+          const write = opened.store.write(booking(`u${n}`, "a", START));
+          expect(await settled(write)).toBe(false);
+          during.push(write);
+        }
+        expect(syncs.calls).toHaveLength(1);
+        gate.open();
+        await Promise.all([first, ...during]);
+        expect(syncs.calls).toHaveLength(2); // one sync for all three
+        expect(opened.db.prepare("SELECT count(*) AS n FROM scheduler_appointments").get()).toEqual({ n: 4 });
+      } finally {
+        await opened.close();
+      }
+    },
+  );
+
+  it.skipIf(skip)("reports a failed sync as an unknown outcome, which a retry with the same key settles", async () => {
+    const opened = await openStore(target);
+    try {
+      const scheduler = createScheduler({ store: opened.store });
+      await scheduler.book("warm", "2021-04-21 10:00");
+      const gate = holdSyncs();
+      const attempt = scheduler.book("u", "2021-04-22 10:00", { idempotencyKey: "k" });
+      await settled(attempt);
+      gate.fail(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
+      await expect(attempt).rejects.toBeInstanceOf(OutcomeUnknownError);
+      syncs.gate = undefined;
+      const retried = await scheduler.book("u", "2021-04-22 10:00", { idempotencyKey: "k" });
+      expect(retried.start.toString()).toContain("2021-04-22T10:00");
+      expect(await scheduler.list("u")).toMatchObject({ appointments: [{ id: retried.id }] });
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it.skipIf(skip)("leaves an in-memory database and synchronous NORMAL to SQLite: no sync of its own", async () => {
+    const memory = target.openDatabase(":memory:");
+    try {
+      const { SqliteStore } = await import("../../src/sqlite/index.js");
+      const store = new SqliteStore(memory);
+      await store.migrate();
+      await store.write(booking("m", "a", START));
+      expect(syncs.calls).toEqual([]);
+    } finally {
+      memory.close();
+    }
+    const normal = await openStore(target, { synchronous: "NORMAL" });
+    try {
+      expect(normal.db.prepare("PRAGMA synchronous").get()).toEqual({ synchronous: 1 });
+      await normal.store.write(booking("n", "a", START));
+      expect(syncs.calls).toEqual([]);
+    } finally {
+      await normal.close();
+    }
+  });
+});

@@ -54,11 +54,14 @@ function stubScheduler(): Scheduler {
     cancellationReason: null,
     previousTimes: [],
     metadata: null,
+    resource: null,
+    type: null,
   });
   return {
     policy: real.policy,
     book: async (userId) => appointment(userId),
     list: async (userId) => ({ appointments: [appointment(userId)], nextCursor: null }),
+    listByResource: async () => [],
     get: async () => null,
     cancel: (userId, id, options) => real.cancel(userId, id, options),
     reschedule: (userId, id, start, options) => real.reschedule(userId, id, start, options),
@@ -89,6 +92,8 @@ class BoundedMemoryStore implements AppointmentStore {
   }
   listAppointments: AppointmentStore["listAppointments"] = (userId, query) =>
     this.#inner.listAppointments(userId, query);
+  listResourceAppointments: AppointmentStore["listResourceAppointments"] = (resourceId, query) =>
+    this.#inner.listResourceAppointments(resourceId, query);
   getAppointment: AppointmentStore["getAppointment"] = (userId, id) => this.#inner.getAppointment(userId, id);
   readChanges: AppointmentStore["readChanges"] = (query) => this.#inner.readChanges(query);
   purgeExpired: AppointmentStore["purgeExpired"] = (nowMs) => this.#inner.purgeExpired(nowMs);

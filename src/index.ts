@@ -30,21 +30,34 @@ export {
   OperationTimedOutError,
   OutcomeUnknownError,
   OutsideBookingWindowError,
+  OutsideResourceHoursError,
   OverlappingAppointmentError,
+  ResourceFullError,
   SchedulerError,
   type SchedulerErrorByCode,
   StoreUnavailableError,
   TooLateToChangeError,
+  UnknownAppointmentTypeError,
+  UnknownResourceError,
 } from "./errors/scheduler-errors.js";
 export type {
   Appointment,
   AppointmentChangeEvent,
   AppointmentChangeType,
+  AppointmentResource,
   AppointmentStatus,
   AvailableSlot,
   PreviousAppointmentTimes,
 } from "./model/appointment.js";
 export type { JsonObject, JsonValue } from "./model/json.js";
+export type {
+  ResourceDefinition,
+  ResourceException,
+  ResourceResolver,
+  Resources,
+  Weekday,
+  WorkingInterval,
+} from "./resources/resource-definition.js";
 export type {
   BookOptions,
   CancelOptions,
@@ -52,13 +65,15 @@ export type {
   OperationOptions,
   WriteOptions,
 } from "./scheduler/operation-options.js";
-export type { Policy, PolicyOptions } from "./scheduler/policy.js";
+export type { AppointmentTypeOptions, Policy, PolicyOptions } from "./scheduler/policy.js";
 export {
   type AppointmentPage,
+  type AvailabilityOptions,
   type ChangePage,
   type ChangesOptions,
   createScheduler,
   type ListRange,
+  type ResourceListOptions,
   type Scheduler,
   type SchedulerOptions,
   type TimeZoneResolver,
@@ -80,6 +95,9 @@ export type {
   Occupancy,
   PreviousTimes,
   RecordQuery,
+  ResourceClaim,
+  ResourceRecordQuery,
+  ResourceSpan,
   StoreOperationOptions,
   WriteRequest,
   WriteResult,

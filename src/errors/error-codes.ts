@@ -20,6 +20,11 @@ export const ERROR_CODES = {
   LIMIT_REACHED: "The user already has the maximum number of appointments in a period the new one occupies.",
   OVERLAPPING_APPOINTMENT: "The user already has a booked appointment at a time that overlaps the new one.",
   NOT_FOUND: "No appointment with that id exists for that user.",
+  UNKNOWN_RESOURCE: "A booking named a resource that the scheduler's resources do not define.",
+  UNKNOWN_APPOINTMENT_TYPE: "A booking named an appointment type that the policy does not define.",
+  OUTSIDE_RESOURCE_HOURS:
+    "The appointment, with the resource's buffers, does not lie within the resource's working hours on that date.",
+  RESOURCE_FULL: "The resource already has as many appointments as its capacity at some instant of the new one.",
   APPOINTMENT_CANCELLED: "The appointment is cancelled: it can no longer be moved or cancelled.",
   APPOINTMENT_STARTED: "The appointment has started or ended: it can no longer be moved or cancelled.",
   TOO_LATE_TO_CHANGE: "The appointment starts too soon to be cancelled or moved under the policy's notice.",

@@ -206,6 +206,62 @@ export class OverlappingAppointmentError extends SchedulerError<"OVERLAPPING_APP
   }
 }
 
+/** A booking named a resource that the scheduler's `resources` do not define. */
+export class UnknownResourceError extends SchedulerError<"UNKNOWN_RESOURCE"> {
+  readonly resourceId: string;
+  constructor(resourceId: string) {
+    super("UNKNOWN_RESOURCE", `No resource "${resourceId}" is defined`);
+    this.resourceId = resourceId;
+  }
+}
+
+/** A booking named an appointment type that `policy.appointmentTypes` does not define. */
+export class UnknownAppointmentTypeError extends SchedulerError<"UNKNOWN_APPOINTMENT_TYPE"> {
+  readonly appointmentType: string;
+  constructor(appointmentType: string) {
+    super("UNKNOWN_APPOINTMENT_TYPE", `No appointment type "${appointmentType}" is defined`);
+    this.appointmentType = appointmentType;
+  }
+}
+
+/**
+ * The appointment, widened by the resource's buffers, does not lie within one of the resource's working
+ * intervals (weekly hours or that date's exception), in the resource's time zone.
+ */
+export class OutsideResourceHoursError extends SchedulerError<"OUTSIDE_RESOURCE_HOURS"> {
+  readonly resourceId: string;
+  /** What the resource would be occupied for: the start minus the buffer before to the end plus the buffer after. */
+  readonly occupiedFrom: Temporal.ZonedDateTime;
+  readonly occupiedUntil: Temporal.ZonedDateTime;
+  constructor(resourceId: string, occupiedFrom: Temporal.ZonedDateTime, occupiedUntil: Temporal.ZonedDateTime) {
+    super(
+      "OUTSIDE_RESOURCE_HOURS",
+      `Resource "${resourceId}" does not work from ${occupiedFrom.toPlainDateTime().toString({ smallestUnit: "minute" })} to ${occupiedUntil.toPlainDateTime().toString({ smallestUnit: "minute" })} (${occupiedFrom.timeZoneId})`,
+    );
+    this.resourceId = resourceId;
+    this.occupiedFrom = occupiedFrom;
+    this.occupiedUntil = occupiedUntil;
+  }
+}
+
+/**
+ * The resource already has `capacity` appointments at some instant of what the new one would occupy (its
+ * times widened by the buffers).
+ */
+export class ResourceFullError extends SchedulerError<"RESOURCE_FULL"> {
+  readonly resourceId: string;
+  /**
+   * The appointment that fills the resource at the first full instant, when it is the same user's; `null`
+   * when it is another user's (whose appointments a user must not see).
+   */
+  readonly conflicting: Appointment | null;
+  constructor(resourceId: string, conflicting: Appointment | null) {
+    super("RESOURCE_FULL", `Resource "${resourceId}" is fully booked at that time`);
+    this.resourceId = resourceId;
+    this.conflicting = conflicting;
+  }
+}
+
 /** The appointment is cancelled: it can no longer be moved or cancelled. */
 export class AppointmentCancelledError extends SchedulerError<"APPOINTMENT_CANCELLED"> {
   /** The cancelled appointment, as it is. */
@@ -331,6 +387,10 @@ export interface SchedulerErrorByCode {
   LIMIT_REACHED: LimitReachedError;
   OVERLAPPING_APPOINTMENT: OverlappingAppointmentError;
   NOT_FOUND: AppointmentNotFoundError;
+  UNKNOWN_RESOURCE: UnknownResourceError;
+  UNKNOWN_APPOINTMENT_TYPE: UnknownAppointmentTypeError;
+  OUTSIDE_RESOURCE_HOURS: OutsideResourceHoursError;
+  RESOURCE_FULL: ResourceFullError;
   APPOINTMENT_CANCELLED: AppointmentCancelledError;
   APPOINTMENT_STARTED: AppointmentStartedError;
   TOO_LATE_TO_CHANGE: TooLateToChangeError;

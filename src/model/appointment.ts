@@ -47,12 +47,31 @@ export interface Appointment {
   readonly previousTimes: readonly PreviousAppointmentTimes[];
   /** The metadata given when it was booked, unchanged, or `null`. */
   readonly metadata: JsonObject | null;
+  /** The resource it occupies (see docs/resources.md), or `null`. */
+  readonly resource: AppointmentResource | null;
+  /** Its appointment type's name, or `null` (the policy's own duration). */
+  readonly type: string | null;
+}
+
+/** What an appointment occupies of a resource: its times widened by the buffers. */
+export interface AppointmentResource {
+  /** The resource's id. */
+  readonly id: string;
+  /** The start minus the buffer before, in the user's zone. */
+  readonly occupiedFrom: Temporal.ZonedDateTime;
+  /** The end plus the buffer after (exclusive), in the user's zone. */
+  readonly occupiedUntil: Temporal.ZonedDateTime;
 }
 
 /** A start the user could book now, with the end it would have. `end` is exclusive. */
 export interface AvailableSlot {
   readonly start: Temporal.ZonedDateTime;
   readonly end: Temporal.ZonedDateTime;
+  /**
+   * With `availability(…, { resources })`: the resources free for this start, in the order asked (only
+   * starts with at least one are offered). Absent without `resources`.
+   */
+  readonly resources?: readonly string[];
 }
 
 /** What kind of change an event records. */

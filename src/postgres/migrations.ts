@@ -11,6 +11,7 @@ import { legacySchemaStatements } from "./legacy-schema.js";
 import { instantFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
 import { holdsPeriodsSql, writeFunctionStatement } from "./write-function.js";
+import { WRITE_FUNCTION_V2_ARGUMENTS, writeFunctionV2Statement } from "./write-function-v2.js";
 
 /** What a step may depend on besides the names. */
 export interface MigrationContext {
@@ -60,6 +61,11 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
     version: 2,
     name: "store contract v2: appointment lifecycle, idempotency keys, change feed; write_appointment",
     statements: contractV2Statements,
+  },
+  {
+    version: 3,
+    name: "resources: resource spans and appointment types, capacity per resource, expected versions; write_appointment",
+    statements: resourcesStatements,
   },
 ];
 
@@ -215,6 +221,39 @@ function contractV2Statements(names: TableNames, context: MigrationContext): str
   PRIMARY KEY (user_id, key)
 )`,
     `CREATE INDEX ${names.index("idempotency_keys_expiry")} ON ${idempotencyKeys} (expires_at)`,
+    writeFunctionV2Statement(names),
+  ];
+}
+
+/**
+ * Step 3: the resource an appointment occupies (its span, buffers included) and its appointment type, on
+ * the appointments and in the archived events, an index of the resources' booked spans, and the write
+ * function that checks a resource's capacity and a move's expected version (step 2's is dropped: its
+ * signature differs, and a process still calling it would move appointments without their resource).
+ */
+function resourcesStatements(names: TableNames): string[] {
+  const { appointments, changes } = names;
+  return [
+    // Nullable, no default: a change of the catalog only, whatever the table's size. Every existing row has
+    // no resource, so the constraint holds of them: NOT VALID spares the scan that would prove it under the
+    // table's lock, and every row written from now on is checked.
+    `ALTER TABLE ${appointments}
+  ADD COLUMN resource_id text,
+  ADD COLUMN resource_from timestamptz,
+  ADD COLUMN resource_to timestamptz,
+  ADD COLUMN appointment_type text,
+  ADD CONSTRAINT resource_span_whole CHECK
+    ((resource_id IS NULL) = (resource_from IS NULL) AND (resource_id IS NULL) = (resource_to IS NULL)) NOT VALID`,
+    // An archived event is the appointment as it was, column for column.
+    `ALTER TABLE ${changes}
+  ADD COLUMN resource_id text,
+  ADD COLUMN resource_from timestamptz,
+  ADD COLUMN resource_to timestamptz,
+  ADD COLUMN appointment_type text`,
+    // The capacity check and listResourceAppointments: a resource's booked spans by start. Partial, so
+    // appointments without a resource, and cancelled ones, cost it nothing.
+    `CREATE INDEX ${names.index("resource_spans")} ON ${appointments} (resource_id, resource_from) WHERE resource_id IS NOT NULL AND status = 'booked'`,
+    `DROP FUNCTION IF EXISTS ${names.writeFunction}(${WRITE_FUNCTION_V2_ARGUMENTS.join(", ")})`,
     writeFunctionStatement(names),
   ];
 }

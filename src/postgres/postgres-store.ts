@@ -5,8 +5,9 @@
  * Every operation is one SQL statement, so one round trip and one transaction. A write calls the schema's
  * write function, which takes the user's lock and then checks the key, the appointment and the occupancy
  * and writes the change, its event and the key's outcome: no other write of that user can slip between a
- * check and the write, whichever process or connection it comes from, and writes of different users never
- * wait for each other.
+ * check and the write, whichever process or connection it comes from. A write that claims a resource takes
+ * the resource's lock too, after the user's (always in that order, so no deadlock), and checks the
+ * resource's capacity across users under it. Otherwise writes of different users never wait for each other.
  *
  * @module
  */
@@ -19,6 +20,8 @@ import type {
   ChangeRecord,
   Occupancy,
   RecordQuery,
+  ResourceClaim,
+  ResourceRecordQuery,
   StoreOperationOptions,
   WriteRequest,
   WriteResult,
@@ -40,7 +43,7 @@ import {
 import type { PostgresSchemaOptions } from "./schema.js";
 import { instantFromMs, lowerBoundMs, MAX_BOUND_MS, MIN_BOUND_MS, upperBoundMs } from "./sql-time.js";
 import { type TableNames, tableNames } from "./table-names.js";
-import { holdsPeriodsSql, WRITE_FUNCTION_ARGUMENTS } from "./write-function.js";
+import { holdsPeriodsSql, resourceOrderSql, WRITE_FUNCTION_ARGUMENTS } from "./write-function.js";
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions extends PostgresSchemaOptions {
@@ -99,6 +102,7 @@ export class PostgresStore implements AppointmentStore {
   readonly #listBooked: Statement;
   readonly #listAll: Statement;
   readonly #listHolding: Statement;
+  readonly #listResource: Statement;
   readonly #get: Statement;
   readonly #changes: Statement;
   readonly #userChanges: Statement;
@@ -134,6 +138,16 @@ export class PostgresStore implements AppointmentStore {
     this.#listAll = statement("list_all", list("true"));
     // Those that hold periods, for availability: through the partial index on (user_id, end_at).
     this.#listHolding = statement("list_holding", list(`(${holdsPeriodsSql("a")})`));
+    // A resource's booked records, every user's, through the partial index on (resource_id, resource_from):
+    // spans that end after the range's start and start before its end, in the contract's order.
+    this.#listResource = statement(
+      "list_resource",
+      `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} AS a
+      WHERE a.resource_id = $1::text AND a.status = 'booked'
+        AND a.resource_to > ${instantFromMs("$2::bigint")} AND a.resource_from < ${instantFromMs("$3::bigint")}
+      ORDER BY ${resourceOrderSql("a")}
+      LIMIT $4::bigint`,
+    );
     this.#get = statement("get", `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} WHERE user_id = $1 AND id = $2`);
 
     // The feed, in (xid, id) order, only up to the oldest transaction still running: see readChanges. The
@@ -236,6 +250,9 @@ export class PostgresStore implements AppointmentStore {
       claim?.key ?? null,
       claim?.fingerprint ?? null,
       claim === undefined ? null : msParameter("idempotency.expiresAtMs", claim.expiresAtMs),
+      ...resourceParameters(change.type === "cancel" ? null : change.resource),
+      change.type === "book" ? textParameter("change.appointmentType", change.appointmentType) : null,
+      change.type === "move" ? expectedVersionParameter(change.expectedVersion) : null,
     ];
     if (change.type !== "cancel" && params[3] === null) {
       throw new InvalidArgumentError("change.times", "a book or move change needs its times");
@@ -272,6 +289,21 @@ export class PostgresStore implements AppointmentStore {
       query.limit ?? null,
     ];
     const rows = await this.#query<RecordRow>(statement, params, options.signal, "read");
+    return rows.map(recordFromRow);
+  }
+
+  async listResourceAppointments(
+    resourceId: string,
+    query: ResourceRecordQuery,
+    options: StoreOperationOptions = {},
+  ): Promise<AppointmentRecord[]> {
+    const params = [
+      resourceId,
+      query.fromMs === undefined ? MIN_BOUND_MS : lowerBoundMs(query.fromMs),
+      query.toMs === undefined ? MAX_BOUND_MS : upperBoundMs(query.toMs),
+      query.limit ?? null,
+    ];
+    const rows = await this.#query<RecordRow>(this.#listResource, params, options.signal, "read");
     return rows.map(recordFromRow);
   }
 
@@ -374,6 +406,61 @@ function occupancyParameters(occupancy: Occupancy | undefined): unknown[] {
     lowerBoundMs(occupancy.candidatesEndWithin.fromMs),
     upperBoundMs(occupancy.candidatesEndWithin.toMs),
   ];
+}
+
+/**
+ * A resource claim's parameters: the resource, its span, the capacity and where the spans that can overlap
+ * it start; all `null` without a claim.
+ */
+function resourceParameters(claim: ResourceClaim | null | undefined): unknown[] {
+  if (claim === undefined || claim === null) return [null, null, null, null, null, null];
+  if (typeof claim !== "object") {
+    throw new InvalidArgumentError("change.resource", "change.resource must be a resource claim or null");
+  }
+  const { resourceId, fromMs, toMs, capacity, candidatesStartWithin: within } = claim;
+  if (typeof resourceId !== "string") {
+    throw new InvalidArgumentError("change.resource.resourceId", "change.resource.resourceId must be a string");
+  }
+  if (fromMs === undefined || toMs === undefined) {
+    throw new InvalidArgumentError("change.resource", "a resource claim needs its span, fromMs and toMs");
+  }
+  if (!Number.isSafeInteger(capacity) || capacity < 1) {
+    throw new InvalidArgumentError("change.resource.capacity", "change.resource.capacity must be a positive integer");
+  }
+  if (typeof within !== "object" || within === null) {
+    throw new InvalidArgumentError(
+      "change.resource.candidatesStartWithin",
+      "change.resource.candidatesStartWithin must be a range",
+    );
+  }
+  return [
+    resourceId,
+    msParameter("change.resource.fromMs", fromMs),
+    msParameter("change.resource.toMs", toMs),
+    // An integer column: a capacity beyond it is never reached anyway.
+    Math.min(capacity, 2_147_483_647),
+    lowerBoundMs(within.fromMs),
+    upperBoundMs(within.toMs),
+  ];
+}
+
+/** A text of a change: a string, or `null` when absent or `null`. */
+function textParameter(argument: string, text: unknown): string | null {
+  if (text === undefined || text === null) return null;
+  if (typeof text !== "string") throw new InvalidArgumentError(argument, `${argument} must be a string or null`);
+  return text;
+}
+
+/**
+ * A move's expected version: an integer or `null`. One beyond the version column's range is no record's
+ * version, so it is sent as 0, which is none either: the move is `stale`.
+ */
+function expectedVersionParameter(version: unknown): number | null {
+  if (version === undefined || version === null) return null;
+  if (!Number.isSafeInteger(version)) {
+    throw new InvalidArgumentError("change.expectedVersion", "change.expectedVersion must be an integer or null");
+  }
+  return (version as number) >= 1 && (version as number) <= 2_147_483_647 ? (version as number) : 0;
 }
 
 /** A time of a write: a whole number of milliseconds (`null` when absent). */

@@ -19,7 +19,9 @@ export const RECORD_COLUMNS = `user_id, status,
   ${msNumberOf("start_at")} AS start_ms, ${msNumberOf("end_at")} AS end_ms,
   ${msNumberOf("local_start")} AS local_start_ms, ${msNumberOf("local_end")} AS local_end_ms,
   version, ${msNumberOf("created_at")} AS created_ms, ${msNumberOf("updated_at")} AS updated_ms,
-  ${msNumberOf("cancelled_at")} AS cancelled_ms, cancellation_reason, previous_times, metadata`;
+  ${msNumberOf("cancelled_at")} AS cancelled_ms, cancellation_reason, previous_times, metadata,
+  resource_id, ${msNumberOf("resource_from")} AS resource_from_ms, ${msNumberOf("resource_to")} AS resource_to_ms,
+  appointment_type`;
 
 /**
  * The type of the event of an appointment's current version, from its row `row` (an alias or a PL/pgSQL
@@ -66,7 +68,8 @@ export function feedRows(changes: string, appointments: string, userId?: string)
 export const EVENT_COLUMNS = `e.feed_xid::text AS xid, e.feed_id::text AS event_id, e.type, e.id,
   e.previous_start_ms, e.previous_end_ms, e.idempotency_key, e.changed_ms, e.user_id, e.status,
   e.start_ms, e.end_ms, e.local_start_ms, e.local_end_ms, e.version, e.created_ms, e.updated_ms,
-  e.cancelled_ms, e.cancellation_reason, e.previous_times, e.metadata`;
+  e.cancelled_ms, e.cancellation_reason, e.previous_times, e.metadata, e.resource_id, e.resource_from_ms,
+  e.resource_to_ms, e.appointment_type`;
 
 /** An event's row: {@link EVENT_COLUMNS}. */
 export interface EventRow extends RecordRow {
@@ -110,6 +113,9 @@ interface RecordJson {
   cancellationReason: string | null;
   previousTimes: unknown;
   metadata: JsonObject | null;
+  /** Both absent from outcomes kept under a key before migration step 3. */
+  resource?: { resourceId: string; fromMs: number; toMs: number } | null;
+  appointmentType?: string | null;
 }
 
 /** The write function's outcome, fresh or replayed. */
@@ -134,9 +140,11 @@ export function resultFromOutcome(answer: unknown): WriteResult | { status: "wri
         : { status: "written", record: undefined };
     case "limit-reached":
     case "overlap":
+    case "resource-full":
       return { status: outcome.status, conflicting: recordFromJson(required(outcome.conflicting)), replayed };
     case "not-booked":
     case "too-late":
+    case "stale":
       return { status: outcome.status, record: recordFromJson(required(outcome.record)), replayed };
     case "not-found":
     case "id-taken":
@@ -164,6 +172,11 @@ function recordFromJson(record: RecordJson): AppointmentRecord {
     cancellationReason: record.cancellationReason,
     previousTimes: previousTimesFrom(record.previousTimes),
     metadata: record.metadata,
+    resource:
+      record.resource === null || record.resource === undefined
+        ? null
+        : { resourceId: record.resource.resourceId, fromMs: record.resource.fromMs, toMs: record.resource.toMs },
+    appointmentType: record.appointmentType ?? null,
   };
 }
 

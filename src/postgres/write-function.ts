@@ -8,8 +8,13 @@
  * in a tuplestore at every call, and because Citus delegates only a plain `SELECT f(…)` to the node that
  * owns the user.
  *
+ * This is the function of migration step 3 (resources, appointment types, expected versions); step 2's,
+ * frozen, is in `write-function-v2.ts`. Changing the function's text changes what step 3 creates: add a
+ * step instead, once released.
+ *
  * @module
  */
+import { codeUnitOrder } from "./code-unit-order.js";
 import { currentEventType, currentPreviousAt } from "./record-rows.js";
 import { instantFromMs, localFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
@@ -39,6 +44,14 @@ export const WRITE_FUNCTION_ARGUMENTS = [
   "text", // p_key
   "text", // p_fingerprint
   "bigint", // p_key_expires_ms
+  "text", // p_resource_id: the claimed resource, or NULL for none
+  "bigint", // p_resource_from_ms
+  "bigint", // p_resource_to_ms
+  "integer", // p_capacity
+  "bigint", // p_resource_candidates_from_ms
+  "bigint", // p_resource_candidates_to_ms
+  "text", // p_appointment_type: a booking's
+  "integer", // p_expected_version: a move's, or NULL
 ] as const;
 
 /**
@@ -66,10 +79,30 @@ export function recordJson(row: string): string {
       'localStartMs', ${msOf(`${row}.local_start`)}, 'localEndMs', ${msOf(`${row}.local_end`)},
       'version', ${row}.version, 'createdAtMs', ${msOf(`${row}.created_at`)}, 'updatedAtMs', ${msOf(`${row}.updated_at`)},
       'cancelledAtMs', ${msOf(`${row}.cancelled_at`)}, 'cancellationReason', ${row}.cancellation_reason,
-      'previousTimes', ${row}.previous_times, 'metadata', ${row}.metadata)`;
+      'previousTimes', ${row}.previous_times, 'metadata', ${row}.metadata,
+      'resource', CASE WHEN ${row}.resource_id IS NOT NULL THEN jsonb_build_object('resourceId', ${row}.resource_id,
+        'fromMs', ${msOf(`${row}.resource_from`)}, 'toMs', ${msOf(`${row}.resource_to`)}) END,
+      'appointmentType', ${row}.appointment_type)`;
 }
 
-/** The `CREATE OR REPLACE FUNCTION` of the write function. */
+/**
+ * The lock of a resource, a transaction-scoped advisory lock on a 64-bit key: the hash of the resource id
+ * seeded with the store's. PostgreSQL keeps 64-bit keys apart from the pairs of 32-bit keys the user locks
+ * take, so a resource's lock is never a user's, whatever the hashes.
+ */
+export function resourceLockSql(names: TableNames, resourceId: string): string {
+  return `pg_advisory_xact_lock(hashtextextended(${resourceId}, hashtext('${names.lockKey}')))`;
+}
+
+/**
+ * The order of a resource's records by the appointments row `row` (an alias): span start, then user id,
+ * then id, both in code-unit order.
+ */
+export function resourceOrderSql(row: string): string {
+  return `${row}.resource_from, ${codeUnitOrder(`${row}.user_id`)}, ${codeUnitOrder(`${row}.id`)}`;
+}
+
+/** The `CREATE OR REPLACE FUNCTION` of the write function (step 3's). */
 export function writeFunctionStatement(names: TableNames): string {
   const { appointments, idempotencyKeys: keys, changes, changeIds, writeFunction, lockKey } = names;
   // The user's appointments that can collide with the change: those that hold periods (booked, or
@@ -90,14 +123,16 @@ export function writeFunctionStatement(names: TableNames): string {
   // statement that writes the new version: at any snapshot each event is in exactly one of the two tables.
   const archive = `INSERT INTO ${changes} (user_id, id, xid, type, appointment_id, status, start_at, end_at, local_start,
           local_end, version, created_at, updated_at, cancelled_at, cancellation_reason, previous_times, metadata,
-          previous_start_at, previous_end_at, idempotency_key, changed_at, expires_at)
+          previous_start_at, previous_end_at, idempotency_key, changed_at, expires_at, resource_id, resource_from,
+          resource_to, appointment_type)
         SELECT p_user_id, v_current.change_id, v_current.change_xid, ${currentEventType("v_current")}, v_current.id,
           v_current.status, v_current.start_at, v_current.end_at, v_current.local_start, v_current.local_end,
           v_current.version, v_current.created_at, v_current.updated_at, v_current.cancelled_at,
           v_current.cancellation_reason, v_current.previous_times, v_current.metadata,
           ${currentPreviousAt("v_current", "startMs")},
           ${currentPreviousAt("v_current", "endMs")},
-          v_current.change_key, v_current.updated_at, v_current.change_expires_at
+          v_current.change_key, v_current.updated_at, v_current.change_expires_at, v_current.resource_id,
+          v_current.resource_from, v_current.resource_to, v_current.appointment_type
         FROM w`;
   // The new version's event: its position (this transaction, a new id), key and expiry.
   const newEvent = `change_xid = pg_current_xact_id(), change_id = nextval('${changeIds}'::regclass),
@@ -110,7 +145,10 @@ export function writeFunctionStatement(names: TableNames): string {
   p_candidates_from_ms bigint, p_candidates_to_ms bigint,
   p_candidates_end_from_ms bigint, p_candidates_end_to_ms bigint,
   p_at_ms bigint, p_change_expires_ms bigint,
-  p_key text, p_fingerprint text, p_key_expires_ms bigint
+  p_key text, p_fingerprint text, p_key_expires_ms bigint,
+  p_resource_id text, p_resource_from_ms bigint, p_resource_to_ms bigint, p_capacity integer,
+  p_resource_candidates_from_ms bigint, p_resource_candidates_to_ms bigint,
+  p_appointment_type text, p_expected_version integer
 ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
   -- The times of the change, converted once below.
@@ -127,6 +165,14 @@ DECLARE
   -- The span of the periods, for the quick test (exact for one period, the usual case).
   v_periods_from timestamp;
   v_periods_to timestamp;
+  -- The claimed span of the resource, and where the spans that can overlap it start.
+  v_resource_from timestamptz;
+  v_resource_to timestamptz;
+  v_resource_candidates_from timestamptz;
+  v_resource_candidates_to timestamptz;
+  -- Whether the resource is full at an instant of the claimed span, and the record named for it.
+  v_resource_full boolean := false;
+  v_resource_row ${appointments}%ROWTYPE;
   -- Whether the exact search has found no conflict: then the write goes without the quick test.
   v_searched boolean := false;
   v_current ${appointments}%ROWTYPE;
@@ -143,9 +189,12 @@ BEGIN
     ${instantFromMs("p_end_ms")}, ${localFromMs("p_local_start_ms")}, ${localFromMs("p_local_end_ms")},
     ${instantFromMs("p_candidates_from_ms")}, ${instantFromMs("p_candidates_to_ms")},
     ${instantFromMs("p_candidates_end_from_ms")}, ${instantFromMs("p_candidates_end_to_ms")},
-    ${localFromMs("p_period_from_ms[1]")}, ${localFromMs("p_period_to_ms[1]")}
+    ${localFromMs("p_period_from_ms[1]")}, ${localFromMs("p_period_to_ms[1]")},
+    ${instantFromMs("p_resource_from_ms")}, ${instantFromMs("p_resource_to_ms")},
+    ${instantFromMs("p_resource_candidates_from_ms")}, ${instantFromMs("p_resource_candidates_to_ms")}
   INTO v_at, v_change_expires, v_start, v_end, v_local_start, v_local_end, v_candidates_from, v_candidates_to,
-    v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to;
+    v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to, v_resource_from, v_resource_to,
+    v_resource_candidates_from, v_resource_candidates_to;
   -- Serialise this user's writes: each waits here until the previous one has committed. Under READ
   -- COMMITTED every statement below then sees that commit, so no check can be stale. (A lock in memory: no
   -- row to write. Two users whose ids hash alike merely take turns.) Nothing has been written before it,
@@ -180,6 +229,9 @@ BEGIN
       v_outcome := jsonb_build_object('status', 'not-booked', 'record', ${recordJson("v_current")});
     ELSIF p_earliest_start_ms IS NOT NULL AND v_current.start_at < ${instantFromMs("p_earliest_start_ms")} THEN
       v_outcome := jsonb_build_object('status', 'too-late', 'record', ${recordJson("v_current")});
+    ELSIF p_type = 'move' AND p_expected_version IS NOT NULL AND v_current.version <> p_expected_version THEN
+      -- The move was computed from another version of the record (its type, its resource).
+      v_outcome := jsonb_build_object('status', 'stale', 'record', ${recordJson("v_current")});
     END IF;
   END IF;
 
@@ -193,29 +245,66 @@ BEGIN
       SELECT ${localFromMs("min(u.from_ms)")}, ${localFromMs("max(u.to_ms)")} INTO v_periods_from, v_periods_to
       FROM unnest(p_period_from_ms, p_period_to_ms) AS u(from_ms, to_ms);
     END IF;
+    -- A resource claim: serialise the claims of this resource, of every user, as the user's lock does the
+    -- user's writes. Always the user's lock first, then at most one resource's: a fixed order, so no
+    -- deadlock. Then the capacity, under READ COMMITTED as of every claim committed before: the resource's
+    -- booked records whose span starts within the claim's window and overlaps the claimed span (through the
+    -- partial index on (resource_id, resource_from)), never the record being moved. The count only rises at
+    -- the claim's start and at those spans' starts: at the first of these instants where capacity records
+    -- occupy the resource, the earliest of them (span start, user id, id) is named. Freeing a resource (a
+    -- cancel, a move elsewhere) takes no lock: it can only make room.
+    IF p_resource_id IS NOT NULL THEN
+      PERFORM ${resourceLockSql(names, "p_resource_id")};
+      WITH occupying AS MATERIALIZED (
+        SELECT r.* FROM ${appointments} AS r
+        WHERE r.resource_id = p_resource_id AND r.status = 'booked'
+          AND r.resource_from >= v_resource_candidates_from AND r.resource_from < v_resource_candidates_to
+          AND r.resource_from < v_resource_to AND r.resource_to > v_resource_from
+          AND NOT (r.user_id = p_user_id AND r.id = p_id)
+      ), first_full AS (
+        SELECT i.instant FROM (
+          SELECT v_resource_from AS instant
+          UNION
+          SELECT o.resource_from FROM occupying AS o WHERE o.resource_from > v_resource_from
+        ) AS i
+        WHERE (SELECT count(*) FROM occupying AS o WHERE o.resource_from <= i.instant AND o.resource_to > i.instant) >= p_capacity
+        ORDER BY i.instant
+        LIMIT 1
+      )
+      SELECT o.* INTO v_resource_row FROM occupying AS o, first_full AS f
+      WHERE o.resource_from <= f.instant AND o.resource_to > f.instant
+      ORDER BY ${resourceOrderSql("o")}
+      LIMIT 1;
+      v_resource_full := FOUND;
+    END IF;
     LOOP
-      IF p_type = 'book' THEN
-        -- The row is its own event (change_xid and change_id by default): no second row to write.
-        INSERT INTO ${appointments} AS a (user_id, id, status, start_at, end_at, local_start, local_end, version,
-          created_at, updated_at, metadata, change_key, change_expires_at)
-        SELECT p_user_id, p_id, 'booked', v_start, v_end, v_local_start, v_local_end, 1, v_at, v_at, p_metadata,
-          p_key, v_change_expires
-        WHERE v_searched OR ${mayCollide}
-        ON CONFLICT DO NOTHING;
-      ELSE
-        WITH w AS (
-          UPDATE ${appointments} AS a
-          SET start_at = v_start, end_at = v_end, local_start = v_local_start, local_end = v_local_end,
-            version = a.version + 1, updated_at = v_at,
-            previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
-              'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms)),
-            ${newEvent}
-          WHERE a.user_id = p_user_id AND a.id = p_id AND (v_searched OR ${mayCollide})
-          RETURNING 1
-        )
-        ${archive};
+      -- A full resource: no write to try, only the conflicts that the contract answers before it to find.
+      IF NOT v_resource_full THEN
+        IF p_type = 'book' THEN
+          -- The row is its own event (change_xid and change_id by default): no second row to write.
+          INSERT INTO ${appointments} AS a (user_id, id, status, start_at, end_at, local_start, local_end, version,
+            created_at, updated_at, metadata, change_key, change_expires_at, resource_id, resource_from, resource_to,
+            appointment_type)
+          SELECT p_user_id, p_id, 'booked', v_start, v_end, v_local_start, v_local_end, 1, v_at, v_at, p_metadata,
+            p_key, v_change_expires, p_resource_id, v_resource_from, v_resource_to, p_appointment_type
+          WHERE v_searched OR ${mayCollide}
+          ON CONFLICT DO NOTHING;
+        ELSE
+          WITH w AS (
+            UPDATE ${appointments} AS a
+            SET start_at = v_start, end_at = v_end, local_start = v_local_start, local_end = v_local_end,
+              resource_id = p_resource_id, resource_from = v_resource_from, resource_to = v_resource_to,
+              version = a.version + 1, updated_at = v_at,
+              previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
+                'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms)),
+              ${newEvent}
+            WHERE a.user_id = p_user_id AND a.id = p_id AND (v_searched OR ${mayCollide})
+            RETURNING 1
+          )
+          ${archive};
+        END IF;
+        EXIT WHEN FOUND;
       END IF;
-      EXIT WHEN FOUND;
       -- Not written. A booking's id taken comes first, by the contract.
       IF p_type = 'book' AND EXISTS (SELECT FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id) THEN
         v_outcome := '{"status": "id-taken"}';
@@ -251,6 +340,11 @@ BEGIN
           v_outcome := jsonb_build_object('status', 'overlap', 'conflicting', ${recordJson("v_row")});
           EXIT;
         END IF;
+      END IF;
+      -- ...then the resource.
+      IF v_resource_full THEN
+        v_outcome := jsonb_build_object('status', 'resource-full', 'conflicting', ${recordJson("v_resource_row")});
+        EXIT;
       END IF;
       IF v_searched THEN
         RAISE EXCEPTION 'write of % % refused without a conflict', p_type, p_id;

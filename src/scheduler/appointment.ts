@@ -34,6 +34,14 @@ export function appointmentFromRecord(record: AppointmentRecord, timeZone: strin
             movedAt: instantAt(previous.movedAtMs),
           })),
     metadata: record.metadata,
+    resource: record.resource
+      ? {
+          id: record.resource.resourceId,
+          occupiedFrom: zonedAt(record.resource.fromMs, timeZone),
+          occupiedUntil: zonedAt(record.resource.toMs, timeZone),
+        }
+      : null,
+    type: record.appointmentType ?? null,
   };
 }
 

@@ -48,6 +48,13 @@ export interface BookOptions extends WriteOptions {
    * appointment type's name): at most 4 KiB as JSON and 8 levels deep. The rules never read it.
    */
   readonly metadata?: JsonObject | undefined;
+  /**
+   * The resource to book (a practitioner's or a room's id, as the scheduler's `resources` define it): the
+   * booking must lie within its working hours and find it free (see docs/resources.md).
+   */
+  readonly resource?: string | undefined;
+  /** The appointment type (a name of `policy.appointmentTypes`): its duration and buffers apply. */
+  readonly type?: string | undefined;
 }
 
 /** Options of {@link Scheduler.cancel}. */
@@ -88,7 +95,7 @@ const MAX_REASON_LENGTH = 500;
  * name every key of its options type (the compiler checks), so an option added to a type is added here.
  */
 const OPERATION_OPTION_KEYS = optionKeys<OperationOptions>()(["signal"]);
-const BOOK_OPTION_KEYS = optionKeys<BookOptions>()(["signal", "idempotencyKey", "metadata"]);
+const BOOK_OPTION_KEYS = optionKeys<BookOptions>()(["signal", "idempotencyKey", "metadata", "resource", "type"]);
 const CANCEL_OPTION_KEYS = optionKeys<CancelOptions>()(["signal", "idempotencyKey", "reason", "allowLate"]);
 const WRITE_OPTION_KEYS = optionKeys<WriteOptions>()(["signal", "idempotencyKey"]);
 /** The keys of {@link ListOptions}. */
@@ -100,6 +107,10 @@ export interface WriteFields {
   readonly idempotencyKey: string | undefined;
   readonly metadata: JsonObject | null;
   readonly reason: string | null;
+  /** A booking's resource id, or `null`. */
+  readonly resource: string | null;
+  /** A booking's appointment type's name, or `null`. */
+  readonly appointmentType: string | null;
 }
 
 const NO_WRITE_FIELDS: WriteFields = Object.freeze({
@@ -107,6 +118,8 @@ const NO_WRITE_FIELDS: WriteFields = Object.freeze({
   idempotencyKey: undefined,
   metadata: null,
   reason: null,
+  resource: null,
+  appointmentType: null,
 });
 
 /**
@@ -131,7 +144,72 @@ export function writeFieldsOf(options: unknown, extra: "metadata" | "reason" | u
   }
   const metadata = extra === "metadata" ? metadataOf(readField(options as object, "metadata", "options")) : null;
   const reason = extra === "reason" ? reasonOf(readField(options as object, "reason", "options")) : null;
-  return { signal, idempotencyKey: key as string | undefined, metadata, reason };
+  const resource =
+    extra === "metadata" ? nameOf(readField(options as object, "resource", "options"), "options.resource") : null;
+  const appointmentType =
+    extra === "metadata" ? nameOf(readField(options as object, "type", "options"), "options.type") : null;
+  return { signal, idempotencyKey: key as string | undefined, metadata, reason, resource, appointmentType };
+}
+
+/** A resource id or type name: 1 to 255 characters of well-formed Unicode without NUL, or `null` when absent. */
+export function nameOf(value: unknown, argument: string): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_KEY_LENGTH || !storesExactly(value)) {
+    throw new InvalidArgumentError(
+      argument,
+      `${argument} must be a string of 1 to 255 characters (well-formed Unicode, no NUL)`,
+    );
+  }
+  return value;
+}
+
+/** The fields of `availability`'s options, validated. */
+export interface AvailabilityFields {
+  readonly signal: AbortSignal | undefined;
+  /** The resources asked for, or `null` for none. */
+  readonly resources: readonly string[] | null;
+  readonly appointmentType: string | null;
+}
+
+const AVAILABILITY_OPTION_KEYS = ["signal", "resources", "type"];
+
+/** Reads `availability`'s options. */
+export function availabilityFieldsOf(options: unknown): AvailabilityFields {
+  if (options === undefined) return { signal: undefined, resources: null, appointmentType: null };
+  const signal = signalOf(options, AVAILABILITY_OPTION_KEYS);
+  const list = readField(options as object, "resources", "options");
+  let resources: string[] | null = null;
+  if (list !== undefined) {
+    if (!Array.isArray(list) || list.length === 0 || list.length > 100) {
+      throw new InvalidArgumentError("options.resources", "resources must be an array of 1 to 100 resource ids");
+    }
+    resources = list.map((id, i) => nameOf(id, `options.resources[${i}]`) as string);
+    if (new Set(resources).size !== resources.length) {
+      throw new InvalidArgumentError("options.resources", "resources must not name a resource twice");
+    }
+  }
+  const appointmentType = nameOf(readField(options as object, "type", "options"), "options.type");
+  return { signal, resources, appointmentType };
+}
+
+/** Options `listByResource` takes. */
+export const RESOURCE_LIST_OPTION_KEYS = ["signal", "limit"];
+
+/** The most appointments `listByResource` answers, and its default. */
+export const MAX_RESOURCE_LIST_LIMIT = 1000;
+
+/** `listByResource`'s `limit`, validated. */
+export function resourceListLimitOf(options: unknown): number {
+  if (options === undefined) return MAX_RESOURCE_LIST_LIMIT;
+  const limit = readField(options as object, "limit", "options");
+  if (limit === undefined) return MAX_RESOURCE_LIST_LIMIT;
+  if (!Number.isSafeInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_RESOURCE_LIST_LIMIT) {
+    throw new InvalidArgumentError(
+      "options.limit",
+      `limit must be a whole number from 1 to ${MAX_RESOURCE_LIST_LIMIT}`,
+    );
+  }
+  return limit as number;
 }
 
 /** The fields of `list`'s options, validated. */

@@ -68,6 +68,31 @@ export interface PolicyOptions {
    * with `OVERLAPPING_APPOINTMENT`, whatever the limit allows. Set it for services where it makes sense.
    */
   readonly allowOverlap?: boolean;
+  /**
+   * Named appointment types with their own duration, e.g. `{ checkup: { durationMinutes: 30 }, consult: {
+   * durationMinutes: 60, bufferAfterMinutes: 15 } }`, chosen per booking with `book(…, { type })`. Without
+   * a type, `durationMinutes` stands. A type's buffers, when given, replace the resource's (see
+   * docs/resources.md); starts follow `alignmentMinutes` whatever the type.
+   */
+  readonly appointmentTypes?: Readonly<Record<string, AppointmentTypeOptions>>;
+}
+
+/** One of {@link PolicyOptions.appointmentTypes}. */
+export interface AppointmentTypeOptions {
+  /** Its length in minutes of elapsed time: a positive integer of at most ten days. */
+  readonly durationMinutes: number;
+  /** Minutes the resource is occupied before it, instead of the resource's own buffer. */
+  readonly bufferBeforeMinutes?: number;
+  /** Minutes the resource is occupied after it, instead of the resource's own buffer. */
+  readonly bufferAfterMinutes?: number;
+}
+
+/** An appointment type, validated: buffers `null` where the resource's stand. */
+export interface AppointmentType {
+  readonly name: string;
+  readonly durationMinutes: number;
+  readonly bufferBeforeMinutes: number | null;
+  readonly bufferAfterMinutes: number | null;
 }
 
 /** A validated policy with every default filled in. */
@@ -83,6 +108,8 @@ export interface Policy {
   readonly allowPastStarts: boolean;
   readonly cancellationNotice: Temporal.Duration | null;
   readonly rescheduleNotice: Temporal.Duration | null;
+  /** The appointment types by name (empty without any). */
+  readonly appointmentTypes: ReadonlyMap<string, AppointmentType>;
 }
 
 const MINUTES_PER_DAY = 1440;
@@ -114,6 +141,7 @@ export function resolvePolicy(options: unknown): Policy {
       "allowPastStarts",
       "cancellationNotice",
       "rescheduleNotice",
+      "appointmentTypes",
     ],
     "options.policy",
   );
@@ -146,7 +174,48 @@ export function resolvePolicy(options: unknown): Policy {
     allowPastStarts: booleanOption(o.allowPastStarts, "allowPastStarts", true),
     cancellationNotice: durationOption(o.cancellationNotice, "cancellationNotice"),
     rescheduleNotice: durationOption(o.rescheduleNotice, "rescheduleNotice"),
+    appointmentTypes: appointmentTypesOption(o.appointmentTypes),
   };
+}
+
+/** The longest buffer of a type: a day, as a resource's. */
+const LONGEST_BUFFER_MINUTES = MINUTES_PER_DAY;
+
+function appointmentTypesOption(value: unknown): ReadonlyMap<string, AppointmentType> {
+  const types = new Map<string, AppointmentType>();
+  if (value === undefined) return types;
+  const argument = "options.policy.appointmentTypes";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(argument, "appointmentTypes must be an object of types by name");
+  }
+  for (const name of Object.keys(value)) {
+    if (name.length === 0 || name.length > 100) {
+      throw new InvalidArgumentError(argument, "a type's name must have 1 to 100 characters");
+    }
+    const at = `${argument}.${name}`;
+    const type = (value as Record<string, unknown>)[name];
+    if (typeof type !== "object" || type === null) throw new InvalidArgumentError(at, `${at} must be an object`);
+    const o = readOptionFields(type, ["durationMinutes", "bufferBeforeMinutes", "bufferAfterMinutes"], at);
+    if (o.durationMinutes === undefined)
+      throw new InvalidArgumentError(`${at}.durationMinutes`, "durationMinutes is required");
+    const buffer = (field: unknown, key: string) =>
+      field === undefined
+        ? null
+        : integerOption(field, `appointmentTypes.${name}.${key}`, 0, 0, LONGEST_BUFFER_MINUTES);
+    types.set(name, {
+      name,
+      durationMinutes: integerOption(
+        o.durationMinutes,
+        `appointmentTypes.${name}.durationMinutes`,
+        30,
+        1,
+        LONGEST_DURATION_MINUTES,
+      ),
+      bufferBeforeMinutes: buffer(o.bufferBeforeMinutes, "bufferBeforeMinutes"),
+      bufferAfterMinutes: buffer(o.bufferAfterMinutes, "bufferAfterMinutes"),
+    });
+  }
+  return types;
 }
 
 /**
@@ -176,9 +245,12 @@ export function isAligned(policy: Policy, start: Temporal.ZonedDateTime): boolea
   );
 }
 
-/** The end of an appointment starting at `start`: exactly `durationMinutes` of elapsed time later. */
-export function endOf(policy: Policy, start: Temporal.ZonedDateTime): Temporal.ZonedDateTime {
-  return start.add({ minutes: policy.durationMinutes });
+/**
+ * The end of an appointment starting at `start`: exactly `durationMinutes` of elapsed time later (the type's,
+ * when given).
+ */
+export function endOf(policy: Policy, start: Temporal.ZonedDateTime, type?: AppointmentType): Temporal.ZonedDateTime {
+  return start.add({ minutes: type ? type.durationMinutes : policy.durationMinutes });
 }
 
 /**

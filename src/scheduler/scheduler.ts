@@ -17,22 +17,27 @@ import {
   MisalignedStartError,
   OutcomeUnknownError,
   OutsideBookingWindowError,
+  OutsideResourceHoursError,
   OverlappingAppointmentError,
+  ResourceFullError,
   type SchedulerError,
   StoreUnavailableError,
   TooLateToChangeError,
 } from "../errors/scheduler-errors.js";
 import type { Appointment, AppointmentChangeEvent, AvailableSlot } from "../model/appointment.js";
+import type { Resources } from "../resources/resource-definition.js";
 import type {
   AppointmentChange,
   AppointmentRecord,
   AppointmentStore,
   RecordQuery,
+  ResourceClaim,
   WriteRequest,
   WriteResult,
 } from "../store/appointment-store.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { occupancyConflict } from "../store/occupancy.js";
+import { resourceConflict } from "../store/resource-capacity.js";
 import { type AmbiguousTimeRule, type DateTimeInput, parseBound, parseDateTime } from "../time/parse-date-time.js";
 import { temporalKind } from "../time/temporal-kind.js";
 import { validateTimeZone } from "../time/time-zone.js";
@@ -44,12 +49,16 @@ import { cursorAfter } from "./list-cursor.js";
 import { canonicalJson } from "./metadata.js";
 import {
   allowLateOf,
+  availabilityFieldsOf,
   type BookOptions,
   type CancelOptions,
   LIST_OPTION_KEYS,
   type ListOptions,
   listFieldsOf,
+  nameOf,
   type OperationOptions,
+  RESOURCE_LIST_OPTION_KEYS,
+  resourceListLimitOf,
   signalOf,
   throwIfAborted,
   untilAborted,
@@ -57,8 +66,10 @@ import {
   type WriteOptions,
   writeFieldsOf,
 } from "./operation-options.js";
-import { endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
+import { type AppointmentType, endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
 import { optionKeys, readFields, readOptionFields } from "./read-fields.js";
+import { appointmentTypeOf, ResourceDirectory, resourceClaim } from "./resource-claims.js";
+import { settledAnswer } from "./settled-answer.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { checkCount, checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
 import { utcSeedSlot } from "./utc-fast-path.js";
@@ -110,6 +121,25 @@ export interface SchedulerOptions {
    * Default 30 days. Consumers must read more often than this.
    */
   readonly changeRetention?: Temporal.DurationLike | string;
+  /**
+   * The bookable resources (practitioners, rooms, devices): definitions by id, or a resolver that looks one
+   * up (in your own database, say). A booking names one with `book(…, { resource })`. See docs/resources.md.
+   */
+  readonly resources?: Resources;
+}
+
+/** Options of {@link Scheduler.availability}. */
+export interface AvailabilityOptions extends OperationOptions {
+  /** Offer only starts at which one of these resources is free, and say which (in this order). */
+  readonly resources?: readonly string[] | undefined;
+  /** The appointment type to offer starts for (its duration and buffers). */
+  readonly type?: string | undefined;
+}
+
+/** Options of {@link Scheduler.listByResource}. */
+export interface ResourceListOptions extends OperationOptions {
+  /** At most this many appointments (default and maximum 1000). */
+  readonly limit?: number | undefined;
 }
 
 /**
@@ -237,7 +267,16 @@ export interface Scheduler {
    * ones `book` would accept at this moment. On a day when clocks go back, both occurrences of a repeated
    * time are listed; times in a gap are not.
    */
-  availability(userId: UserId, date: DateInput, options?: OperationOptions): Promise<AvailableSlot[]>;
+  availability(userId: UserId, date: DateInput, options?: AvailabilityOptions): Promise<AvailableSlot[]>;
+
+  /**
+   * A resource's booked appointments (every user's) that occupy it within `range` (by their times widened
+   * by the buffers), sorted by that start: a practitioner's day view. Times are in the resource's zone, and
+   * a date bound is a date there.
+   *
+   * @throws UnknownResourceError, InvalidArgumentError, StoreUnavailableError.
+   */
+  listByResource(resourceId: string, range?: ListRange, options?: ResourceListOptions): Promise<Appointment[]>;
 
   /**
    * The change feed: committed bookings, moves and cancellations in commit order, after a position. Save the
@@ -303,6 +342,20 @@ const LONGEST_RETENTION_MS = 10 * 365 * 24 * HOUR_MS;
 const DEFAULT_CHANGES_LIMIT = 100;
 const MAX_CHANGES_LIMIT = 1000;
 
+const DAY_MS = 86_400_000;
+
+/** How often a move reads and tries again when the appointment changed in between (see `reschedule`). */
+const MOVE_ATTEMPTS = 3;
+
+/** A move whose appointment changed since it was read: read again. Never leaves the scheduler. */
+class StaleMoveError extends Error {}
+
+/** A move that found its appointment changed every time it tried: the store is too busy with it. */
+function unstale(error: unknown): unknown {
+  if (!(error instanceof StaleMoveError)) return error;
+  return new StoreUnavailableError("The appointment kept changing while it was being moved; nothing was written");
+}
+
 class PolicyScheduler implements Scheduler {
   readonly policy: Policy;
   readonly #store: AppointmentStore;
@@ -313,6 +366,12 @@ class PolicyScheduler implements Scheduler {
   readonly #generateId: () => string;
   readonly #idempotencyRetentionMs: number;
   readonly #changeRetentionMs: number;
+  readonly #resources: ResourceDirectory;
+  /**
+   * Whether a move must read the appointment first: when it may have a resource or a type (its own duration
+   * and buffers), which only the record knows. Then the move is conditional on the version read.
+   */
+  readonly #readsBeforeMove: boolean;
 
   constructor(options: unknown) {
     if (options === undefined) options = {};
@@ -321,9 +380,21 @@ class PolicyScheduler implements Scheduler {
     }
     const o = readOptionFields(
       options,
-      ["policy", "store", "timeZone", "ambiguousTime", "now", "generateId", "idempotencyRetention", "changeRetention"],
+      [
+        "policy",
+        "store",
+        "timeZone",
+        "ambiguousTime",
+        "now",
+        "generateId",
+        "idempotencyRetention",
+        "changeRetention",
+        "resources",
+      ],
       "options",
     );
+    this.#resources = new ResourceDirectory(o.resources);
+    this.#readsBeforeMove = o.resources !== undefined;
     this.policy = resolvePolicy(o.policy);
     this.#store = o.store === undefined ? new MemoryStore() : storeOption(o.store);
     this.#timeZone =
@@ -337,6 +408,7 @@ class PolicyScheduler implements Scheduler {
       DEFAULT_IDEMPOTENCY_RETENTION_MS,
     );
     this.#changeRetentionMs = retentionOption(o.changeRetention, "changeRetention", DEFAULT_CHANGE_RETENTION_MS);
+    this.#readsBeforeMove ||= this.policy.appointmentTypes.size > 0;
   }
 
   book(userId: UserId, start: DateTimeInput, options?: BookOptions): Promise<Appointment> {
@@ -360,8 +432,12 @@ class PolicyScheduler implements Scheduler {
     return this.#withOptions(
       () => writeFieldsOf(options, "metadata"),
       (fields) =>
-        this.#userOperation(userId, fields.signal, (user, timeZone) => {
-          const slot = this.#acceptableSlot(start, timeZone);
+        this.#userOperation(userId, fields.signal, async (user, timeZone) => {
+          const type = appointmentTypeOf(this.policy, fields.appointmentType);
+          const slot = this.#acceptableSlot(start, timeZone, type);
+          const resource =
+            fields.resource === null ? null : await this.#resources.resource(fields.resource, fields.signal);
+          const claim = resource ? resourceClaim(resource, slot.times, type) : null;
           const id = this.#newId();
           const change: AppointmentChange = {
             type: "book",
@@ -369,9 +445,16 @@ class PolicyScheduler implements Scheduler {
             times: slot.times,
             metadata: fields.metadata,
             occupancy: slot.occupancy,
+            resource: claim,
+            appointmentType: type?.name ?? null,
           };
           // The fingerprint names what the caller asked for: the instant, not the form it was written in.
-          const request = () => ["book", slot.times.startMs, canonicalJson(fields.metadata)];
+          const request = () => [
+            "book",
+            slot.times.startMs,
+            canonicalJson(fields.metadata),
+            ...(claim || type ? [fields.resource, fields.appointmentType] : []),
+          ];
           return this.#write(user, change, fields, request, timeZone, present);
         }),
     );
@@ -439,56 +522,149 @@ class PolicyScheduler implements Scheduler {
     return this.#withOptions(
       () => writeFieldsOf(options, undefined),
       (fields) =>
-        this.#userOperation(userId, fields.signal, (user, timeZone) => {
+        this.#userOperation(userId, fields.signal, async (user, timeZone) => {
           const appointmentId = appointmentIdOf(id);
-          const slot = this.#acceptableSlot(newStart, timeZone);
-          const now = this.#currentInstant();
-          const change: AppointmentChange = {
-            type: "move",
-            id: appointmentId,
-            times: slot.times,
-            occupancy: slot.occupancy,
-            earliestStartMs: this.#earliestChangeStartMs(now, timeZone, "rescheduleNotice"),
-          };
-          const request = () => ["move", appointmentId, slot.times.startMs];
-          return this.#write(user, change, fields, request, timeZone, appointmentFromRecord, now);
+          if (!this.#readsBeforeMove) {
+            const slot = this.#acceptableSlot(newStart, timeZone);
+            return this.#move(user, appointmentId, slot, null, null, fields, timeZone);
+          }
+          // The appointment's type and resource decide its new end and span: read it, then move it only if
+          // it is still that version; someone else's change in between makes the move read again.
+          for (let attempt = 1; ; attempt++) {
+            const record = await this.#read(
+              () => this.#store.getAppointment(user, appointmentId, { signal: fields.signal }),
+              fields.signal,
+            );
+            checkFound(record, user, appointmentId);
+            const type = appointmentTypeOf(this.policy, record?.appointmentType ?? null);
+            const slot = this.#acceptableSlot(newStart, timeZone, type);
+            const span = record?.status === "booked" ? record.resource : null;
+            const resource = span ? await this.#resources.resource(span.resourceId, fields.signal) : null;
+            const claim = resource ? resourceClaim(resource, slot.times, type) : null;
+            try {
+              return await this.#move(user, appointmentId, slot, claim, record?.version ?? null, fields, timeZone);
+            } catch (error) {
+              if (!(error instanceof StaleMoveError) || attempt >= MOVE_ATTEMPTS) throw unstale(error);
+            }
+          }
         }),
     );
   }
 
-  availability(userId: UserId, date: DateInput, options?: OperationOptions): Promise<AvailableSlot[]> {
-    return this.#operation(options, (signal) => {
-      normalizeUserId(userId); // the user id first, as in every operation
-      const day = parseDate(date, "date");
-      return this.#userOperation(userId, signal, async (user, timeZone) => {
-        const window = this.#bookingWindow(timeZone);
-        const offered = startsOn(this.policy, day, timeZone)
-          .filter((start) => window.allows(start))
-          .map((start) => {
-            const end = endOf(this.policy, start);
-            return { start, end, slot: slotOf(this.policy, timesOf(start, end)) };
-          });
-        if (offered.length === 0) return [];
+  /** The move of `appointmentId` to `slot`: with a resource claim, and conditional on a version read. */
+  #move(
+    user: string,
+    appointmentId: string,
+    slot: Slot,
+    claim: ResourceClaim | null,
+    expectedVersion: number | null,
+    fields: WriteFields,
+    timeZone: string,
+  ): Promise<Appointment> {
+    const now = this.#currentInstant();
+    const change: AppointmentChange = {
+      type: "move",
+      id: appointmentId,
+      times: slot.times,
+      occupancy: slot.occupancy,
+      earliestStartMs: this.#earliestChangeStartMs(now, timeZone, "rescheduleNotice"),
+      ...(claim ? { resource: claim } : {}),
+      ...(expectedVersion === null ? {} : { expectedVersion }),
+    };
+    const request = () => ["move", appointmentId, slot.times.startMs];
+    return this.#write(user, change, fields, request, timeZone, appointmentFromRecord, now);
+  }
 
-        // One read for every start: the records any of them could collide with. Each start is then checked
-        // exactly as the store checks a booking (occupancyConflict), so what is offered is what `book` gets.
-        let fromMs = Number.POSITIVE_INFINITY;
-        let toMs = Number.NEGATIVE_INFINITY;
-        for (const { slot } of offered) {
-          fromMs = Math.min(fromMs, slot.occupancy.candidatesStartWithin.fromMs);
-          toMs = Math.max(toMs, slot.occupancy.candidatesStartWithin.toMs);
-        }
+  listByResource(resourceId: string, range?: ListRange, options?: ResourceListOptions): Promise<Appointment[]> {
+    return this.#withOptions(
+      () => ({ signal: signalOf(options, RESOURCE_LIST_OPTION_KEYS), limit: resourceListLimitOf(options) }),
+      async ({ signal, limit }) => {
+        const id = nameOf(resourceId, "resourceId") as string;
+        const resource = await this.#resources.resource(id, signal);
+        const bounds = this.#rangeBounds(range, resource.timeZone);
         const records = await this.#read(
-          // One cancelled at or after its start still holds its periods: the records the write counts.
-          () => this.#store.listAppointments(user, { fromMs, toMs, status: "holding" }, { signal }),
+          () => this.#store.listResourceAppointments(id, { ...bounds, limit }, { signal }),
           signal,
         );
-        checkRecords(records, user, "holding");
-        return offered
-          .filter(({ slot }) => occupancyConflict(records, slot.times, slot.occupancy) === undefined)
-          .map(({ start, end }) => ({ start, end }));
-      });
-    });
+        checkRecords(records, undefined, "booked");
+        return records.map((record) => appointmentFromRecord(record, resource.timeZone));
+      },
+    );
+  }
+
+  availability(userId: UserId, date: DateInput, options?: AvailabilityOptions): Promise<AvailableSlot[]> {
+    return this.#withOptions(
+      () => availabilityFieldsOf(options),
+      ({ signal, resources: resourceIds, appointmentType }) => {
+        normalizeUserId(userId); // the user id first, as in every operation
+        const day = parseDate(date, "date");
+        return this.#userOperation(userId, signal, async (user, timeZone) => {
+          const type = appointmentTypeOf(this.policy, appointmentType);
+          const window = this.#bookingWindow(timeZone);
+          const offered = startsOn(this.policy, day, timeZone)
+            .filter((start) => window.allows(start))
+            .map((start) => {
+              const end = endOf(this.policy, start, type);
+              return { start, end, slot: slotOf(this.policy, timesOf(start, end)) };
+            });
+          if (offered.length === 0) return [];
+
+          // One read for every start: the records any of them could collide with. Each start is then checked
+          // exactly as the store checks a booking (occupancyConflict), so what is offered is what `book` gets.
+          let fromMs = Number.POSITIVE_INFINITY;
+          let toMs = Number.NEGATIVE_INFINITY;
+          for (const { slot } of offered) {
+            fromMs = Math.min(fromMs, slot.occupancy.candidatesStartWithin.fromMs);
+            toMs = Math.max(toMs, slot.occupancy.candidatesStartWithin.toMs);
+          }
+          const records = await this.#read(
+            // One cancelled at or after its start still holds its periods: the records the write counts.
+            () => this.#store.listAppointments(user, { fromMs, toMs, status: "holding" }, { signal }),
+            signal,
+          );
+          checkRecords(records, user, "holding");
+          const open = offered.filter(
+            ({ slot }) => occupancyConflict(records, slot.times, slot.occupancy) === undefined,
+          );
+          if (resourceIds === null) return open.map(({ start, end }) => ({ start, end }));
+          if (open.length === 0) return [];
+
+          // Each resource: its definition, and one read of what occupies it around the day's starts. Each start
+          // is then checked as a booking would be: hours (resourceClaim) and capacity (resourceConflict).
+          const firstMs = (open[0] as (typeof open)[number]).slot.times.startMs;
+          const lastMs = (open.at(-1) as (typeof open)[number]).slot.times.endMs;
+          const perResource = await Promise.all(
+            resourceIds.map(async (id) => {
+              const resource = await this.#resources.resource(id, signal);
+              const around = { fromMs: firstMs - 2 * DAY_MS, toMs: lastMs + 2 * DAY_MS };
+              const occupying = await this.#read(
+                () => this.#store.listResourceAppointments(id, around, { signal }),
+                signal,
+              );
+              checkRecords(occupying, undefined, "booked");
+              return { resource, occupying };
+            }),
+          );
+          const slots: AvailableSlot[] = [];
+          for (const { start, end, slot } of open) {
+            const free = perResource
+              .filter(({ resource, occupying }) => {
+                let claim: ResourceClaim;
+                try {
+                  claim = resourceClaim(resource, slot.times, type);
+                } catch (error) {
+                  if (error instanceof OutsideResourceHoursError) return false;
+                  throw error;
+                }
+                return resourceConflict(occupying, claim) === undefined;
+              })
+              .map(({ resource }) => resource.id);
+            if (free.length > 0) slots.push({ start, end, resources: free });
+          }
+          return slots;
+        });
+      },
+    );
   }
 
   changes(options?: ChangesOptions): Promise<ChangePage> {
@@ -581,13 +757,13 @@ class PolicyScheduler implements Scheduler {
    * Parses a start, checks it against everything but the store's occupancy check (limit and overlap, which
    * the store makes atomically), and gives what the booking would occupy.
    */
-  #acceptableSlot(input: unknown, timeZone: string): Slot {
-    const fast = timeZone === "UTC" ? utcSeedSlot(input, this.policy) : undefined;
+  #acceptableSlot(input: unknown, timeZone: string, type?: AppointmentType): Slot {
+    const fast = timeZone === "UTC" && !type ? utcSeedSlot(input, this.policy) : undefined;
     if (fast) return fast;
     const start = parseDateTime(input, timeZone, this.#ambiguousTime);
     if (!isAligned(this.policy, start)) throw new MisalignedStartError(this.policy.alignmentMinutes);
     this.#bookingWindow(timeZone).check(start);
-    return slotOf(this.policy, timesOf(start, endOf(this.policy, start)));
+    return slotOf(this.policy, timesOf(start, endOf(this.policy, start, type)));
   }
 
   /** The bounds of the booking window as of now, in the user's zone: notice, horizon, and the past. */
@@ -691,6 +867,14 @@ class PolicyScheduler implements Scheduler {
         );
       case "overlap":
         throw new OverlappingAppointmentError(appointmentFromRecord(result.conflicting, timeZone));
+      case "resource-full": {
+        const claim = (change as { resource?: ResourceClaim | null }).resource as ResourceClaim;
+        // Another user's appointment is not this user's to see: only that the resource is full.
+        const own = result.conflicting.userId === userId;
+        throw new ResourceFullError(claim.resourceId, own ? appointmentFromRecord(result.conflicting, timeZone) : null);
+      }
+      case "stale":
+        throw new StaleMoveError();
       case "not-found":
         throw new AppointmentNotFoundError(change.id);
       case "not-booked":
@@ -825,28 +1009,6 @@ function clockInstant(now: unknown): Temporal.Instant {
   }
   if (instant === undefined) throw new InvalidArgumentError("options.now", message);
   return instant;
-}
-
-/**
- * What a callback returned, settled, in a box (so that no promise machinery reads it again): a value as it
- * is, a promise or thenable as it settles. The callback's own failures pass unchanged; a value whose `then`
- * cannot be read (a revoked `Proxy`) is {@link InvalidArgumentError} for `argument`, where the platform's
- * promises would reject with a bare `TypeError`.
- */
-function settledAnswer(value: unknown, argument: string): Promise<{ readonly value: unknown }> {
-  if ((typeof value !== "object" || value === null) && typeof value !== "function") return Promise.resolve({ value });
-  let then: unknown;
-  try {
-    then = (value as { then?: unknown }).then;
-  } catch (cause) {
-    return Promise.reject(
-      new InvalidArgumentError(argument, `${argument} returned a value that could not be read`, { cause }),
-    );
-  }
-  if (typeof then !== "function") return Promise.resolve({ value });
-  return new Promise((resolve, reject) => {
-    Reflect.apply(then, value, [(settled: unknown) => resolve(settledAnswer(settled, argument)), reject]);
-  });
 }
 
 /** `now + duration`. The durations are bounded (see policy.ts), so only a clock near Temporal's limits fails. */

@@ -71,6 +71,16 @@ function recordFault(value: unknown, userId: string | undefined): string | undef
   if (record.cancellationReason !== null && typeof record.cancellationReason !== "string") {
     return "a record whose cancellationReason is neither a string nor null";
   }
+  if (record.appointmentType != null && typeof record.appointmentType !== "string") {
+    return "a record whose appointmentType is neither a string nor null";
+  }
+  // A store written before resources may leave `resource` out: no resource.
+  if (record.resource != null) {
+    const resourceId = (record.resource as { resourceId?: unknown }).resourceId;
+    if (typeof resourceId !== "string") return "a record whose resource has no resourceId";
+    const fault = resourceFault(value as AppointmentRecord, resourceId);
+    if (fault) return fault;
+  }
   if (!Array.isArray(previousTimes)) return "a record whose previousTimes is not an array";
   for (let i = 0; i < previousTimes.length; i++) {
     const previous: unknown = previousTimes[i];
@@ -133,7 +143,7 @@ function unavailable(fault: string, cause?: unknown): StoreUnavailableError {
 
 type ListStatus = RecordQuery["status"];
 
-function recordsFault(records: unknown, userId: string, status: ListStatus): string | undefined {
+function recordsFault(records: unknown, userId: string | undefined, status: ListStatus): string | undefined {
   if (!Array.isArray(records)) return "a list that is not an array";
   for (let i = 0; i < records.length; i++) {
     const record: unknown = records[i];
@@ -157,7 +167,7 @@ function recordsFault(records: unknown, userId: string, status: ListStatus): str
  *
  * @throws StoreUnavailableError when it is not.
  */
-export function checkRecords(records: unknown, userId: string, status: ListStatus): void {
+export function checkRecords(records: unknown, userId: string | undefined, status: ListStatus): void {
   throwIfFaulty(() => recordsFault(records, userId, status));
 }
 
@@ -231,6 +241,13 @@ function writeFault(result: unknown, request: WriteRequest): string | undefined 
     case "overlap":
       if (change.type === "cancel") return `${answer.status} for a cancel`;
       return recordFault(answer.conflicting, userId);
+    case "resource-full":
+      if (change.type === "cancel" || !change.resource) return "resource-full for a write without a resource";
+      // The record filling the resource may be any user's.
+      return (
+        recordFault(answer.conflicting, undefined) ?? resourceFault(answer.conflicting, change.resource.resourceId)
+      );
+    case "stale":
     case "not-booked":
     case "too-late":
       if (change.type === "book") return `${answer.status} for a booking`;
@@ -244,6 +261,22 @@ function writeFault(result: unknown, request: WriteRequest): string | undefined 
     default:
       return unknownStatus(answer);
   }
+}
+
+/** What is wrong with `record` as one that occupies `resourceId`, or `undefined`. */
+function resourceFault(record: AppointmentRecord, resourceId: string): string | undefined {
+  const span = record.resource as unknown;
+  if (typeof span !== "object" || span === null) return "a resource-full record without a resource";
+  const {
+    resourceId: id,
+    fromMs,
+    toMs,
+  } = span as { readonly [K in keyof NonNullable<AppointmentRecord["resource"]>]: unknown };
+  if (id !== resourceId) return "a resource-full record of another resource";
+  if (!isMs(fromMs) || !isMs(toMs) || (toMs as number) <= (fromMs as number)) {
+    return "a resource span that is not a range of integer milliseconds";
+  }
+  return undefined;
 }
 
 /**

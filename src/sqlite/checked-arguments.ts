@@ -14,6 +14,7 @@ import type {
   MsRange,
   Occupancy,
   RecordQuery,
+  ResourceClaim,
   WriteRequest,
 } from "../store/appointment-store.js";
 
@@ -105,6 +106,9 @@ export interface CheckedBook {
   /** The metadata as the store keeps it: JSON text, or `null`. */
   readonly metadataJson: string | null;
   readonly occupancy: Occupancy;
+  /** The resource claim, checked, or `null` for none. */
+  readonly resource: ResourceClaim | null;
+  readonly appointmentType: string | null;
 }
 
 export interface CheckedMove {
@@ -113,6 +117,10 @@ export interface CheckedMove {
   readonly times: AppointmentTimes;
   readonly occupancy: Occupancy;
   readonly earliestStartMs: number | null;
+  /** The resource claim at the new times, checked, or `null` for none. */
+  readonly resource: ResourceClaim | null;
+  /** The version the move expects the record at, or `null` for no such check. */
+  readonly expectedVersion: number | null;
 }
 
 export interface CheckedCancel {
@@ -140,7 +148,20 @@ export function checkedChange(request: WriteRequest): CheckedBook | CheckedMove 
   }
   const times = timesArgument(change.times);
   const occupancy = checkedOccupancy(change.occupancy);
-  if (type === "move") return { type, id, times, occupancy, earliestStartMs: earliestStart(change.earliestStartMs) };
+  const resource = checkedClaim(change.resource);
+  if (type === "move") {
+    return {
+      type,
+      id,
+      times,
+      occupancy,
+      earliestStartMs: earliestStart(change.earliestStartMs),
+      resource,
+      expectedVersion: expectedVersion(change.expectedVersion),
+    };
+  }
+  const appointmentType =
+    change.appointmentType === undefined ? null : textArgument("change.appointmentType", change.appointmentType, true);
   let metadataJson: string | null = null;
   if (change.metadata !== null) {
     try {
@@ -152,7 +173,34 @@ export function checkedChange(request: WriteRequest): CheckedBook | CheckedMove 
       throw new InvalidArgumentError("change.metadata", "metadata must be a JSON object or null");
     }
   }
-  return { type, id, times, metadataJson, occupancy };
+  return { type, id, times, metadataJson, occupancy, resource, appointmentType };
+}
+
+/**
+ * A resource claim, checked (`null` when absent or `null`): its id a string, its span whole milliseconds, its
+ * capacity a positive integer, its window of candidates bounds SQLite compares exactly. A copy of its own.
+ */
+function checkedClaim(claim: ResourceClaim | null | undefined): ResourceClaim | null {
+  if (claim === undefined || claim === null) return null;
+  if (typeof claim !== "object") {
+    throw new InvalidArgumentError("change.resource", "change.resource must be a resource claim or null");
+  }
+  const [candidatesFrom, candidatesTo] = windowBounds(claim.candidatesStartWithin);
+  return {
+    resourceId: textArgument("change.resource.resourceId", claim.resourceId),
+    fromMs: msArgument("change.resource.fromMs", claim.fromMs),
+    toMs: msArgument("change.resource.toMs", claim.toMs),
+    capacity: countArgument("change.resource.capacity", claim.capacity),
+    candidatesStartWithin: { fromMs: candidatesFrom, toMs: candidatesTo },
+  };
+}
+
+function expectedVersion(version: unknown): number | null {
+  if (version === undefined || version === null) return null;
+  if (!Number.isSafeInteger(version)) {
+    throw new InvalidArgumentError("change.expectedVersion", "change.expectedVersion must be an integer or null");
+  }
+  return version as number;
 }
 
 function earliestStart(ms: unknown): number | null {

@@ -26,6 +26,11 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
     name: "store contract v2: appointments, change feed, idempotency keys",
     statements: contractV2Statements,
   },
+  {
+    version: 2,
+    name: "resources: resource spans and appointment types",
+    statements: resourceStatements,
+  },
 ];
 
 /** The latest version: what a migrated database is at. */
@@ -174,5 +179,24 @@ function contractV2Statements(names: TableNames): string[] {
   PRIMARY KEY (user_id, key)
 ) STRICT, WITHOUT ROWID`,
     `CREATE INDEX ${names.index("idempotency_keys_expiry")} ON ${idempotencyKeys} (expires_ms)`,
+  ];
+}
+
+/**
+ * Step 2: bookable resources. Each appointment (and each archived event, the appointment as it was) keeps
+ * the span it occupies of a resource (`resource_id`, `resource_from_ms`, `resource_to_ms`: all three `NULL`
+ * when it occupies none) and the name of its appointment type (`NULL` for none). Rows from before the step
+ * occupy no resource and have no type.
+ *
+ * The index finds a resource's records by span start, for the capacity check's candidates and the
+ * resource's lists; only rows with a resource are in it.
+ */
+function resourceStatements(names: TableNames): string[] {
+  const columns = ["resource_id TEXT", "resource_from_ms INTEGER", "resource_to_ms INTEGER", "appointment_type TEXT"];
+  return [
+    ...columns.map((column) => `ALTER TABLE ${names.appointments} ADD COLUMN ${column}`),
+    ...columns.map((column) => `ALTER TABLE ${names.changes} ADD COLUMN ${column}`),
+    `CREATE INDEX ${names.index("appointments_by_resource")} ON ${names.appointments} (resource_id, resource_from_ms, resource_to_ms)
+  WHERE resource_id IS NOT NULL`,
   ];
 }

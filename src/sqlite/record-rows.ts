@@ -5,13 +5,14 @@
  *
  * @module
  */
-import type { ChangeRecord, ChangeType, WriteResult } from "../store/appointment-store.js";
+import type { AppointmentRecord, ChangeRecord, ChangeType, WriteResult } from "../store/appointment-store.js";
 import { type RecordRow, recordFromRow } from "../store/record-row.js";
 import { formatFeedPosition } from "./feed-position.js";
 
 /** The columns of a record ({@link RecordRow}), for a `SELECT` from the appointments table. */
 export const RECORD_COLUMNS = `id, user_id, status, start_ms, end_ms, local_start_ms, local_end_ms, version,
-  created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata`;
+  created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata, resource_id, resource_from_ms,
+  resource_to_ms, appointment_type`;
 
 /**
  * An event's row: the record's columns, and the event's own. `type`, `previous_start_ms` and
@@ -29,13 +30,14 @@ export interface EventRow extends RecordRow {
 /** The columns of {@link EventRow} from the changes table (an archived event). */
 export const ARCHIVED_EVENT_COLUMNS = `id AS position, type, appointment_id AS id, user_id, status, start_ms, end_ms,
   local_start_ms, local_end_ms, version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times,
-  metadata, previous_start_ms, previous_end_ms, idempotency_key, changed_ms`;
+  metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type, previous_start_ms, previous_end_ms,
+  idempotency_key, changed_ms`;
 
 /** The columns of {@link EventRow} from the appointments table (the event of the current version). */
 export const CURRENT_EVENT_COLUMNS = `change_id AS position, NULL AS type, id, user_id, status, start_ms, end_ms,
   local_start_ms, local_end_ms, version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times,
-  metadata, NULL AS previous_start_ms, NULL AS previous_end_ms, change_key AS idempotency_key,
-  updated_ms AS changed_ms`;
+  metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type, NULL AS previous_start_ms,
+  NULL AS previous_end_ms, change_key AS idempotency_key, updated_ms AS changed_ms`;
 
 /**
  * The type of the event of an appointment's current version: `booked` at version 1, `cancelled` once
@@ -74,9 +76,21 @@ export function keptOutcome(result: WriteResult): string {
   return JSON.stringify(outcome);
 }
 
-/** The result a retry with the same key gets: the kept outcome, replayed. */
+/**
+ * The result a retry with the same key gets: the kept outcome, replayed. An outcome kept before the schema
+ * had resources (migration step 2) has records without `resource` and `appointmentType`: they are `null`, as
+ * its rows' columns are.
+ */
 export function replayedOutcome(kept: string): WriteResult {
   const outcome = JSON.parse(kept) as WriteResult;
   if (outcome.status === "key-reused") return outcome;
+  if ("record" in outcome) withResourceFields(outcome.record);
+  if ("conflicting" in outcome) withResourceFields(outcome.conflicting);
   return { ...outcome, replayed: true };
+}
+
+function withResourceFields(record: AppointmentRecord): void {
+  const parsed = record as { resource?: unknown; appointmentType?: unknown };
+  parsed.resource ??= null;
+  parsed.appointmentType ??= null;
 }

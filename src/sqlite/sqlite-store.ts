@@ -5,9 +5,9 @@
  * Writes run in batches (group commit, see `group-commit.ts`): the writes called close together, in the
  * order they were called, in one `BEGIN IMMEDIATE … COMMIT` transaction on the store's connection, run from
  * start to end without a pause (both drivers are synchronous). It takes the database's write lock first;
- * then each write, in a savepoint of its own, checks the key, the appointment and the occupancy and writes
- * the change, its event and the key's outcome, seeing the writes before it. No other write, from this
- * process or another, can slip between a check and the write. One `COMMIT`, so one sync of the log to the
+ * then each write, in a savepoint of its own, checks the key, the appointment, the occupancy and the resource
+ * claim and writes the change, its event and the key's outcome, seeing the writes before it. No other write,
+ * from this process or another, can slip between a check and the write. One `COMMIT`, so one sync of the log to the
  * disk, serves the whole batch, and every write's promise settles after it. With `synchronous: "FULL"` that
  * sync runs off the event loop (see `log-sync.ts`), and the next batch gathers while it does.
  *
@@ -28,6 +28,8 @@ import type {
   ChangeRecord,
   Occupancy,
   RecordQuery,
+  ResourceClaim,
+  ResourceRecordQuery,
   StoreOperationOptions,
   WriteRequest,
   WriteResult,
@@ -35,6 +37,7 @@ import type {
 import { bookedRecord, cancelledRecord, movedRecord } from "../store/booked-record.js";
 import { occupancyConflict } from "../store/occupancy.js";
 import { type RecordRow, recordFromRow } from "../store/record-row.js";
+import { compareResourceRecords, resourceConflict } from "../store/resource-capacity.js";
 import { compareRecords } from "../store/user-ledger.js";
 import {
   type CheckedBook,
@@ -253,6 +256,31 @@ export class SqliteStore implements AppointmentStore {
     return rows.map(recordFromRow);
   }
 
+  /**
+   * The booked records of every user whose resource span overlaps the range, through the resource index, in
+   * the contract's order (span start, user id, id by code units): see the statement `listResource`.
+   */
+  async listResourceAppointments(
+    resourceId: string,
+    query: ResourceRecordQuery,
+    options: StoreOperationOptions = {},
+  ): Promise<AppointmentRecord[]> {
+    const resource = textArgument("resourceId", resourceId);
+    const limit = query.limit === undefined ? undefined : countArgument("query.limit", query.limit);
+    const fromMs = lowerBound(query.fromMs);
+    const toMs = upperBound(query.toMs);
+    // The offset of the limit's last record; beyond every row without a limit (then all are read).
+    const lastOffset = limit === undefined ? Number.MAX_SAFE_INTEGER : limit - 1;
+    const rows = this.#read(
+      options.signal,
+      (statements) =>
+        statements.listResource.all(resource, fromMs, toMs, resource, fromMs, toMs, lastOffset) as RecordRow[],
+    );
+    await this.#seenDurable();
+    const records = rows.map(recordFromRow).sort(compareResourceRecords);
+    return limit === undefined ? records : records.slice(0, limit);
+  }
+
   async getAppointment(
     userId: string,
     id: string,
@@ -434,14 +462,16 @@ export class SqliteStore implements AppointmentStore {
 
   #book(statements: Statements, request: CheckedRequest, change: CheckedBook): Applied {
     const { userId, atMs } = request;
-    const conflict = this.#occupancyConflict(statements, userId, change.id, change.times, change.occupancy);
+    const conflict =
+      this.#occupancyConflict(statements, userId, change.id, change.times, change.occupancy) ??
+      this.#resourceConflict(statements, change.resource, null);
     if (conflict !== undefined) {
       // A taken id comes first, by the contract. (Without a conflict, the insert finds it.)
       if (statements.idTaken.get(userId, change.id) !== undefined)
         return refused({ status: "id-taken", replayed: false });
       return refused(conflict);
     }
-    const { times, metadataJson } = change;
+    const { times, metadataJson, resource, appointmentType } = change;
     const inserted = statements.insert.run(
       userId,
       change.id,
@@ -452,6 +482,10 @@ export class SqliteStore implements AppointmentStore {
       atMs,
       atMs,
       metadataJson,
+      resource?.resourceId ?? null,
+      resource?.fromMs ?? null,
+      resource?.toMs ?? null,
+      appointmentType,
       request.idempotency?.key ?? null,
       request.changeExpiresAtMs,
     );
@@ -460,7 +494,7 @@ export class SqliteStore implements AppointmentStore {
     const metadata = metadataJson === null ? null : (JSON.parse(metadataJson) as JsonObject);
     const record = bookedRecord(
       userId,
-      { type: "book", id: change.id, times, metadata, occupancy: change.occupancy },
+      { type: "book", id: change.id, times, metadata, occupancy: change.occupancy, resource, appointmentType },
       atMs,
       metadata,
     );
@@ -478,7 +512,12 @@ export class SqliteStore implements AppointmentStore {
       return refused({ status: "too-late", record: current, replayed: false });
     }
     if (change.type === "move") {
-      const conflict = this.#occupancyConflict(statements, userId, change.id, change.times, change.occupancy);
+      if (change.expectedVersion !== null && current.version !== change.expectedVersion) {
+        return refused({ status: "stale", record: current, replayed: false });
+      }
+      const conflict =
+        this.#occupancyConflict(statements, userId, change.id, change.times, change.occupancy) ??
+        this.#resourceConflict(statements, change.resource, row.change_id);
       if (conflict !== undefined) return refused(conflict);
     }
 
@@ -488,7 +527,7 @@ export class SqliteStore implements AppointmentStore {
     statements.archive.run(type, last?.startMs ?? null, last?.endMs ?? null, row.change_id);
     const key = request.idempotency?.key ?? null;
     if (change.type === "move") {
-      const record = movedRecord(current, change.times, atMs);
+      const record = movedRecord(current, change.times, atMs, change.resource);
       statements.move.run(
         record.startMs,
         record.endMs,
@@ -496,6 +535,9 @@ export class SqliteStore implements AppointmentStore {
         record.localEndMs,
         atMs,
         JSON.stringify(record.previousTimes),
+        record.resource?.resourceId ?? null,
+        record.resource?.fromMs ?? null,
+        record.resource?.toMs ?? null,
         key,
         request.changeExpiresAtMs,
         row.change_id,
@@ -547,6 +589,32 @@ export class SqliteStore implements AppointmentStore {
     return occupancyConflict(rows.map(recordFromRow).sort(compareRecords), times, occupancy);
   }
 
+  /**
+   * The contract's resource capacity check, across users: the booked records of the claimed resource whose
+   * span starts within the claim's window and overlaps its span (through the resource index), but the
+   * record moved (its row's `change_id`, `null` for a booking). Most claims find fewer than the capacity;
+   * the rest are counted per instant by the function `MemoryStore` runs. The whole write holds the
+   * database's write lock, so no other write, of any user or process, changes the resource meanwhile.
+   */
+  #resourceConflict(
+    statements: Statements,
+    claim: ResourceClaim | null,
+    movedChangeId: number | null,
+  ): Extract<WriteResult, { status: "resource-full" }> | undefined {
+    if (claim === null) return undefined;
+    const rows = statements.resourceCandidates.all(
+      claim.resourceId,
+      claim.candidatesStartWithin.fromMs,
+      claim.candidatesStartWithin.toMs,
+      claim.toMs,
+      claim.fromMs,
+      movedChangeId,
+    ) as RecordRow[];
+    if (rows.length < claim.capacity) return undefined;
+    const conflicting = resourceConflict(rows.map(recordFromRow), claim);
+    return conflicting === undefined ? undefined : { status: "resource-full", conflicting, replayed: false };
+  }
+
   /** The statements on the store's tables, prepared at the first call that needs them. */
   #prepared(): Statements {
     if (this.#statements) return this.#statements;
@@ -555,9 +623,10 @@ export class SqliteStore implements AppointmentStore {
       this.#statements = prepareStatements(this.#connection, this.#names);
     } catch (error) {
       const message = (error as { message?: unknown } | null)?.message;
-      if (typeof message === "string" && message.includes("no such table")) {
+      // Tables, or the columns of a later migration step, that are not there yet.
+      if (typeof message === "string" && /no such (table|column)/.test(message)) {
         throw new StoreUnavailableError(
-          `The appointment store's tables are missing (${message}): call store.migrate() first`,
+          `The appointment store's tables are missing or out of date (${message}): call store.migrate() first`,
           { cause: error },
         );
       }

@@ -26,6 +26,7 @@ export interface Statements {
   readonly current: SqliteStatement;
   readonly idTaken: SqliteStatement;
   readonly candidates: SqliteStatement;
+  readonly resourceCandidates: SqliteStatement;
   readonly insert: SqliteStatement;
   readonly archive: SqliteStatement;
   readonly move: SqliteStatement;
@@ -34,6 +35,7 @@ export interface Statements {
   readonly listBooked: SqliteStatement;
   readonly listHolding: SqliteStatement;
   readonly listAll: SqliteStatement;
+  readonly listResource: SqliteStatement;
   readonly changes: SqliteStatement;
   readonly userChanges: SqliteStatement;
   readonly purgeKeys: SqliteStatement;
@@ -80,25 +82,36 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
         AND (local_start_ms < ? AND local_end_ms > ? OR ? AND status = 'booked' AND start_ms < ? AND end_ms > ?)
       ORDER BY start_ms, id`,
     ),
+    // A resource claim's candidates, of every user: the booked records of the resource whose span starts
+    // within the claim's window (through the resource index) and overlaps the claimed span, but the one moved.
+    resourceCandidates: prepare(
+      `SELECT ${RECORD_COLUMNS} FROM ${a}
+      WHERE resource_id = ? AND resource_from_ms >= ? AND resource_from_ms < ?
+        AND resource_from_ms < ? AND resource_to_ms > ? AND status = 'booked' AND change_id IS NOT ?`,
+    ),
     // The row is its own event: its position is the next one (the table's rowid, the largest plus one).
     insert: prepare(
       `INSERT INTO ${a} (user_id, id, status, start_ms, end_ms, local_start_ms, local_end_ms, version, created_ms,
-        updated_ms, metadata, change_key, change_expires_ms)
-      VALUES (?, ?, 'booked', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+        updated_ms, metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type, change_key,
+        change_expires_ms)
+      VALUES (?, ?, 'booked', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (user_id, id) DO NOTHING`,
     ),
     archive: prepare(
       `INSERT INTO ${c} (id, user_id, type, appointment_id, status, start_ms, end_ms, local_start_ms, local_end_ms,
         version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
+        resource_id, resource_from_ms, resource_to_ms, appointment_type,
         previous_start_ms, previous_end_ms, idempotency_key, changed_ms, expires_ms)
       SELECT change_id, user_id, ?, id, status, start_ms, end_ms, local_start_ms, local_end_ms,
         version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
+        resource_id, resource_from_ms, resource_to_ms, appointment_type,
         ?, ?, change_key, updated_ms, change_expires_ms
       FROM ${a} WHERE change_id = ?`,
     ),
     move: prepare(
       `UPDATE ${a} SET change_id = ${nextPosition}, start_ms = ?, end_ms = ?, local_start_ms = ?, local_end_ms = ?,
-        version = version + 1, updated_ms = ?, previous_times = ?, change_key = ?, change_expires_ms = ?
+        version = version + 1, updated_ms = ?, previous_times = ?, resource_id = ?, resource_from_ms = ?,
+        resource_to_ms = ?, change_key = ?, change_expires_ms = ?
       WHERE change_id = ?`,
     ),
     cancel: prepare(
@@ -110,6 +123,21 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
     listBooked: list("status = 'booked'"),
     listHolding: list("(status = 'booked' OR cancelled_ms >= start_ms)"),
     listAll: list("1"),
+    // A resource's booked records whose span overlaps the range, in span start order, through the resource
+    // index. SQLite orders the ids by code points, the contract by code units: they differ only between equal
+    // span starts, which the store sorts again. So that a page cut by the limit holds every record it should,
+    // it reads every record whose span starts at or before the limit's last one (the subquery: its span
+    // start); the store cuts the page once sorted.
+    listResource: prepare(
+      `SELECT ${RECORD_COLUMNS} FROM ${a}
+      WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status = 'booked'
+        AND resource_from_ms <= coalesce(
+          (SELECT resource_from_ms FROM ${a}
+          WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status = 'booked'
+          ORDER BY resource_from_ms LIMIT 1 OFFSET ?),
+          9223372036854775807)
+      ORDER BY resource_from_ms, user_id, id`,
+    ),
     // Both tables in one compound statement, merged in position order: each side in its own order.
     changes: prepare(
       `SELECT ${ARCHIVED_EVENT_COLUMNS} FROM ${c} WHERE id > ?

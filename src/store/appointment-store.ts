@@ -43,6 +43,19 @@ export interface PreviousTimes {
 }
 
 /**
+ * What an appointment occupies of a resource (a practitioner, a room, a device): the instants from the start
+ * of its buffer before to the end of its buffer after, half-open. Buffers occupy the resource, not the user.
+ */
+export interface ResourceSpan {
+  /** The resource's id, as the caller named it. Well-formed Unicode without U+0000, 1 to 255 characters. */
+  readonly resourceId: string;
+  /** First instant occupied (the start minus the buffer before), epoch milliseconds, inclusive. */
+  readonly fromMs: number;
+  /** End of the occupation (the end plus the buffer after), epoch milliseconds, exclusive. */
+  readonly toMs: number;
+}
+
+/**
  * An appointment as a store keeps it. A store returns records exactly as it was given them or built them
  * by the rules of {@link AppointmentStore.write}: every field, in a copy of its own.
  */
@@ -71,6 +84,10 @@ export interface AppointmentRecord extends AppointmentTimes {
   readonly previousTimes: readonly PreviousTimes[];
   /** The caller's metadata from the booking, unchanged, or `null`. Never read by the rules. */
   readonly metadata: JsonObject | null;
+  /** The resource it occupies, from the booking or its last move, or `null` when it books none. */
+  readonly resource: ResourceSpan | null;
+  /** The name of its appointment type, or `null` (the policy's own duration). Never read by the store. */
+  readonly appointmentType: string | null;
 }
 
 /** A half-open range `[fromMs, toMs)` of milliseconds: instants, or local times where a field says so. */
@@ -111,6 +128,22 @@ export interface Occupancy {
   readonly candidatesEndWithin: MsRange;
 }
 
+/**
+ * What a new or moved appointment claims of a resource, for the store to check in its write, across users:
+ * at no instant of the span may more than `capacity` booked records of the resource occupy it, counting the
+ * new one (and not the one being moved). A record occupies instant `t` when `fromMs <= t < toMs` of its
+ * {@link AppointmentRecord.resource | span}.
+ */
+export interface ResourceClaim extends ResourceSpan {
+  /** How many records may occupy any instant of the resource at once: a positive integer (1 for a person). */
+  readonly capacity: number;
+  /**
+   * Every record of the resource whose span can overlap this one has its span start (`resource.fromMs`)
+   * within this range: a store may look for them only there (through an index on span starts) or ignore it.
+   */
+  readonly candidatesStartWithin: MsRange;
+}
+
 /** Books a new appointment. */
 export interface BookChange {
   readonly type: "book";
@@ -119,6 +152,10 @@ export interface BookChange {
   readonly times: AppointmentTimes;
   readonly metadata: JsonObject | null;
   readonly occupancy: Occupancy;
+  /** The resource it occupies, checked against the resource's capacity; absent or `null` for none. */
+  readonly resource?: ResourceClaim | null | undefined;
+  /** Kept on the record as {@link AppointmentRecord.appointmentType}; absent or `null` for none. */
+  readonly appointmentType?: string | null | undefined;
 }
 
 /** Moves a booked appointment to new times, keeping its id. */
@@ -134,6 +171,17 @@ export interface MoveChange {
    * since another write may have moved the appointment since anyone last read it.
    */
   readonly earliestStartMs: number | null;
+  /**
+   * The resource it occupies at its new times (the record's `resource` becomes this span), checked against
+   * the capacity as a booking's claim is; absent or `null`: none (the record's `resource` becomes `null`).
+   */
+  readonly resource?: ResourceClaim | null | undefined;
+  /**
+   * The record's `version` this move was computed from, or absent/`null` for no such check. When the record
+   * has another version, the move is refused with `stale` and nothing is written: the scheduler read the
+   * record (its type and resource) before it asked, and someone changed it since.
+   */
+  readonly expectedVersion?: number | null | undefined;
 }
 
 /** Cancels a booked appointment, keeping it with its history. */
@@ -183,6 +231,14 @@ export type WriteResult =
   | { readonly status: "limit-reached"; readonly conflicting: AppointmentRecord; readonly replayed: boolean }
   /** A booked record overlaps; `conflicting` is the earliest of them (start, then id). */
   | { readonly status: "overlap"; readonly conflicting: AppointmentRecord; readonly replayed: boolean }
+  /**
+   * The resource is full at some instant of the claimed span: `capacity` records already occupy it.
+   * `conflicting` is, at the first such instant, the earliest of the records occupying it (by span start,
+   * then user id, then id): it may be another user's record, which the scheduler does not show the caller.
+   */
+  | { readonly status: "resource-full"; readonly conflicting: AppointmentRecord; readonly replayed: boolean }
+  /** A move's `expectedVersion` is not the record's version. Nothing was written. */
+  | { readonly status: "stale"; readonly record: AppointmentRecord; readonly replayed: boolean }
   /** A move or cancel named no record of this user. */
   | { readonly status: "not-found"; readonly replayed: boolean }
   /** A move or cancel named a cancelled record: it cannot change any more. */
@@ -252,6 +308,16 @@ export interface RecordQuery {
   readonly limit?: number | undefined;
 }
 
+/** Which records {@link AppointmentStore.listResourceAppointments} returns: booked ones only. */
+export interface ResourceRecordQuery {
+  /** Only records whose span ends after this (`resource.toMs > fromMs`), when given. */
+  readonly fromMs?: number | undefined;
+  /** Only records whose span starts before this (`resource.fromMs < toMs`), when given. */
+  readonly toMs?: number | undefined;
+  /** At most this many records (a positive integer); all when absent. */
+  readonly limit?: number | undefined;
+}
+
 /** Options every store operation takes. */
 export interface StoreOperationOptions {
   /**
@@ -277,7 +343,11 @@ export interface StoreOperationOptions {
  *   settles it.
  * - **No rules.** A store compares numbers and strings and counts; it never parses times or knows the policy.
  * - **Not found is not an error.** Lookups return `null` or `[]`.
- * - **Records of one user only.** No operation ever shows or changes another user's records, events or keys.
+ * - **Records of one user only.** No operation ever changes another user's records, events or keys, and only
+ *   the resource operations (`listResourceAppointments`, a `resource-full` answer) show another user's records.
+ * - **Resources across users.** Two concurrent writes that claim one resource can never both pass a capacity
+ *   check that the other would have failed, whichever users they are for, and without deadlock whatever the
+ *   order in which they arrive (a store that locks takes the user's lock, then the resource's).
  */
 export interface AppointmentStore {
   /**
@@ -288,14 +358,17 @@ export interface AppointmentStore {
    * 2. A `move` or `cancel` whose record does not exist is `not-found`; one whose record is cancelled is
    *    `not-booked`; one whose record starts before the change's `earliestStartMs` is `too-late`. A `book`
    *    whose id the user already has is `id-taken`.
-   * 3. A `book` or `move` whose occupancy is violated: `limit-reached`, then `overlap`.
+   *    A `move` whose `expectedVersion` is given and is not the record's `version` is `stale`.
+   * 3. A `book` or `move` whose occupancy is violated: `limit-reached`, then `overlap`; then one whose
+   *    resource claim finds the resource full at an instant of its span: `resource-full`.
    * 4. Otherwise the change is written, with the event of its type appended to the feed:
    *    - `book`: a record with `status: "booked"`, `version: 1`, `createdAtMs` and `updatedAtMs` = `atMs`,
-   *      `cancelledAtMs` and `cancellationReason` `null`, `previousTimes: []`, and the change's times and
-   *      metadata.
-   *    - `move`: the record with the new times, `{ startMs, endMs, movedAtMs: atMs }` of the old times
-   *      appended to `previousTimes`, `version` + 1, `updatedAtMs` = `atMs`; the event's `previous` is the
-   *      old times.
+   *      `cancelledAtMs` and `cancellationReason` `null`, `previousTimes: []`, the change's times and
+   *      metadata, `resource` the claim's `{ resourceId, fromMs, toMs }` (or `null`), and `appointmentType`
+   *      (or `null`).
+   *    - `move`: the record with the new times and `resource` (as a booking's), `{ startMs, endMs,
+   *      movedAtMs: atMs }` of the old times appended to `previousTimes`, `version` + 1, `updatedAtMs` =
+   *      `atMs`; the event's `previous` is the old times.
    *    - `cancel`: the record with `status: "cancelled"`, `cancelledAtMs` and `updatedAtMs` = `atMs`, the
    *      reason, `version` + 1. Cancelled at or after its start, it still {@link holdsPeriods | holds} them.
    *
@@ -306,6 +379,17 @@ export interface AppointmentStore {
 
   /** The user's records matching `query`, sorted by `startMs`, then by `id` (code-unit order). */
   listAppointments(userId: string, query: RecordQuery, options?: StoreOperationOptions): Promise<AppointmentRecord[]>;
+
+  /**
+   * The booked records of every user that occupy the resource within the query's range (by their resource
+   * span), sorted by span start (`resource.fromMs`), then user id, then id (code-unit order). For a
+   * resource's day view, and for availability to count what a booking's claim would count.
+   */
+  listResourceAppointments(
+    resourceId: string,
+    query: ResourceRecordQuery,
+    options?: StoreOperationOptions,
+  ): Promise<AppointmentRecord[]>;
 
   /** The user's record with this id, whatever its status, or `null`. */
   getAppointment(userId: string, id: string, options?: StoreOperationOptions): Promise<AppointmentRecord | null>;

@@ -6,7 +6,14 @@
  * @module
  */
 import type { JsonObject } from "../model/json.js";
-import type { AppointmentRecord, AppointmentTimes, BookChange, PreviousTimes } from "./appointment-store.js";
+import type {
+  AppointmentRecord,
+  AppointmentTimes,
+  BookChange,
+  PreviousTimes,
+  ResourceClaim,
+  ResourceSpan,
+} from "./appointment-store.js";
 
 /**
  * The booked record of `change` for `userId`, written at `atMs`, with `metadata` as the store keeps it (a
@@ -35,14 +42,27 @@ export function bookedRecord(
     cancellationReason: null,
     previousTimes,
     metadata,
+    resource: spanOf(change.resource),
+    appointmentType: change.appointmentType ?? null,
   };
 }
 
+/** The span a record keeps of a claim: a copy of its own, without the claim's check parameters. */
+export function spanOf(claim: ResourceClaim | null | undefined): ResourceSpan | null {
+  return claim ? { resourceId: claim.resourceId, fromMs: claim.fromMs, toMs: claim.toMs } : null;
+}
+
 /**
- * `current` moved to `times` at `atMs`: the new times (the four fields, whatever else the object carries),
- * the old ones appended to `previousTimes`, one version more.
+ * `current` moved to `times` at `atMs`: the new times (the four fields, whatever else the object carries)
+ * and the resource span of `claim` (`null` without one), the old times appended to `previousTimes`, one
+ * version more.
  */
-export function movedRecord(current: AppointmentRecord, times: AppointmentTimes, atMs: number): AppointmentRecord {
+export function movedRecord(
+  current: AppointmentRecord,
+  times: AppointmentTimes,
+  atMs: number,
+  claim: ResourceClaim | null | undefined,
+): AppointmentRecord {
   const moved: PreviousTimes = { startMs: current.startMs, endMs: current.endMs, movedAtMs: atMs };
   return {
     ...current,
@@ -53,6 +73,7 @@ export function movedRecord(current: AppointmentRecord, times: AppointmentTimes,
     version: current.version + 1,
     updatedAtMs: atMs,
     previousTimes: [...current.previousTimes, moved],
+    resource: spanOf(claim),
   };
 }
 

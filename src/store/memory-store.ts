@@ -3,8 +3,9 @@
  * lost when it exits.
  *
  * Atomicity comes from JavaScript itself: each write runs to completion without an `await` between its
- * checks and its changes, so no other operation can interleave. That holds within one process only; share a
- * database store (`appointment-scheduler/postgres`) between processes.
+ * checks and its changes, so no other operation can interleave, not even another user's write that claims the
+ * same resource. That holds within one process only; share a database store (`appointment-scheduler/postgres`)
+ * between processes.
  *
  * @module
  */
@@ -16,11 +17,13 @@ import type {
   ChangeQuery,
   ChangeRecord,
   RecordQuery,
+  ResourceRecordQuery,
   WriteRequest,
   WriteResult,
 } from "./appointment-store.js";
 import { ChangeFeed } from "./change-feed.js";
 import { ExpiryQueue } from "./expiry-queue.js";
+import { ResourceLedger } from "./resource-ledger.js";
 import { UserLedger } from "./user-ledger.js";
 
 /** What a user's idempotency key remembers: the request's fingerprint and its first outcome. */
@@ -44,6 +47,8 @@ interface KeptOutcome {
  */
 export class MemoryStore implements AppointmentStore {
   readonly #users = new Map<string, UserLedger>();
+  /** The same records by resource, across users: what a resource claim and its listing look at. */
+  readonly #resources = new ResourceLedger();
   readonly #keys = new Map<string, Map<string, KeptOutcome>>();
   readonly #keyExpiry = new ExpiryQueue<{ userId: string; key: string }>();
   readonly #feed = new ChangeFeed();
@@ -60,7 +65,7 @@ export class MemoryStore implements AppointmentStore {
 
     const existing = this.#users.get(userId);
     const ledger = existing ?? new UserLedger();
-    const result = applyChange(ledger, request, this.#feed);
+    const result = applyChange(ledger, this.#resources, request, this.#feed);
     if (!existing && ledger.size > 0) this.#users.set(userId, ledger);
     if (idempotency) {
       const keys = userKeys ?? new Map<string, KeptOutcome>();
@@ -77,6 +82,10 @@ export class MemoryStore implements AppointmentStore {
 
   async listAppointments(userId: string, query: RecordQuery): Promise<AppointmentRecord[]> {
     return this.#users.get(userId)?.list(query) ?? [];
+  }
+
+  async listResourceAppointments(resourceId: string, query: ResourceRecordQuery): Promise<AppointmentRecord[]> {
+    return this.#resources.list(resourceId, query);
   }
 
   async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {

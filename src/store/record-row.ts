@@ -27,6 +27,11 @@ export interface RecordRow {
   cancellation_reason: string | null;
   previous_times: unknown;
   metadata: unknown;
+  /** The resource span: all three `null` when the appointment occupies no resource. */
+  resource_id: string | null;
+  resource_from_ms: number | null;
+  resource_to_ms: number | null;
+  appointment_type: string | null;
 }
 
 /** The record of `row`. */
@@ -46,6 +51,11 @@ export function recordFromRow(row: RecordRow): AppointmentRecord {
     cancellationReason: row.cancellation_reason,
     previousTimes: previousTimesFrom(row.previous_times),
     metadata: (parsedJson(row.metadata) as JsonObject | null) ?? null,
+    resource:
+      row.resource_id === null
+        ? null
+        : { resourceId: row.resource_id, fromMs: Number(row.resource_from_ms), toMs: Number(row.resource_to_ms) },
+    appointmentType: row.appointment_type,
   };
 }
 

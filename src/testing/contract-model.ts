@@ -12,6 +12,9 @@ import type {
   MsRange,
   Occupancy,
   RecordQuery,
+  ResourceClaim,
+  ResourceRecordQuery,
+  ResourceSpan,
   WriteRequest,
   WriteResult,
 } from "../store/appointment-store.js";
@@ -79,7 +82,9 @@ export class ContractModel {
 
     if (change.type === "book") {
       if (existing) return { status: "id-taken", replayed: false };
-      const refusal = this.#refusal([...own.values()], change.times, change.occupancy, null);
+      const refusal =
+        this.#refusal([...own.values()], change.times, change.occupancy, null) ??
+        this.#resourceRefusal(change.resource ?? null, null);
       if (refusal) return refusal;
       const record: AppointmentRecord = {
         id: change.id,
@@ -93,6 +98,8 @@ export class ContractModel {
         cancellationReason: null,
         previousTimes: [],
         metadata: change.metadata === null ? null : structuredClone(change.metadata),
+        resource: spanOf(change.resource ?? null),
+        appointmentType: change.appointmentType ?? null,
       };
       own.set(record.id, record);
       this.#feed.push({ userId, type: "booked", record, previous: null, idempotencyKey, atMs });
@@ -106,7 +113,13 @@ export class ContractModel {
     }
 
     if (change.type === "move") {
-      const refusal = this.#refusal([...own.values()], change.times, change.occupancy, existing.id);
+      const expected = change.expectedVersion ?? null;
+      if (expected !== null && expected !== existing.version) {
+        return { status: "stale", record: existing, replayed: false };
+      }
+      const refusal =
+        this.#refusal([...own.values()], change.times, change.occupancy, existing.id) ??
+        this.#resourceRefusal(change.resource ?? null, existing);
       if (refusal) return refusal;
       const previous = { startMs: existing.startMs, endMs: existing.endMs };
       const record: AppointmentRecord = {
@@ -115,6 +128,7 @@ export class ContractModel {
         version: existing.version + 1,
         updatedAtMs: atMs,
         previousTimes: [...existing.previousTimes, { ...previous, movedAtMs: atMs }],
+        resource: spanOf(change.resource ?? null),
       };
       own.set(record.id, record);
       this.#feed.push({ userId, type: "rescheduled", record, previous, idempotencyKey, atMs });
@@ -160,6 +174,54 @@ export class ContractModel {
     return null;
   }
 
+  /**
+   * After step 3's occupancy: `resource-full` when, at some instant of the claimed span, `capacity` booked
+   * records of the resource (any user's, never the one moved) already occupy it. Every instant is looked at
+   * where the count can change: the span's first, and each start of an occupying span within it. The record
+   * named is, at the first full instant, the earliest occupant by span start, then user id, then id.
+   */
+  #resourceRefusal(claim: ResourceClaim | null, moving: AppointmentRecord | null): KeptResult | null {
+    if (claim === null) return null;
+    const occupying = this.#allRecords().filter(
+      (r) =>
+        r.status === "booked" &&
+        r.resource !== null &&
+        r.resource.resourceId === claim.resourceId &&
+        r.resource.fromMs < claim.toMs &&
+        r.resource.toMs > claim.fromMs &&
+        !(moving !== null && r.userId === moving.userId && r.id === moving.id),
+    );
+    const instants = [claim.fromMs, ...occupying.map((r) => (r.resource as ResourceSpan).fromMs)]
+      .filter((t) => t >= claim.fromMs && t < claim.toMs)
+      .sort((a, b) => a - b);
+    for (const instant of instants) {
+      const at = occupying
+        .filter((r) => (r.resource as ResourceSpan).fromMs <= instant && (r.resource as ResourceSpan).toMs > instant)
+        .sort(byResourceOrder);
+      const [first] = at;
+      if (first && at.length >= claim.capacity) return { status: "resource-full", conflicting: first, replayed: false };
+    }
+    return null;
+  }
+
+  #allRecords(): AppointmentRecord[] {
+    return [...this.#records.values()].flatMap((own) => [...own.values()]);
+  }
+
+  /** The contract's `listResourceAppointments`, over the users this model has seen. */
+  listResource(resourceId: string, query: ResourceRecordQuery = {}): AppointmentRecord[] {
+    const { fromMs, toMs, limit } = query;
+    const listed = this.#allRecords()
+      .filter((r) => r.status === "booked" && r.resource !== null && r.resource.resourceId === resourceId)
+      .filter(
+        (r) =>
+          (fromMs === undefined || (r.resource as ResourceSpan).toMs > fromMs) &&
+          (toMs === undefined || (r.resource as ResourceSpan).fromMs < toMs),
+      )
+      .sort(byResourceOrder);
+    return limit === undefined ? listed : listed.slice(0, limit);
+  }
+
   /** The contract's `listAppointments`. */
   list(userId: string, query: RecordQuery = {}): AppointmentRecord[] {
     const { fromMs, toMs, status = "booked", after, limit } = query;
@@ -190,6 +252,20 @@ export class ContractModel {
 /** The four times of a change, and nothing else the object may carry. */
 function pickTimes({ startMs, endMs, localStartMs, localEndMs }: AppointmentTimes): AppointmentTimes {
   return { startMs, endMs, localStartMs, localEndMs };
+}
+
+/** The span a record keeps of a claim: its three fields, without the check's. */
+function spanOf(claim: ResourceClaim | null): ResourceSpan | null {
+  return claim === null ? null : { resourceId: claim.resourceId, fromMs: claim.fromMs, toMs: claim.toMs };
+}
+
+/** The contract's order of a resource's records: span start, then user id, then id (code units). */
+export function byResourceOrder(a: AppointmentRecord, b: AppointmentRecord): number {
+  const aFrom = a.resource?.fromMs ?? Number.NEGATIVE_INFINITY;
+  const bFrom = b.resource?.fromMs ?? Number.NEGATIVE_INFINITY;
+  if (aFrom !== bFrom) return aFrom < bFrom ? -1 : 1;
+  if (a.userId !== b.userId) return a.userId < b.userId ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** An event of the model without its user: what a store's event must equal, position aside. */

@@ -134,6 +134,9 @@ export function scheduledStore(store: AppointmentStore, s: fc.Scheduler): Appoin
   return {
     write: scheduled((request, options) => store.write(request, options)),
     listAppointments: scheduled((userId, query, options) => store.listAppointments(userId, query, options)),
+    listResourceAppointments: scheduled((resourceId, query, options) =>
+      store.listResourceAppointments(resourceId, query, options),
+    ),
     getAppointment: scheduled((userId, id, options) => store.getAppointment(userId, id, options)),
     readChanges: scheduled((query, options) => store.readChanges(query, options)),
     purgeExpired: scheduled((nowMs, options) => store.purgeExpired(nowMs, options)),

@@ -30,7 +30,15 @@ export function plainRecord(record: AppointmentRecord): AppointmentRecord {
       ? record.previousTimes.map(({ startMs, endMs, movedAtMs }) => ({ startMs, endMs, movedAtMs }))
       : record.previousTimes,
     metadata: record.metadata === null ? null : (plainJson(record.metadata) as AppointmentRecord["metadata"]),
+    resource: plainSpan(record.resource),
+    appointmentType: record.appointmentType,
   };
+}
+
+/** A plain copy of a resource span's contract fields; anything but an object (`null`, a missing field) as it is. */
+function plainSpan(span: AppointmentRecord["resource"]): AppointmentRecord["resource"] {
+  if (typeof span !== "object" || span === null) return span;
+  return { resourceId: span.resourceId, fromMs: span.fromMs, toMs: span.toMs };
 }
 
 /**
@@ -50,9 +58,12 @@ export function plainResult(result: WriteResult): WriteResult {
   switch (result.status) {
     case "written":
     case "not-booked":
+    case "too-late":
+    case "stale":
       return { status: result.status, record: plainRecord(result.record), replayed: result.replayed } as WriteResult;
     case "limit-reached":
     case "overlap":
+    case "resource-full":
       return { status: result.status, conflicting: plainRecord(result.conflicting), replayed: result.replayed };
     case "not-found":
     case "id-taken":

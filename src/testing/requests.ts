@@ -11,6 +11,7 @@ import type {
   IdempotencyClaim,
   MsRange,
   Occupancy,
+  ResourceClaim,
   WriteRequest,
 } from "../store/appointment-store.js";
 
@@ -107,6 +108,26 @@ export interface WriteOptions {
   /** Default {@link FOREVER}. */
   readonly changeExpiresAtMs?: number;
   readonly idempotency?: IdempotencyClaim;
+  /** A book's or move's resource claim. Default: none (the field absent). */
+  readonly resource?: ResourceClaim | null;
+  /** A move's `expectedVersion`. Default: none (the field absent). */
+  readonly expectedVersion?: number | null;
+}
+
+/** A claim of `[fromMs, toMs)` of a resource, by default of capacity 1 with candidates looked for everywhere. */
+export function resourceClaim(
+  resourceId: string,
+  fromMs: number,
+  toMs: number,
+  capacity = 1,
+  candidatesStartWithin: MsRange = EVERYWHERE,
+): ResourceClaim {
+  return { resourceId, fromMs, toMs, capacity, candidatesStartWithin };
+}
+
+/** The resource fields of a change, present only when given: a request without them is as it always was. */
+function resourceFields(options: WriteOptions): { resource?: ResourceClaim | null } {
+  return options.resource === undefined ? {} : { resource: options.resource };
 }
 
 function occupancyOf(options: WriteOptions): Occupancy {
@@ -132,11 +153,19 @@ export function bookRequest(
   userId: string,
   id: string,
   times: AppointmentTimes,
-  options: WriteOptions & { readonly metadata?: JsonObject | null } = {},
+  options: WriteOptions & { readonly metadata?: JsonObject | null; readonly appointmentType?: string | null } = {},
 ): WriteRequest {
   return {
     userId,
-    change: { type: "book", id, times, metadata: options.metadata ?? null, occupancy: occupancyOf(options) },
+    change: {
+      type: "book",
+      id,
+      times,
+      metadata: options.metadata ?? null,
+      occupancy: occupancyOf(options),
+      ...resourceFields(options),
+      ...(options.appointmentType === undefined ? {} : { appointmentType: options.appointmentType }),
+    },
     ...envelope(options),
   };
 }
@@ -156,6 +185,8 @@ export function moveRequest(
       times,
       occupancy: occupancyOf(options),
       earliestStartMs: options.earliestStartMs ?? null,
+      ...resourceFields(options),
+      ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
     },
     ...envelope(options),
   };

@@ -69,7 +69,7 @@ function mutate(record: AppointmentRecord | null): void {
 /** The record the contract says a `book` builds. */
 function booked(request: WriteRequest): AppointmentRecord {
   assert.ok(request.change.type === "book");
-  const { times, metadata, id } = request.change;
+  const { times, metadata, id, resource, appointmentType } = request.change;
   return {
     id,
     userId: request.userId,
@@ -82,6 +82,8 @@ function booked(request: WriteRequest): AppointmentRecord {
     cancellationReason: null,
     previousTimes: [],
     metadata,
+    resource: resource ? { resourceId: resource.resourceId, fromMs: resource.fromMs, toMs: resource.toMs } : null,
+    appointmentType: appointmentType ?? null,
   };
 }
 

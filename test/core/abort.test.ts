@@ -225,6 +225,7 @@ describe("a signal that fires while a write is in the store", () => {
     const abandoned = deferred<unknown>();
     const store: AppointmentStore = {
       listAppointments: (...args) => memory.listAppointments(...args),
+      listResourceAppointments: (...args) => memory.listResourceAppointments(...args),
       getAppointment: (...args) => memory.getAppointment(...args),
       readChanges: (...args) => memory.readChanges(...args),
       purgeExpired: (...args) => memory.purgeExpired(...args),
@@ -260,6 +261,7 @@ describe("a signal that fires while a write is in the store", () => {
     const own = new OperationTimedOutError();
     const store: AppointmentStore = {
       listAppointments: (...args) => memory.listAppointments(...args),
+      listResourceAppointments: (...args) => memory.listResourceAppointments(...args),
       getAppointment: (...args) => memory.getAppointment(...args),
       readChanges: (...args) => memory.readChanges(...args),
       purgeExpired: (...args) => memory.purgeExpired(...args),
@@ -275,6 +277,7 @@ describe("a signal that fires while a read is waiting", () => {
   const hangingReads = () => {
     const store = new ObservedStore();
     store.gate("listAppointments");
+    store.gate("listResourceAppointments");
     store.gate("getAppointment");
     store.gate("readChanges");
     store.gate("purgeExpired");

@@ -101,6 +101,8 @@ function recordOf(times: AppointmentTimes, id = "held"): AppointmentRecord {
     cancellationReason: null,
     previousTimes: [],
     metadata: null,
+    resource: null,
+    appointmentType: null,
   };
 }
 

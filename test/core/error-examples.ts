@@ -83,6 +83,28 @@ export const EXAMPLES: [code: ErrorCode, error: SchedulerError][] = [
     }),
   ],
   ["NOT_FOUND", await failureOf(() => createScheduler().cancel(1, "a1"))],
+  ["UNKNOWN_RESOURCE", await failureOf(() => createScheduler().book(1, START, { resource: "dr-who" }))],
+  ["UNKNOWN_APPOINTMENT_TYPE", await failureOf(() => createScheduler().book(1, START, { type: "surgery" }))],
+  [
+    "OUTSIDE_RESOURCE_HOURS",
+    await failureOf(() =>
+      createScheduler({ resources: { gp: { timeZone: "UTC", weeklyHours: { monday: [["09:00", "17:00"]] } } } }).book(
+        1,
+        START,
+        { resource: "gp" },
+      ),
+    ),
+  ],
+  [
+    "RESOURCE_FULL",
+    await failureOf(async () => {
+      const scheduler = createScheduler({
+        resources: { gp: { timeZone: "UTC", weeklyHours: { thursday: [["09:00", "17:00"]] } } },
+      });
+      await scheduler.book(1, START, { resource: "gp" });
+      return scheduler.book(2, START, { resource: "gp" });
+    }),
+  ],
   [
     "APPOINTMENT_CANCELLED",
     await failureOf(async () => {

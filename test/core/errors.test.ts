@@ -256,6 +256,7 @@ describe("store failures", () => {
     return {
       write: fail,
       listAppointments: fail,
+      listResourceAppointments: fail,
       getAppointment: (userId, id) => memory.getAppointment(userId, id),
       readChanges: fail,
       purgeExpired: fail,
@@ -321,6 +322,7 @@ describe("store failures", () => {
     const store: AppointmentStore = {
       write: async () => ({ status: "maybe" }) as unknown as WriteResult,
       listAppointments: (userId, query) => memory.listAppointments(userId, query),
+      listResourceAppointments: (resourceId, query) => memory.listResourceAppointments(resourceId, query),
       getAppointment: (userId, id) => memory.getAppointment(userId, id),
       readChanges: (query) => memory.readChanges(query),
       purgeExpired: (nowMs) => memory.purgeExpired(nowMs),

@@ -30,6 +30,7 @@ describe("defaults", () => {
       allowPastStarts: true,
       cancellationNotice: null,
       rescheduleNotice: null,
+      appointmentTypes: new Map(),
     });
     expect(createScheduler({}).policy).toEqual(createScheduler({ policy: {} }).policy);
   });
@@ -407,5 +408,38 @@ describe("other scheduler options", () => {
 
   it.each(["Mars/Olympus_Mons", "", "+25:00", "UTC+1", 5])("rejects the time zone %j", (timeZone) => {
     expectThrownCode(() => createScheduler({ timeZone: timeZone as string }), "INVALID_TIME_ZONE");
+  });
+});
+
+describe("appointment types", () => {
+  it("are validated, each with its duration and optional buffers", () => {
+    const policy = createScheduler({
+      policy: { appointmentTypes: { consult: { durationMinutes: 60, bufferAfterMinutes: 10 } } },
+    }).policy;
+    expect(policy.appointmentTypes.get("consult")).toEqual({
+      name: "consult",
+      durationMinutes: 60,
+      bufferBeforeMinutes: null,
+      bufferAfterMinutes: 10,
+    });
+    for (const bad of [
+      { consult: { durationMinutes: 0 } },
+      { consult: {} },
+      { consult: { durationMinutes: 30, color: "red" } },
+      { consult: { durationMinutes: 30, bufferAfterMinutes: -1 } },
+      [],
+    ]) {
+      expect(() => createScheduler({ policy: { appointmentTypes: bad as never } })).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+      );
+    }
+  });
+
+  it("give a booking their duration", async () => {
+    const scheduler = createScheduler({ policy: { appointmentTypes: { consult: { durationMinutes: 90 } } } });
+    const appointment = await scheduler.book(1, "2021-04-22 10:00", { type: "consult" });
+    expect(appointment.end.toString()).toContain("11:30");
+    expect(appointment.type).toBe("consult");
+    expect((await scheduler.book(2, "2021-04-22 10:00")).end.toString()).toContain("10:30");
   });
 });

@@ -83,6 +83,8 @@ export function storeOver(
   return {
     write: (request, options) => inner.write(request, options),
     listAppointments: (userId, query, options) => inner.listAppointments(userId, query, options),
+    listResourceAppointments: (resourceId, query, options) =>
+      inner.listResourceAppointments(resourceId, query, options),
     getAppointment: (userId, id, options) => inner.getAppointment(userId, id, options),
     readChanges: (query, options) => inner.readChanges(query, options),
     purgeExpired: (nowMs, options) => inner.purgeExpired(nowMs, options),
@@ -145,6 +147,9 @@ export class ObservedStore implements AppointmentStore {
   }
   listAppointments(...args: Parameters<AppointmentStore["listAppointments"]>) {
     return this.#run("listAppointments", args[2], () => this.inner.listAppointments(args[0], args[1]));
+  }
+  listResourceAppointments(...args: Parameters<AppointmentStore["listResourceAppointments"]>) {
+    return this.#run("listResourceAppointments", args[2], () => this.inner.listResourceAppointments(args[0], args[1]));
   }
   getAppointment(...args: Parameters<AppointmentStore["getAppointment"]>) {
     return this.#run("getAppointment", args[2], () => this.inner.getAppointment(args[0], args[1]));

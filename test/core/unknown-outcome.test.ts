@@ -41,6 +41,8 @@ class FaultyStore implements AppointmentStore {
   }
   listAppointments: AppointmentStore["listAppointments"] = (userId, query) =>
     this.inner.listAppointments(userId, query);
+  listResourceAppointments: AppointmentStore["listResourceAppointments"] = (resourceId, query) =>
+    this.inner.listResourceAppointments(resourceId, query);
   getAppointment: AppointmentStore["getAppointment"] = (userId, id) => this.inner.getAppointment(userId, id);
   readChanges: AppointmentStore["readChanges"] = (query) => this.inner.readChanges(query);
   purgeExpired: AppointmentStore["purgeExpired"] = (nowMs) => this.inner.purgeExpired(nowMs);

@@ -243,6 +243,7 @@ describe("record operations", () => {
       policy: scheduler.policy,
       book: (...args) => scheduler.book(...args),
       list: (...args) => scheduler.list(...args),
+      listByResource: (...args) => scheduler.listByResource(...args),
       get: (...args) => scheduler.get(...args),
       cancel: (...args) => scheduler.cancel(...args),
       reschedule: (...args) => scheduler.reschedule(...args),

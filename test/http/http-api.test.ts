@@ -335,6 +335,7 @@ describe("createAppointmentsHttpApi", () => {
           return write;
         },
         listAppointments: (userId, query) => memory.listAppointments(userId, query),
+        listResourceAppointments: (resourceId, query) => memory.listResourceAppointments(resourceId, query),
         getAppointment: (userId, id) => memory.getAppointment(userId, id),
         readChanges: (query) => memory.readChanges(query),
         purgeExpired: (nowMs) => memory.purgeExpired(nowMs),

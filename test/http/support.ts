@@ -14,6 +14,7 @@ import {
   OperationAbortedError,
   OperationTimedOutError,
   type RecordQuery,
+  type ResourceRecordQuery,
   type StoreOperationOptions,
   type WriteRequest,
   type WriteResult,
@@ -196,6 +197,10 @@ export class SlowStore implements AppointmentStore {
     await wait(this.#ms, options?.signal);
     return this.#memory.listAppointments(userId, query);
   }
+  async listResourceAppointments(resourceId: string, query: ResourceRecordQuery, options?: StoreOperationOptions) {
+    await wait(this.#ms, options?.signal);
+    return this.#memory.listResourceAppointments(resourceId, query);
+  }
   async getAppointment(userId: string, id: string, options?: StoreOperationOptions) {
     await wait(this.#ms, options?.signal);
     return this.#memory.getAppointment(userId, id);
@@ -255,6 +260,9 @@ export class UnreachableStore implements AppointmentStore {
     throw unreachable();
   }
   async listAppointments(): Promise<AppointmentRecord[]> {
+    throw unreachable();
+  }
+  async listResourceAppointments(): Promise<AppointmentRecord[]> {
     throw unreachable();
   }
   async getAppointment(): Promise<AppointmentRecord | null> {

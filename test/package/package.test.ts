@@ -167,11 +167,12 @@ describe("the published package", () => {
          if (isSchedulerError(error, "OUTCOME_UNKNOWN")) return error.idempotencyKey === null ? error.code : undefined;
          return isSchedulerError(error) ? error.code : undefined;
        }
-       // A store of contract v2: five methods.
+       // A store of contract v2: six methods.
        const memory = new MemoryStore();
        export const store: AppointmentStore = {
          write: (request) => memory.write(request),
          listAppointments: (userId, query) => memory.listAppointments(userId, query),
+         listResourceAppointments: (resourceId, query) => memory.listResourceAppointments(resourceId, query),
          getAppointment: (userId, id) => memory.getAppointment(userId, id),
          readChanges: (query) => memory.readChanges(query),
          purgeExpired: (nowMs) => memory.purgeExpired(nowMs),

@@ -145,7 +145,7 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       ]);
       expect(functions).toEqual([]);
       const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-      expect(steps).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await close(prefix);
     }
@@ -184,7 +184,7 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       const store = new PostgresStore(db, { tablePrefix: prefix });
       await store.migrate(); // finds both steps recorded, and changes nothing
       const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-      expect(steps).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       expect(await store.getAppointment("42", "a1")).toMatchObject({ status: "booked" });
     } finally {
       await close(prefix);
@@ -210,6 +210,149 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       await close(prefix);
     }
   });
+});
+
+/** The statements that make a database at version `version`: the schema SQL up to that step's record. */
+function statementsUpTo(prefix: string, version: number): string[] {
+  const statements = postgresSchemaStatements({ tablePrefix: prefix });
+  return statements.slice(0, statements.findIndex((s) => s.includes(`VALUES (${version},`)) + 1);
+}
+
+/**
+ * Books and moves through step 2's write function, as the store of that version called it (its 23
+ * arguments): `a1` booked with a key (its outcome kept as that version wrote it), then moved (its first
+ * event archived), and `a2` booked.
+ */
+async function writeThroughVersion2(db: PostgresQueryable, prefix: string) {
+  const hour = 3_600_000;
+  const start = Date.UTC(2021, 3, 22, 10);
+  const write = (type: string, id: string, startMs: number, key: string | null) =>
+    db.query(
+      `SELECT ${prefix}write_appointment($1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL, '{}', '{}', 1, false,
+        $8, $9, $8, $9, $10, $11, $12, $13, $14) AS outcome`,
+      [
+        "42",
+        type,
+        id,
+        startMs,
+        startMs + hour,
+        startMs,
+        startMs + hour,
+        -210_866_803_200_000,
+        8_640_000_000_000_000,
+        1_000,
+        Date.UTC(9999, 0, 1),
+        key,
+        key === null ? null : "fp",
+        key === null ? null : Date.UTC(9999, 0, 1),
+      ],
+    );
+  const booked = await write("book", "a1", start, "key-1");
+  expect((booked.rows[0] as { outcome: { status: string } }).outcome.status).toBe("written");
+  await write("move", "a1", start + 2 * hour, null);
+  await write("book", "a2", start + 4 * hour, null);
+  return { start, hour };
+}
+
+describeEachTarget(databases)("a database at version 2, before resources, on $name", ({ open }) => {
+  for (const how of ["migrate()", "postgresSchemaSql({ fromVersion: 2 })"] as const) {
+    it(`is upgraded by ${how}: its records and events have no resource and no type, and claims work`, async () => {
+      const { db, close } = await open();
+      const prefix = uniquePrefix();
+      try {
+        for (const statement of statementsUpTo(prefix, 2)) await db.query(statement);
+        const { start, hour } = await writeThroughVersion2(db, prefix);
+        const store = new PostgresStore(db, { tablePrefix: prefix });
+        if (how === "migrate()") {
+          await store.migrate();
+        } else {
+          await db.query("BEGIN");
+          for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 2 }))
+            await db.query(statement);
+          await db.query("COMMIT");
+        }
+        await store.migrate(); // finds every step recorded
+        const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
+        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+        // Step 2's function is gone; the current one takes the claim, the type and the expected version.
+        const { rows: functions } = await db.query(
+          "SELECT pronargs FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace",
+          [`${prefix}write_appointment`],
+        );
+        expect(functions).toEqual([{ pronargs: 31 }]);
+
+        const a1 = await store.getAppointment("42", "a1");
+        expect(a1).toMatchObject({ version: 2, startMs: start + 2 * hour, resource: null, appointmentType: null });
+        const events = await store.readChanges({ userId: "42", limit: 10 });
+        expect(events.map((e) => [e.type, e.record.id, e.record.resource, e.record.appointmentType])).toEqual([
+          ["booked", "a1", null, null],
+          ["rescheduled", "a1", null, null],
+          ["booked", "a2", null, null],
+        ]);
+        // The outcome kept under a key before step 3 replays as a record of this version.
+        const times = { startMs: start, endMs: start + hour, localStartMs: start, localEndMs: start + hour };
+        const occupancy = {
+          periods: [],
+          limit: 1,
+          noOverlap: false,
+          candidatesStartWithin: { fromMs: 0, toMs: Date.UTC(9999, 0, 1) },
+          candidatesEndWithin: { fromMs: 0, toMs: Date.UTC(9999, 0, 1) },
+        };
+        const replay = await store.write({
+          userId: "42",
+          change: { type: "book", id: "a1", times, metadata: null, occupancy },
+          atMs: 2_000,
+          changeExpiresAtMs: Date.UTC(9999, 0, 1),
+          idempotency: { key: "key-1", fingerprint: "fp", expiresAtMs: Date.UTC(9999, 0, 1) },
+        });
+        expect(replay).toMatchObject({ status: "written", replayed: true });
+        expect(replay.status === "written" && replay.record).toMatchObject({
+          id: "a1",
+          version: 1,
+          resource: null,
+          appointmentType: null,
+        });
+        // Claims on the upgraded database: a move of an old appointment onto a resource, then another
+        // user's overlapping claim, refused.
+        const span = { resourceId: "room", fromMs: start, toMs: start + hour };
+        const claim = { ...span, capacity: 1, candidatesStartWithin: { fromMs: 0, toMs: Date.UTC(9999, 0, 1) } };
+        const moved = await store.write({
+          userId: "42",
+          change: {
+            type: "move",
+            id: "a2",
+            times,
+            occupancy,
+            earliestStartMs: null,
+            resource: claim,
+            expectedVersion: 1,
+          },
+          atMs: 3_000,
+          changeExpiresAtMs: Date.UTC(9999, 0, 1),
+        });
+        expect(moved).toMatchObject({ status: "written", record: { version: 2, resource: span } });
+        expect(
+          await store.write({
+            userId: "7",
+            change: {
+              type: "book",
+              id: "b",
+              times,
+              metadata: null,
+              occupancy,
+              resource: claim,
+              appointmentType: "visit",
+            },
+            atMs: 3_000,
+            changeExpiresAtMs: Date.UTC(9999, 0, 1),
+          }),
+        ).toMatchObject({ status: "resource-full", conflicting: { userId: "42", id: "a2" } });
+        expect((await store.listResourceAppointments("room", {})).map((r) => r.id)).toEqual(["a2"]);
+      } finally {
+        await close(prefix);
+      }
+    });
+  }
 });
 
 describe("the schema as SQL", () => {
@@ -245,7 +388,7 @@ describe("the schema as SQL", () => {
       expect(() => postgresSchemaStatements({ schema } as never)).toThrow(InvalidArgumentError);
       expect(() => postgresDistributionSql({ schema } as never)).toThrow(InvalidArgumentError);
     }
-    for (const fromVersion of [-1, 3, 1.5]) {
+    for (const fromVersion of [-1, 4, 1.5]) {
       expect(() => postgresSchemaStatements({ fromVersion })).toThrow(InvalidArgumentError);
     }
     expect(() => postgresSchemaStatements({ legacyTimeZone: "x'y" })).toThrow(InvalidArgumentError);
@@ -256,7 +399,7 @@ describe("the schema as SQL", () => {
       "SELECT create_distributed_table('booking.scheduler_appointments', 'user_id')",
       "SELECT create_distributed_table('booking.scheduler_idempotency_keys', 'user_id', colocate_with => 'booking.scheduler_appointments')",
       "SELECT create_distributed_table('booking.scheduler_changes', 'user_id', colocate_with => 'booking.scheduler_appointments')",
-      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
+      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint, text, bigint, bigint, integer, bigint, bigint, text, integer)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
     ]);
   });
 

@@ -49,6 +49,94 @@ export function booking(
   };
 }
 
+/** What {@link resourceBooking} and {@link resourceMove} claim: a resource, buffers and capacity. */
+export interface ClaimOptions {
+  readonly resourceId?: string;
+  /** Default 30 minutes. */
+  readonly durationMs?: number;
+  /** Buffers before and after, occupying the resource (default 0). */
+  readonly beforeMs?: number;
+  readonly afterMs?: number;
+  /** Default 1. */
+  readonly capacity?: number;
+  /** The longest span a record of the resource may have, for the candidates' window (default a day). */
+  readonly maxSpanMs?: number;
+}
+
+/** The times of `durationMs` at `startMs` (local times as the instants), and the claim of `options` on them. */
+function claimed(startMs: number, options: ClaimOptions) {
+  const { resourceId = "room", durationMs = 1_800_000, beforeMs = 0, afterMs = 0, capacity = 1 } = options;
+  const maxSpanMs = options.maxSpanMs ?? DAY_MS;
+  const endMs = startMs + durationMs;
+  const fromMs = startMs - beforeMs;
+  const toMs = endMs + afterMs;
+  return {
+    times: { startMs, endMs, localStartMs: startMs, localEndMs: endMs },
+    resource: { resourceId, fromMs, toMs, capacity, candidatesStartWithin: { fromMs: fromMs - maxSpanMs, toMs } },
+  };
+}
+
+/** An occupancy that no record violates (no period, overlap allowed): only the resource counts. */
+const FREE_OCCUPANCY = {
+  periods: [],
+  limit: 1,
+  noOverlap: false,
+  candidatesStartWithin: { fromMs: -DAY_MS * 1e6, toMs: DAY_MS * 1e6 },
+  candidatesEndWithin: { fromMs: -DAY_MS * 1e6, toMs: DAY_MS * 1e6 },
+};
+
+/** A `book` write at `startMs` claiming a resource, under an occupancy that never refuses it. */
+export function resourceBooking(
+  userId: string,
+  id: string,
+  startMs: number,
+  options: ClaimOptions & { appointmentType?: string | null } = {},
+  extra: Partial<WriteRequest> = {},
+): WriteRequest {
+  const { times, resource } = claimed(startMs, options);
+  return {
+    userId,
+    change: {
+      type: "book",
+      id,
+      times,
+      metadata: null,
+      occupancy: FREE_OCCUPANCY,
+      resource,
+      appointmentType: options.appointmentType ?? null,
+    },
+    atMs: 1_000,
+    changeExpiresAtMs: 2_000,
+    ...extra,
+  };
+}
+
+/** A `move` write of `id` to `startMs`, claiming a resource (or none, with `resource: null`). */
+export function resourceMove(
+  userId: string,
+  id: string,
+  startMs: number,
+  options: ClaimOptions & { resource?: null; expectedVersion?: number | null; earliestStartMs?: number | null } = {},
+  extra: Partial<WriteRequest> = {},
+): WriteRequest {
+  const { times, resource } = claimed(startMs, options);
+  return {
+    userId,
+    change: {
+      type: "move",
+      id,
+      times,
+      occupancy: FREE_OCCUPANCY,
+      earliestStartMs: options.earliestStartMs ?? null,
+      resource: options.resource === null ? null : resource,
+      expectedVersion: options.expectedVersion ?? null,
+    },
+    atMs: 1_200,
+    changeExpiresAtMs: 2_000,
+    ...extra,
+  };
+}
+
 /** A `cancel` write of `id`. */
 export function cancellation(userId: string, id: string, extra: Partial<WriteRequest> = {}): WriteRequest {
   return {

@@ -10,6 +10,7 @@ import {
   type MsRange,
   OperationAbortedError,
   type RecordQuery,
+  type ResourceClaim,
   type StoreOperationOptions,
   type WriteRequest,
   type WriteResult,
@@ -483,5 +484,42 @@ export class ListAfterByStartStore extends ReferenceStore {
 export class LeakyGetStore extends ReferenceStore {
   override async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
     return (await super.getAppointment(userId, id)) ?? [...this.records.values()].find((r) => r.id === id) ?? null;
+  }
+}
+
+// ——— resources ———
+
+/** Counts a resource's occupants at the claim's first instant only: a span full later on is let through. */
+export class ResourceStartInstantStore extends ReferenceStore {
+  protected override resourceInstants(claimed: { fromMs: number; toMs: number }): number[] {
+    return [claimed.fromMs];
+  }
+}
+
+/** Forgets buffers: compares the appointments' own times instead of their resource spans. */
+export class ResourceIgnoresBuffersStore extends ReferenceStore {
+  protected override claimedSpan(_claim: ResourceClaim, times: AppointmentTimes): { fromMs: number; toMs: number } {
+    return { fromMs: times.startMs, toMs: times.endMs };
+  }
+  protected override occupiedSpan(record: AppointmentRecord): { fromMs: number; toMs: number } {
+    return { fromMs: record.startMs, toMs: record.endMs };
+  }
+}
+
+/**
+ * Checks a resource's capacity, then inserts after an `await` (a read of the resource's records, then a write,
+ * without a lock across users): two users claiming one resource at once both pass the check. Writes without
+ * a resource stay atomic, so that only the resource's races can show it.
+ */
+export class ResourceCheckThenInsertStore extends ReferenceStore {
+  override async write(request: WriteRequest): Promise<WriteResult> {
+    const { change } = request;
+    if (change.type === "cancel" || !change.resource) return super.write(request);
+    const answered = this.keyAnswer(request);
+    if (answered) return structuredClone(answered);
+    const decision = this.decide(request);
+    await tick();
+    this.commit(request, decision);
+    return structuredClone(decision.result);
   }
 }

@@ -13,6 +13,9 @@ import type {
   MsRange,
   Occupancy,
   RecordQuery,
+  ResourceClaim,
+  ResourceRecordQuery,
+  ResourceSpan,
   StoreOperationOptions,
   WriteRequest,
   WriteResult,
@@ -95,7 +98,9 @@ export class ReferenceStore implements AppointmentStore {
     const idempotencyKey = request.idempotency?.key ?? null;
     if (change.type === "book") {
       if (this.idTaken(userId, change.id)) return { result: { status: "id-taken", replayed: false } };
-      const refusal = this.occupancyRefusal(userId, change.times, change.occupancy, null);
+      const refusal =
+        this.occupancyRefusal(userId, change.times, change.occupancy, null) ??
+        this.resourceRefusal(change.resource ?? null, change.times, null);
       if (refusal) return { result: refusal };
       const record = this.booked(request);
       return {
@@ -111,9 +116,14 @@ export class ReferenceStore implements AppointmentStore {
       return { result: { status: "too-late", record: existing, replayed: false } };
     }
     if (change.type === "move") {
-      const refusal = this.occupancyRefusal(userId, change.times, change.occupancy, existing);
+      if (this.stale(existing, change.expectedVersion ?? null)) {
+        return { result: { status: "stale", record: existing, replayed: false } };
+      }
+      const refusal =
+        this.occupancyRefusal(userId, change.times, change.occupancy, existing) ??
+        this.resourceRefusal(change.resource ?? null, change.times, existing);
       if (refusal) return { result: refusal };
-      const record = this.moved(existing, change.times, atMs);
+      const record = { ...this.moved(existing, change.times, atMs), resource: this.spanOf(change.resource ?? null) };
       const previous = { startMs: existing.startMs, endMs: existing.endMs };
       return {
         result: written(record),
@@ -183,6 +193,11 @@ export class ReferenceStore implements AppointmentStore {
     return earliestStartMs !== null && record.startMs < earliestStartMs;
   }
 
+  /** Whether a move was computed from another version of the record than the one stored. */
+  protected stale(record: AppointmentRecord, expectedVersion: number | null): boolean {
+    return expectedVersion !== null && record.version !== expectedVersion;
+  }
+
   // ——— step 3: the occupancy ———
 
   protected occupancyRefusal(
@@ -245,11 +260,76 @@ export class ReferenceStore implements AppointmentStore {
     return limit ?? overlap;
   }
 
+  // ——— step 3, last: the resource's capacity, across users ———
+
+  /**
+   * `resource-full` when, at the first instant of the claimed span at which `capacity` booked records of the
+   * resource (of any user, not the one moved) occupy it, naming the earliest of them.
+   */
+  protected resourceRefusal(
+    claim: ResourceClaim | null,
+    times: AppointmentTimes,
+    moving: AppointmentRecord | null,
+  ): WriteResult | undefined {
+    if (claim === null) return undefined;
+    const claimed = this.claimedSpan(claim, times);
+    const occupying = this.resourceCandidates(claim)
+      .filter((r) => !(moving && r.userId === moving.userId && r.id === moving.id))
+      .filter((r) => {
+        const span = this.occupiedSpan(r);
+        return span.fromMs < claimed.toMs && span.toMs > claimed.fromMs;
+      });
+    for (const instant of this.resourceInstants(claimed, occupying)) {
+      const at = occupying.filter((r) => {
+        const span = this.occupiedSpan(r);
+        return span.fromMs <= instant && span.toMs > instant;
+      });
+      if (at.length >= claim.capacity) {
+        const [conflicting] = at.sort(resourceOrder);
+        if (conflicting) return { status: "resource-full", conflicting, replayed: false };
+      }
+    }
+    return undefined;
+  }
+
+  /** The booked records of the claim's resource whose span starts within its candidates window. */
+  protected resourceCandidates(claim: ResourceClaim): AppointmentRecord[] {
+    const within = claim.candidatesStartWithin;
+    return [...this.records.values()].filter(
+      (r) =>
+        r.status === "booked" &&
+        r.resource !== null &&
+        r.resource.resourceId === claim.resourceId &&
+        r.resource.fromMs >= within.fromMs &&
+        r.resource.fromMs < within.toMs,
+    );
+  }
+
+  /** What a claim occupies: its span, buffers included. */
+  protected claimedSpan(claim: ResourceClaim, _times: AppointmentTimes): { fromMs: number; toMs: number } {
+    return claim;
+  }
+
+  /** What a record occupies of its resource: its span. */
+  protected occupiedSpan(record: AppointmentRecord): { fromMs: number; toMs: number } {
+    return record.resource as ResourceSpan;
+  }
+
+  /** The instants at which the count can reach the capacity, in order: the span's start and starts within it. */
+  protected resourceInstants(claimed: { fromMs: number; toMs: number }, occupying: AppointmentRecord[]): number[] {
+    const starts = occupying.map((r) => this.occupiedSpan(r).fromMs).filter((t) => t > claimed.fromMs);
+    return [claimed.fromMs, ...starts].sort((a, b) => a - b);
+  }
+
+  protected spanOf(claim: ResourceClaim | null): ResourceSpan | null {
+    return claim === null ? null : { resourceId: claim.resourceId, fromMs: claim.fromMs, toMs: claim.toMs };
+  }
+
   // ——— step 4: the records each change builds ———
 
   protected booked(request: WriteRequest): AppointmentRecord {
     if (request.change.type !== "book") throw new TypeError("not a booking");
-    const { id, times, metadata } = request.change;
+    const { id, times, metadata, resource, appointmentType } = request.change;
     return {
       id,
       userId: request.userId,
@@ -262,6 +342,8 @@ export class ReferenceStore implements AppointmentStore {
       cancellationReason: null,
       previousTimes: [],
       metadata: this.ownMetadata(metadata),
+      resource: this.spanOf(resource ?? null),
+      appointmentType: appointmentType ?? null,
     };
   }
 
@@ -327,6 +409,18 @@ export class ReferenceStore implements AppointmentStore {
     return (fromMs === undefined || record.endMs > fromMs) && (toMs === undefined || record.startMs < toMs);
   }
 
+  async listResourceAppointments(resourceId: string, query: ResourceRecordQuery): Promise<AppointmentRecord[]> {
+    const { fromMs, toMs, limit } = query;
+    const listed = [...this.records.values()]
+      .filter((r) => r.status === "booked" && r.resource !== null && r.resource.resourceId === resourceId)
+      .filter((r) => {
+        const span = r.resource as ResourceSpan;
+        return (fromMs === undefined || span.toMs > fromMs) && (toMs === undefined || span.fromMs < toMs);
+      })
+      .sort(resourceOrder);
+    return (limit === undefined ? listed : listed.slice(0, limit)).map(copy);
+  }
+
   async getAppointment(userId: string, id: string): Promise<AppointmentRecord | null> {
     const record = this.find(userId, id);
     return record ? copy(record) : null;
@@ -347,6 +441,15 @@ export class ReferenceStore implements AppointmentStore {
     for (const [scope, kept] of this.keys) if (kept.expiresAtMs <= nowMs) this.keys.delete(scope);
     return before - this.feed.length - this.keys.size;
   }
+}
+
+/** A resource's order: span start, then user id, then id (code units). */
+function resourceOrder(a: AppointmentRecord, b: AppointmentRecord): number {
+  const aFrom = a.resource?.fromMs ?? 0;
+  const bFrom = b.resource?.fromMs ?? 0;
+  if (aFrom !== bFrom) return aFrom - bFrom;
+  if (a.userId !== b.userId) return a.userId < b.userId ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function written(record: AppointmentRecord): WriteResult {

@@ -81,7 +81,14 @@ describe("docs/writing-a-store.md", () => {
 
   it("names every method of the store contract in the skeleton", () => {
     const skeleton = blocks.find((block) => block.file.endsWith("/my-store.ts"))?.code ?? "";
-    for (const method of ["write", "listAppointments", "getAppointment", "readChanges", "purgeExpired"]) {
+    for (const method of [
+      "write",
+      "listAppointments",
+      "listResourceAppointments",
+      "getAppointment",
+      "readChanges",
+      "purgeExpired",
+    ]) {
       expect(skeleton).toContain(`async ${method}(`);
     }
   });

@@ -68,11 +68,22 @@ export function resourceDateOf(resource: Resource, epochMs: number): Temporal.Pl
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(resource.timeZone).toPlainDate();
 }
 
+/**
+ * The dates whose intervals decide whether a span from `fromMs` to `toMs` lies within the hours: an
+ * interval holding it starts on the span's first date or the day before (one from 22:00 to 24:00 merged with
+ * the next day's), and ends by the last date's end. Intervals of more dates around them change nothing.
+ */
+export function datesAround(resource: Resource, fromMs: number, toMs: number) {
+  return { first: resourceDateOf(resource, fromMs).subtract({ days: 1 }), last: resourceDateOf(resource, toMs - 1) };
+}
+
+/** Whether `[fromMs, toMs)` lies within one of `hours` (from {@link workingInstants}). */
+export function coveredBy(hours: readonly MsRange[], fromMs: number, toMs: number): boolean {
+  return hours.some((range) => range.fromMs <= fromMs && range.toMs >= toMs);
+}
+
 /** Whether `[fromMs, toMs)` lies within one of the resource's (merged) working intervals. */
 export function withinWorkingHours(resource: Resource, fromMs: number, toMs: number): boolean {
-  // An interval holding the span starts on the span's first date or the day before (one from 22:00 to 24:00
-  // merged with the next day's), and ends by the last date's end.
-  const first = resourceDateOf(resource, fromMs).subtract({ days: 1 });
-  const last = resourceDateOf(resource, toMs - 1);
-  return workingInstants(resource, first, last).some((range) => range.fromMs <= fromMs && range.toMs >= toMs);
+  const { first, last } = datesAround(resource, fromMs, toMs);
+  return coveredBy(workingInstants(resource, first, last), fromMs, toMs);
 }

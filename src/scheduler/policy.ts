@@ -6,6 +6,7 @@
  */
 import { Temporal } from "temporal-polyfill";
 import { InvalidArgumentError, type LimitPeriod } from "../errors/scheduler-errors.js";
+import { LONGEST_BUFFER_MINUTES } from "../resources/resource-definition.js";
 import { civilDate, epochDayOf, isoDayOfWeek } from "../time/civil-date.js";
 import { readOptionFields } from "./read-fields.js";
 
@@ -177,9 +178,6 @@ export function resolvePolicy(options: unknown): Policy {
     appointmentTypes: appointmentTypesOption(o.appointmentTypes),
   };
 }
-
-/** The longest buffer of a type: a day, as a resource's. */
-const LONGEST_BUFFER_MINUTES = MINUTES_PER_DAY;
 
 function appointmentTypesOption(value: unknown): ReadonlyMap<string, AppointmentType> {
   const types = new Map<string, AppointmentType>();

@@ -74,23 +74,13 @@ export function appointmentTypeOf(policy: Policy, name: string | null): Appointm
 
 /**
  * The claim of an appointment at `times` on `resource`: its instants widened by the buffers (the type's
- * where it sets them, else the resource's), after checking that they lie within the resource's hours.
- *
- * @throws OutsideResourceHoursError when they do not.
+ * where it sets them, else the resource's). Its hours are not checked: see {@link resourceClaim}.
  */
-export function resourceClaim(
-  resource: Resource,
-  times: AppointmentTimes,
-  type: AppointmentType | undefined,
-): ResourceClaim {
+export function claimOf(resource: Resource, times: AppointmentTimes, type: AppointmentType | undefined): ResourceClaim {
   const before = type?.bufferBeforeMinutes != null ? type.bufferBeforeMinutes * 60_000 : resource.bufferBeforeMs;
   const after = type?.bufferAfterMinutes != null ? type.bufferAfterMinutes * 60_000 : resource.bufferAfterMs;
   const fromMs = times.startMs - before;
   const toMs = times.endMs + after;
-  if (!withinWorkingHours(resource, fromMs, toMs)) {
-    const zoned = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(resource.timeZone);
-    throw new OutsideResourceHoursError(resource.id, zoned(fromMs), zoned(toMs));
-  }
   return {
     resourceId: resource.id,
     fromMs,
@@ -98,4 +88,22 @@ export function resourceClaim(
     capacity: resource.capacity,
     candidatesStartWithin: { fromMs: fromMs - LONGEST_SPAN_MS, toMs },
   };
+}
+
+/**
+ * {@link claimOf}, after checking that the claimed span lies within the resource's hours.
+ *
+ * @throws OutsideResourceHoursError when it does not.
+ */
+export function resourceClaim(
+  resource: Resource,
+  times: AppointmentTimes,
+  type: AppointmentType | undefined,
+): ResourceClaim {
+  const claim = claimOf(resource, times, type);
+  if (!withinWorkingHours(resource, claim.fromMs, claim.toMs)) {
+    const zoned = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(resource.timeZone);
+    throw new OutsideResourceHoursError(resource.id, zoned(claim.fromMs), zoned(claim.toMs));
+  }
+  return claim;
 }

@@ -17,7 +17,6 @@ import {
   MisalignedStartError,
   OutcomeUnknownError,
   OutsideBookingWindowError,
-  OutsideResourceHoursError,
   OverlappingAppointmentError,
   ResourceFullError,
   type SchedulerError,
@@ -26,6 +25,7 @@ import {
 } from "../errors/scheduler-errors.js";
 import type { Appointment, AppointmentChangeEvent, AvailableSlot } from "../model/appointment.js";
 import type { Resources } from "../resources/resource-definition.js";
+import { coveredBy, datesAround, workingInstants } from "../resources/working-hours.js";
 import type {
   AppointmentChange,
   AppointmentRecord,
@@ -38,6 +38,7 @@ import type {
 import { MemoryStore } from "../store/memory-store.js";
 import { occupancyConflict } from "../store/occupancy.js";
 import { resourceConflict } from "../store/resource-capacity.js";
+import { DAY_MS } from "../time/civil-date.js";
 import { type AmbiguousTimeRule, type DateTimeInput, parseBound, parseDateTime } from "../time/parse-date-time.js";
 import { temporalKind } from "../time/temporal-kind.js";
 import { validateTimeZone } from "../time/time-zone.js";
@@ -68,7 +69,7 @@ import {
 } from "./operation-options.js";
 import { type AppointmentType, endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
 import { optionKeys, readFields, readOptionFields } from "./read-fields.js";
-import { appointmentTypeOf, ResourceDirectory, resourceClaim } from "./resource-claims.js";
+import { appointmentTypeOf, claimOf, ResourceDirectory, resourceClaim } from "./resource-claims.js";
 import { settledAnswer } from "./settled-answer.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { checkCount, checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
@@ -341,8 +342,6 @@ const DEFAULT_CHANGE_RETENTION_MS = 30 * 24 * HOUR_MS;
 const LONGEST_RETENTION_MS = 10 * 365 * 24 * HOUR_MS;
 const DEFAULT_CHANGES_LIMIT = 100;
 const MAX_CHANGES_LIMIT = 1000;
-
-const DAY_MS = 86_400_000;
 
 /** How often a move reads and tries again when the appointment changed in between (see `reschedule`). */
 const MOVE_ATTEMPTS = 3;
@@ -629,34 +628,31 @@ class PolicyScheduler implements Scheduler {
           if (resourceIds === null) return open.map(({ start, end }) => ({ start, end }));
           if (open.length === 0) return [];
 
-          // Each resource: its definition, and one read of what occupies it around the day's starts. Each start
-          // is then checked as a booking would be: hours (resourceClaim) and capacity (resourceConflict).
-          const firstMs = (open[0] as (typeof open)[number]).slot.times.startMs;
-          const lastMs = (open.at(-1) as (typeof open)[number]).slot.times.endMs;
+          // Each resource: its definition, its hours on the time line and one read of what occupies it, around
+          // the day's starts (spans reach a buffer of at most a day beyond them). Each start is then checked as
+          // a booking is: hours (as resourceClaim checks them) and capacity (resourceConflict).
+          const around = {
+            fromMs: (open[0] as (typeof open)[number]).slot.times.startMs - DAY_MS,
+            toMs: (open.at(-1) as (typeof open)[number]).slot.times.endMs + DAY_MS,
+          };
           const perResource = await Promise.all(
             resourceIds.map(async (id) => {
               const resource = await this.#resources.resource(id, signal);
-              const around = { fromMs: firstMs - 2 * DAY_MS, toMs: lastMs + 2 * DAY_MS };
+              const { first, last } = datesAround(resource, around.fromMs, around.toMs);
               const occupying = await this.#read(
                 () => this.#store.listResourceAppointments(id, around, { signal }),
                 signal,
               );
               checkRecords(occupying, undefined, "booked");
-              return { resource, occupying };
+              return { resource, hours: workingInstants(resource, first, last), occupying };
             }),
           );
           const slots: AvailableSlot[] = [];
           for (const { start, end, slot } of open) {
             const free = perResource
-              .filter(({ resource, occupying }) => {
-                let claim: ResourceClaim;
-                try {
-                  claim = resourceClaim(resource, slot.times, type);
-                } catch (error) {
-                  if (error instanceof OutsideResourceHoursError) return false;
-                  throw error;
-                }
-                return resourceConflict(occupying, claim) === undefined;
+              .filter(({ resource, hours, occupying }) => {
+                const claim = claimOf(resource, slot.times, type);
+                return coveredBy(hours, claim.fromMs, claim.toMs) && resourceConflict(occupying, claim) === undefined;
               })
               .map(({ resource }) => resource.id);
             if (free.length > 0) slots.push({ start, end, resources: free });

@@ -56,10 +56,14 @@ function stubScheduler(): Scheduler {
     metadata: null,
     resource: null,
     type: null,
+    holdExpiresAt: null,
   });
   return {
     policy: real.policy,
     book: async (userId) => appointment(userId),
+    hold: (userId, start, options) => real.hold(userId, start, options),
+    confirm: (userId, id, options) => real.confirm(userId, id, options),
+    release: (userId, id, options) => real.release(userId, id, options),
     list: async (userId) => ({ appointments: [appointment(userId)], nextCursor: null }),
     listByResource: async () => [],
     get: async () => null,

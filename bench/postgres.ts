@@ -1,6 +1,8 @@
 /**
  * PostgreSQL: bookings per second through the PostgreSQL store's `write` at 8 concurrent clients, against a
- * bare single `INSERT … ON CONFLICT DO NOTHING` through the same driver, pool and concurrency.
+ * bare single `INSERT … ON CONFLICT DO NOTHING` through the same driver, pool and concurrency. The load and
+ * the baseline are exported for bench/resources.ts, which measures bookings that claim a resource against the
+ * same baseline.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -10,8 +12,10 @@ import { PostgresStore } from "appointment-scheduler/postgres";
 import pg from "pg";
 import type { Section } from "./report.js";
 
-const CLIENTS = 8;
-const USERS = 1_000;
+/** Clients booking at once, each in a loop, and connections in the pool. */
+export const CLIENTS = 8;
+/** Users booked in turn: consecutive bookings are for different users, each on the next date every round. */
+export const USERS = 1_000;
 const TITLE = "PostgreSQL: bookings through the store against a bare INSERT";
 const DAY_MS = 86_400_000;
 /** The longest appointment a policy accepts (10 days): the scheduler widens the candidates window by it. */
@@ -21,10 +25,10 @@ const LONGEST_DURATION_MS = 10 * DAY_MS;
  * The write the scheduler sends for a booking of the seed's policy in UTC (30 minutes, one per calendar
  * date, no overlap): the date's period (from a millisecond before midnight, the seed's midnight rule), and
  * the candidates window as `calendar-facts.ts` bounds it (the period widened by a day, and by the longest
- * duration below).
+ * duration below). At 11:30 unless `minuteOfDay` says otherwise.
  */
-function bookingRequest(userId: string, day: number, atMs: number): WriteRequest {
-  const startMs = day * DAY_MS + 11.5 * 3_600_000;
+export function bookingRequest(userId: string, day: number, atMs: number, minuteOfDay = 690): WriteRequest {
+  const startMs = day * DAY_MS + minuteOfDay * 60_000;
   const times = { startMs, endMs: startMs + 1_800_000, localStartMs: startMs, localEndMs: startMs + 1_800_000 };
   const period = { fromMs: day * DAY_MS - 1, toMs: (day + 1) * DAY_MS };
   return {
@@ -54,7 +58,10 @@ function bookingRequest(userId: string, day: number, atMs: number): WriteRequest
 }
 
 /** Runs `operation` in `CLIENTS` loops for `seconds`; returns completed operations per second. */
-async function rate(seconds: number, operation: () => Promise<unknown>): Promise<{ perSecond: number; done: number }> {
+export async function rate(
+  seconds: number,
+  operation: () => Promise<unknown>,
+): Promise<{ perSecond: number; done: number }> {
   const started = performance.now();
   const until = started + seconds * 1000;
   let done = 0;
@@ -70,13 +77,13 @@ async function rate(seconds: number, operation: () => Promise<unknown>): Promise
 }
 
 /** The epoch day of the `n`th round: consecutive days from 2021-01-01. */
-const dayOf = (n: number) => Date.UTC(2021, 0, 1) / DAY_MS + (n % 3650);
+export const dayOf = (n: number) => Date.UTC(2021, 0, 1) / DAY_MS + (n % 3650);
 
 /**
  * CPU time (microseconds) of the server processes behind the pool's connections, read from /proc: only
  * when the server runs on this machine and its processes can be read; `undefined` otherwise.
  */
-async function serverCpu(pool: pg.Pool): Promise<(() => number | undefined) | undefined> {
+export async function serverCpu(pool: pg.Pool): Promise<(() => number | undefined) | undefined> {
   if (process.platform !== "linux") return undefined;
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => pool.connect()));
   try {
@@ -108,6 +115,24 @@ async function serverCpu(pool: pg.Pool): Promise<(() => number | undefined) | un
   }
 }
 
+/**
+ * The baseline: the least a booking on PostgreSQL can be, one `INSERT … ON CONFLICT DO NOTHING` of a row
+ * keyed by user and date, into a table it creates in `schema` (dropped with the schema). Returns the insert.
+ */
+export async function bareBooker(
+  pool: pg.Pool,
+  schema: string,
+): Promise<(userId: string, day: number) => Promise<unknown>> {
+  await pool.query(
+    `CREATE TABLE ${schema}.bare (user_id text NOT NULL, day integer NOT NULL, id text NOT NULL, start_ms bigint NOT NULL, PRIMARY KEY (user_id, day))`,
+  );
+  return (userId, day) =>
+    pool.query(
+      `INSERT INTO ${schema}.bare (user_id, day, id, start_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [userId, day, randomUUID(), Date.UTC(2021, 0, 1)],
+    );
+}
+
 export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<Section> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
@@ -128,9 +153,7 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
   try {
     const store = new PostgresStore(pool, { schema, preparedStatements: true });
     await store.migrate();
-    await pool.query(
-      `CREATE TABLE ${schema}.bare (user_id text NOT NULL, day integer NOT NULL, id text NOT NULL, start_ms bigint NOT NULL, PRIMARY KEY (user_id, day))`,
-    );
+    const bare = await bareBooker(pool, schema);
     const run = randomBytes(3).toString("hex");
     let next = 0;
     // Consecutive bookings go to different users (1 000 in turn, the next date each round), so that the
@@ -143,16 +166,13 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
       );
       if (result.status !== "written") throw new Error(`Booking refused: ${result.status}`);
     };
-    const bare = () => {
+    const viaBare = () => {
       const n = next++;
-      return pool.query(
-        `INSERT INTO ${schema}.bare (user_id, day, id, start_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [`${run}-b${n % USERS}`, dayOf(Math.floor(n / USERS)), randomUUID(), Date.UTC(2021, 0, 1)],
-      );
+      return bare(`${run}-b${n % USERS}`, dayOf(Math.floor(n / USERS)));
     };
     const seconds = quick ? 1 : 4;
     const rounds = quick ? 1 : 3;
-    await rate(1, bare); // warm-up: connections, plans
+    await rate(1, viaBare); // warm-up: connections, plans
     await rate(1, viaStore);
     const serverMicros = await serverCpu(pool);
     const totals = {
@@ -164,7 +184,7 @@ export async function postgresBenchmark({ quick }: { quick: boolean }): Promise<
       for (const variant of round % 2 ? (["store", "bare"] as const) : (["bare", "store"] as const)) {
         const nodeBefore = process.cpuUsage();
         const serverBefore = serverMicros?.() ?? 0;
-        const { perSecond, done } = await rate(seconds, variant === "bare" ? bare : viaStore);
+        const { perSecond, done } = await rate(seconds, variant === "bare" ? viaBare : viaStore);
         const node = process.cpuUsage(nodeBefore);
         const total = totals[variant];
         total.perSecond += perSecond / rounds;

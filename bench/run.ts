@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- memory|list|http|http-breakdown|postgres ...] [--quick]`: runs the benchmarks (all when
- * none is named), prints each table, and, for a full run, rewrites
+ * `npm run bench [-- memory|list|http|http-breakdown|postgres|embedded|resources ...] [--quick]`: runs the
+ * benchmarks (all when none is named), prints each table, and, for a full run, rewrites
  * docs/benchmarks.md with the figures as measured. `--quick` is a short trial run that writes nothing.
- * The PostgreSQL part, and the list part's server rows, need `TEST_DATABASE_URL`; they are skipped without it.
+ * The PostgreSQL part, and the list and resources parts' server rows, need `TEST_DATABASE_URL`; they are skipped
+ * without it.
  *
  * What is measured is the package as published: the run first builds it with tsup (the JavaScript of
  * `npm run build`, without type declarations) into node_modules/.cache, then runs again with
@@ -57,6 +58,7 @@ const { listBenchmark } = await import("./list.js");
 const { embeddedBenchmark } = await import("./embedded.js");
 const { memoryBenchmark } = await import("./memory.js");
 const { postgresBenchmark } = await import("./postgres.js");
+const { resourcesBenchmark } = await import("./resources.js");
 const { environment, markdownReport, sectionTable } = await import("./report.js");
 
 /** The parts of a full run, in order. */
@@ -67,6 +69,7 @@ const allParts = {
   "http-breakdown": httpBreakdownBenchmark,
   postgres: postgresBenchmark,
   embedded: embeddedBenchmark,
+  resources: resourcesBenchmark,
 };
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -11,10 +11,12 @@ export { ERROR_CODES, type ErrorCode } from "./errors/error-codes.js";
 export {
   AmbiguousLocalTimeError,
   AppointmentCancelledError,
+  AppointmentNotBookedError,
   AppointmentNotFoundError,
   AppointmentStartedError,
   type BookingWindowBound,
   type ChangeNoticeRule,
+  HoldExpiredError,
   IdempotencyKeyReusedError,
   InvalidArgumentError,
   InvalidDateTimeError,
@@ -26,6 +28,7 @@ export {
   LimitReachedError,
   MisalignedStartError,
   NonexistentLocalTimeError,
+  NotHeldError,
   OperationAbortedError,
   OperationTimedOutError,
   OutcomeUnknownError,
@@ -61,8 +64,10 @@ export type {
 export type {
   BookOptions,
   CancelOptions,
+  HoldOptions,
   ListOptions,
   OperationOptions,
+  ResourceChoiceOptions,
   WriteOptions,
 } from "./scheduler/operation-options.js";
 export type { AppointmentTypeOptions, Policy, PolicyOptions } from "./scheduler/policy.js";
@@ -89,12 +94,16 @@ export type {
   ChangeQuery,
   ChangeRecord,
   ChangeType,
+  ConfirmChange,
+  HoldChange,
   IdempotencyClaim,
   MoveChange,
   MsRange,
   Occupancy,
   PreviousTimes,
   RecordQuery,
+  ReleaseChange,
+  ResourceChoice,
   ResourceClaim,
   ResourceRecordQuery,
   ResourceSpan,
@@ -102,7 +111,7 @@ export type {
   WriteRequest,
   WriteResult,
 } from "./store/appointment-store.js";
-export { holdsPeriods } from "./store/appointment-store.js";
+export { canHoldPeriods, holdsPeriods, occupiesTime } from "./store/appointment-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { AmbiguousTimeRule, DateTimeInput } from "./time/parse-date-time.js";
 export type { UserId } from "./user/user-id.js";

@@ -26,6 +26,10 @@ export const ERROR_CODES = {
     "The appointment, with the resource's buffers, does not lie within the resource's working hours on that date.",
   RESOURCE_FULL: "The resource already has as many appointments as its capacity at some instant of the new one.",
   APPOINTMENT_CANCELLED: "The appointment is cancelled: it can no longer be moved or cancelled.",
+  APPOINTMENT_NOT_BOOKED:
+    "The appointment is a hold or a released hold: only a booked one can be moved or cancelled (confirm a hold first).",
+  NOT_HELD: "The appointment is not a hold that can be confirmed or released: it was booked, cancelled or released.",
+  HOLD_EXPIRED: "The hold expired before it was confirmed: its time is no longer reserved.",
   APPOINTMENT_STARTED: "The appointment has started or ended: it can no longer be moved or cancelled.",
   TOO_LATE_TO_CHANGE: "The appointment starts too soon to be cancelled or moved under the policy's notice.",
   IDEMPOTENCY_KEY_REUSED: "The idempotency key was used for a different request within its retention.",

@@ -273,6 +273,49 @@ export class AppointmentCancelledError extends SchedulerError<"APPOINTMENT_CANCE
 }
 
 /**
+ * The appointment is a hold (`held`) or a released one: only a booked appointment can be moved or cancelled.
+ * Confirm a hold to book it; release it to give it up.
+ */
+export class AppointmentNotBookedError extends SchedulerError<"APPOINTMENT_NOT_BOOKED"> {
+  /** The hold, as it is (unchanged). */
+  readonly appointment: Appointment;
+  constructor(appointment: Appointment) {
+    super(
+      "APPOINTMENT_NOT_BOOKED",
+      `Appointment is ${appointment.status}, not booked: it cannot be moved or cancelled`,
+    );
+    this.appointment = appointment;
+  }
+}
+
+/**
+ * `confirm` or `release` named an appointment that is not a hold it can change: one booked directly, cancelled,
+ * a released hold (for `confirm`), or a confirmed one changed since (for `release`). A hold confirmed already is
+ * no error for `confirm`, nor a released one for `release`: each answers the appointment as it is.
+ */
+export class NotHeldError extends SchedulerError<"NOT_HELD"> {
+  /** The appointment, as it is (unchanged). */
+  readonly appointment: Appointment;
+  constructor(appointment: Appointment) {
+    super("NOT_HELD", `Appointment is ${appointment.status}, not held`);
+    this.appointment = appointment;
+  }
+}
+
+/** The hold expired before `confirm`: its time is no longer reserved; hold or book it again. */
+export class HoldExpiredError extends SchedulerError<"HOLD_EXPIRED"> {
+  /** The expired hold, as it is (unchanged). */
+  readonly appointment: Appointment;
+  /** When it expired. */
+  readonly expiredAt: Temporal.Instant;
+  constructor(appointment: Appointment, expiredAt: Temporal.Instant) {
+    super("HOLD_EXPIRED", `The hold expired at ${expiredAt.toString()}`);
+    this.appointment = appointment;
+    this.expiredAt = expiredAt;
+  }
+}
+
+/**
  * The appointment has started (or ended): it can no longer be moved or cancelled. Staff can still record a
  * cancellation after the fact with `cancel(…, { allowLate: true })`; it keeps counting toward the limits.
  */
@@ -392,6 +435,9 @@ export interface SchedulerErrorByCode {
   OUTSIDE_RESOURCE_HOURS: OutsideResourceHoursError;
   RESOURCE_FULL: ResourceFullError;
   APPOINTMENT_CANCELLED: AppointmentCancelledError;
+  APPOINTMENT_NOT_BOOKED: AppointmentNotBookedError;
+  NOT_HELD: NotHeldError;
+  HOLD_EXPIRED: HoldExpiredError;
   APPOINTMENT_STARTED: AppointmentStartedError;
   TOO_LATE_TO_CHANGE: TooLateToChangeError;
   IDEMPOTENCY_KEY_REUSED: IdempotencyKeyReusedError;

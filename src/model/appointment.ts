@@ -8,8 +8,12 @@
 import type { Temporal } from "temporal-polyfill";
 import type { JsonObject } from "./json.js";
 
-/** Where an appointment is in its life: `booked` (it holds its time) or `cancelled` (kept, holds nothing). */
-export type AppointmentStatus = "booked" | "cancelled";
+/**
+ * Where an appointment is in its life: `booked` (it holds its time), `cancelled` (kept, holds nothing),
+ * `held` (a hold: it holds its time until the hold expires, see docs/resources.md) or `released` (a hold
+ * given up; kept, holds nothing).
+ */
+export type AppointmentStatus = "booked" | "cancelled" | "held" | "released";
 
 /** Where an appointment was before a move, shown in the user's zone, and when it was moved. */
 export interface PreviousAppointmentTimes {
@@ -27,7 +31,10 @@ export interface Appointment {
   readonly id: string;
   /** The user's id in canonical string form (`42` becomes `"42"`). */
   readonly userId: string;
-  /** `booked`, or `cancelled` (kept with its history; it no longer counts toward any limit). */
+  /**
+   * `booked`; `cancelled` (kept with its history; it no longer counts toward any limit); `held` (a hold from
+   * `hold`, counting until `holdExpiresAt`) or `released` (a hold given up).
+   */
   readonly status: AppointmentStatus;
   /** First instant of the appointment, in the user's zone. */
   readonly start: Temporal.ZonedDateTime;
@@ -51,6 +58,11 @@ export interface Appointment {
   readonly resource: AppointmentResource | null;
   /** Its appointment type's name, or `null` (the policy's own duration). */
   readonly type: string | null;
+  /**
+   * For a hold: until when it counts (exclusive). Kept once the hold is confirmed or released; `null` for an
+   * appointment booked directly.
+   */
+  readonly holdExpiresAt: Temporal.Instant | null;
 }
 
 /** What an appointment occupies of a resource: its times widened by the buffers. */
@@ -74,8 +86,8 @@ export interface AvailableSlot {
   readonly resources?: readonly string[];
 }
 
-/** What kind of change an event records. */
-export type AppointmentChangeType = "booked" | "rescheduled" | "cancelled";
+/** What kind of change an event records: a booking, move, cancellation, hold, confirmation or release. */
+export type AppointmentChangeType = "booked" | "rescheduled" | "cancelled" | "held" | "confirmed" | "released";
 
 /** One committed change to an appointment, from {@link Scheduler.changes}. */
 export interface AppointmentChangeEvent {

@@ -16,9 +16,9 @@ import { writeFunctionSignature } from "./write-function.js";
  * its `p_user_id` argument. Only Citus's documented functions `create_distributed_table` and
  * `create_distributed_function` are used. The `migrations` table stays a local table of the coordinator.
  *
- * Resources: a write that claims a resource counts other users' appointments and locks the resource on the
- * node it runs on, so a write delegated to a user's worker does not keep a resource's capacity across
- * workers. When any write claims a resource, skip the last statement (the function's delegation) so that
+ * Resources: a write that claims a resource (or a choice of several) counts other users' appointments and
+ * locks the resources on the node it runs on, so a write delegated to a user's worker does not keep a
+ * resource's capacity across workers. When any write claims a resource, skip the last statement (the function's delegation) so that
  * every write runs on the coordinator; see "Resources and sharding" in `docs/scaling.md`.
  *
  * @example

@@ -10,8 +10,9 @@ import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import { legacySchemaStatements } from "./legacy-schema.js";
 import { instantFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
-import { holdsPeriodsSql, writeFunctionStatement } from "./write-function.js";
+import { canHoldPeriodsSql, mayOccupyResourceSql, writeFunctionStatement } from "./write-function.js";
 import { WRITE_FUNCTION_V2_ARGUMENTS, writeFunctionV2Statement } from "./write-function-v2.js";
+import { holdsPeriodsV3Sql, WRITE_FUNCTION_V3_ARGUMENTS, writeFunctionV3Statement } from "./write-function-v3.js";
 
 /** What a step may depend on besides the names. */
 export interface MigrationContext {
@@ -66,6 +67,11 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
     version: 3,
     name: "resources: resource spans and appointment types, capacity per resource, expected versions; write_appointment",
     statements: resourcesStatements,
+  },
+  {
+    version: 4,
+    name: "holds and resource choices: held and released appointments, hold expiry, any-of claims; write_appointment",
+    statements: holdsStatements,
   },
 ];
 
@@ -205,7 +211,7 @@ function contractV2Statements(names: TableNames, context: MigrationContext): str
     `DROP FUNCTION IF EXISTS ${names.legacyInsertFunction}(text, text, bigint, bigint, text[], integer, text)`,
     // The occupancy check searches a user's appointments that hold periods by end (a user's appointments lie
     // mostly before a new one, as a history does, so few end after it); lists by a range find them too.
-    `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE ${holdsPeriodsSql()}`,
+    `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE ${holdsPeriodsV3Sql()}`,
     // Lists, in their order (start, then id in code-point order): a page reads its own rows, whatever the
     // user's history, and reads on from the cursor through the index.
     `CREATE INDEX ${names.index("appointments_in_list_order")} ON ${appointments} (user_id, start_at, id COLLATE "C")`,
@@ -229,7 +235,8 @@ function contractV2Statements(names: TableNames, context: MigrationContext): str
  * Step 3: the resource an appointment occupies (its span, buffers included) and its appointment type, on
  * the appointments and in the archived events, an index of the resources' booked spans, and the write
  * function that checks a resource's capacity and a move's expected version (step 2's is dropped: its
- * signature differs, and a process still calling it would move appointments without their resource).
+ * signature differs, and a process still calling it would move appointments without their resource). Its
+ * function is frozen in `write-function-v3.ts`.
  */
 function resourcesStatements(names: TableNames): string[] {
   const { appointments, changes } = names;
@@ -254,6 +261,50 @@ function resourcesStatements(names: TableNames): string[] {
     // appointments without a resource, and cancelled ones, cost it nothing.
     `CREATE INDEX ${names.index("resource_spans")} ON ${appointments} (resource_id, resource_from) WHERE resource_id IS NOT NULL AND status = 'booked'`,
     `DROP FUNCTION IF EXISTS ${names.writeFunction}(${WRITE_FUNCTION_V2_ARGUMENTS.join(", ")})`,
+    writeFunctionV3Statement(names),
+  ];
+}
+
+/** An index's name as `DROP INDEX` takes it: in its table's schema. */
+function qualifiedIndex(names: TableNames, suffix: string): string {
+  return names.schema === undefined ? names.index(suffix) : `${names.schema}.${names.index(suffix)}`;
+}
+
+/**
+ * Step 4: holds and resource choices. Appointments (and archived events) get a hold's expiry; the statuses
+ * `held` and `released` and the event types `held`, `confirmed` and `released` become valid; the partial
+ * indexes that the occupancy and capacity checks search are rebuilt to hold held rows too (a hold counts
+ * until it expires, which an index predicate cannot tell: the checks do, at the write's instant), an index
+ * of holds by expiry serves `purgeExpired`, and the write function takes holds, confirmations, releases and
+ * several claims (step 3's is dropped: its signature differs).
+ *
+ * The type of the event of an appointment's current version follows from its row, as before (see
+ * `currentEventType`): no column records it.
+ */
+function holdsStatements(names: TableNames): string[] {
+  const { appointments, changes } = names;
+  return [
+    // Nullable, no default: a change of the catalog only. Every existing row meets the new checks (the
+    // statuses and types allowed are a superset of the old ones, and no row is held yet): NOT VALID spares the
+    // scan that would prove it under the table's lock, and every row written from now on is checked.
+    `ALTER TABLE ${appointments}
+  ADD COLUMN hold_expires_at timestamptz,
+  DROP CONSTRAINT status_valid,
+  ADD CONSTRAINT status_valid CHECK (status IN ('booked', 'cancelled', 'held', 'released')) NOT VALID,
+  ADD CONSTRAINT hold_expires_when_held CHECK (status <> 'held' OR hold_expires_at IS NOT NULL) NOT VALID`,
+    `ALTER TABLE ${changes}
+  ADD COLUMN hold_expires_at timestamptz,
+  DROP CONSTRAINT type_valid,
+  ADD CONSTRAINT type_valid CHECK (type IN ('booked', 'rescheduled', 'cancelled', 'held', 'confirmed', 'released')) NOT VALID`,
+    // The occupancy check's candidates, now with held rows: the same index, with step 4's predicate.
+    `DROP INDEX ${qualifiedIndex(names, "appointments_by_end")}`,
+    `CREATE INDEX ${names.index("appointments_by_end")} ON ${appointments} (user_id, end_at) WHERE ${canHoldPeriodsSql()}`,
+    // The capacity check's and listResourceAppointments' spans, now with held rows.
+    `DROP INDEX ${qualifiedIndex(names, "resource_spans")}`,
+    `CREATE INDEX ${names.index("resource_spans")} ON ${appointments} (resource_id, resource_from) WHERE ${mayOccupyResourceSql()}`,
+    // purgeExpired's holds, by expiry: only held rows, so it costs bookings nothing and never scans live ones.
+    `CREATE INDEX ${names.index("holds_by_expiry")} ON ${appointments} (hold_expires_at) WHERE status = 'held'`,
+    `DROP FUNCTION IF EXISTS ${names.writeFunction}(${WRITE_FUNCTION_V3_ARGUMENTS.join(", ")})`,
     writeFunctionStatement(names),
   ];
 }

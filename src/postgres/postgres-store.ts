@@ -5,21 +5,25 @@
  * Every operation is one SQL statement, so one round trip and one transaction. A write calls the schema's
  * write function, which takes the user's lock and then checks the key, the appointment and the occupancy
  * and writes the change, its event and the key's outcome: no other write of that user can slip between a
- * check and the write, whichever process or connection it comes from. A write that claims a resource takes
- * the resource's lock too, after the user's (always in that order, so no deadlock), and checks the
- * resource's capacity across users under it. Otherwise writes of different users never wait for each other.
+ * check and the write, whichever process or connection it comes from. A write that claims a resource, or
+ * a choice of several, takes the lock of each of them too, after the user's and in one fixed order (so no
+ * deadlock), and checks the resources' capacity across users under them. Otherwise writes of different
+ * users never wait for each other. Holds are appointments rows with a status and an expiry of their own.
  *
  * @module
  */
 import { InvalidArgumentError, OperationAbortedError, OperationTimedOutError } from "../errors/scheduler-errors.js";
 import type {
+  AppointmentChange,
   AppointmentRecord,
   AppointmentStore,
   BookChange,
   ChangeQuery,
   ChangeRecord,
+  HoldChange,
   Occupancy,
   RecordQuery,
+  ResourceChoice,
   ResourceClaim,
   ResourceRecordQuery,
   StoreOperationOptions,
@@ -43,7 +47,14 @@ import {
 import type { PostgresSchemaOptions } from "./schema.js";
 import { instantFromMs, lowerBoundMs, MAX_BOUND_MS, MIN_BOUND_MS, upperBoundMs } from "./sql-time.js";
 import { type TableNames, tableNames } from "./table-names.js";
-import { holdsPeriodsSql, resourceOrderSql, WRITE_FUNCTION_ARGUMENTS } from "./write-function.js";
+import {
+  ARCHIVED_EVENT_COLUMNS,
+  archivedEventValues,
+  canHoldPeriodsSql,
+  mayOccupyResourceSql,
+  resourceOrderSql,
+  WRITE_FUNCTION_ARGUMENTS,
+} from "./write-function.js";
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions extends PostgresSchemaOptions {
@@ -136,14 +147,16 @@ export class PostgresStore implements AppointmentStore {
     // Each through the index in list order; the planner may take the one on ends for a narrow range.
     this.#listBooked = statement("list_booked", list("a.status = 'booked'"));
     this.#listAll = statement("list_all", list("true"));
-    // Those that hold periods, for availability: through the partial index on (user_id, end_at).
-    this.#listHolding = statement("list_holding", list(`(${holdsPeriodsSql("a")})`));
-    // A resource's booked records, every user's, through the partial index on (resource_id, resource_from):
-    // spans that end after the range's start and start before its end, in the contract's order.
+    // Those that can hold periods (held ones whatever their expiry: the caller judges them at its clock), for
+    // availability: through the partial index on (user_id, end_at), whose predicate this is.
+    this.#listHolding = statement("list_holding", list(`(${canHoldPeriodsSql("a")})`));
+    // A resource's booked and held records (held whatever their expiry), every user's, through the partial
+    // index on (resource_id, resource_from), whose predicate this implies: spans that end after the range's
+    // start and start before its end, in the contract's order.
     this.#listResource = statement(
       "list_resource",
       `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} AS a
-      WHERE a.resource_id = $1::text AND a.status = 'booked'
+      WHERE a.resource_id = $1::text AND (${mayOccupyResourceSql("a")})
         AND a.resource_to > ${instantFromMs("$2::bigint")} AND a.resource_from < ${instantFromMs("$3::bigint")}
       ORDER BY ${resourceOrderSql("a")}
       LIMIT $4::bigint`,
@@ -163,32 +176,50 @@ export class PostgresStore implements AppointmentStore {
     this.#changes = statement("changes", feed());
     this.#userChanges = statement("user_changes", feed("$4::text"));
 
-    // Keys through their expiry index, skipping rows a write holds. Events in feed order up to the first
-    // one still live (see purgeExpired): no index on their expiry to write at every change.
+    // Keys through their expiry index, skipping rows a write holds. Expired holds likewise, through the
+    // index of holds by expiry; the event of a hold's version, the row itself, is archived first unless it
+    // has expired too, so that it stays in the feed, at its position, until it does. Events in feed order up
+    // to the first one still live (see purgeExpired): no index on their expiry to write at every change.
+    // (All as of the statement's one snapshot: the events archived here are not among those removed.)
+    const now = instantFromMs("$1::bigint");
     this.#purge = statement(
       "purge",
       `WITH keys_removed AS (
         DELETE FROM ${idempotencyKeys} AS k
         WHERE (k.user_id, k.key) IN (
           SELECT e.user_id, e.key FROM ${idempotencyKeys} AS e
-          WHERE e.expires_at <= ${instantFromMs("$1::bigint")}
+          WHERE e.expires_at <= ${now}
           FOR UPDATE SKIP LOCKED)
         RETURNING 1
+      ), holds_removed AS (
+        DELETE FROM ${appointments} AS a
+        WHERE (a.user_id, a.id) IN (
+          SELECT h.user_id, h.id FROM ${appointments} AS h
+          WHERE h.status = 'held' AND h.hold_expires_at <= ${now}
+          FOR UPDATE SKIP LOCKED)
+          AND a.status = 'held' AND a.hold_expires_at <= ${now}
+        RETURNING a.*
+      ), holds_archived AS (
+        INSERT INTO ${changes} (${ARCHIVED_EVENT_COLUMNS})
+        SELECT ${archivedEventValues("d")}
+        FROM holds_removed AS d
+        WHERE d.change_expires_at > ${now}
       ), bound AS (
         SELECT coalesce(live.xid, '18446744073709551615'::xid8) AS xid, coalesce(live.id, 9223372036854775807) AS id
         FROM (SELECT) AS one
         LEFT JOIN LATERAL (
           SELECT c.xid, c.id FROM ${changes} AS c
-          WHERE c.expires_at > ${instantFromMs("$1::bigint")}
+          WHERE c.expires_at > ${now}
           ORDER BY c.xid, c.id
           LIMIT 1
         ) AS live ON true
       ), changes_removed AS (
         DELETE FROM ${changes} AS c USING bound
-        WHERE (c.xid, c.id) < (bound.xid, bound.id) AND c.expires_at <= ${instantFromMs("$1::bigint")}
+        WHERE (c.xid, c.id) < (bound.xid, bound.id) AND c.expires_at <= ${now}
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM keys_removed)::float8 + (SELECT count(*) FROM changes_removed)::float8 AS removed`,
+      SELECT (SELECT count(*) FROM keys_removed)::float8 + (SELECT count(*) FROM holds_removed)::float8
+        + (SELECT count(*) FROM changes_removed)::float8 AS removed`,
     );
   }
 
@@ -224,13 +255,20 @@ export class PostgresStore implements AppointmentStore {
 
   async write(request: WriteRequest, options: StoreOperationOptions = {}): Promise<WriteResult> {
     const { change } = request;
-    if (change.type !== "book" && change.type !== "move" && change.type !== "cancel") {
-      throw new InvalidArgumentError("change.type", "change.type must be book, move or cancel");
+    if (!WRITE_TYPES.has(change.type)) {
+      throw new InvalidArgumentError("change.type", "change.type must be book, hold, move, cancel, confirm or release");
     }
     const claim = request.idempotency;
-    const times = change.type === "cancel" ? undefined : change.times;
-    const occupancy = change.type === "cancel" ? undefined : change.occupancy;
-    const metadata = change.type === "book" && change.metadata !== null ? JSON.stringify(change.metadata) : null;
+    const created = change.type === "book" || change.type === "hold" ? change : undefined;
+    // The changes that place an appointment: their times and occupancy are checked.
+    const placed = created ?? (change.type === "move" ? change : undefined);
+    const times = placed?.times;
+    const metadata = created && created.metadata !== null ? JSON.stringify(created.metadata) : null;
+    const claims = created
+      ? claimsParameter(created.resource)
+      : change.type === "move"
+        ? moveClaim(change.resource)
+        : [];
     const params = [
       request.userId,
       change.type,
@@ -241,30 +279,41 @@ export class PostgresStore implements AppointmentStore {
       msParameter("times.localEndMs", times?.localEndMs),
       metadata,
       change.type === "cancel" ? change.reason : null,
-      change.type === "book" || change.earliestStartMs === null
-        ? null
-        : msParameter("change.earliestStartMs", change.earliestStartMs),
-      ...occupancyParameters(occupancy),
+      (change.type === "move" || change.type === "cancel") && change.earliestStartMs !== null
+        ? msParameter("change.earliestStartMs", change.earliestStartMs)
+        : null,
+      ...occupancyParameters(placed?.occupancy),
       msParameter("atMs", request.atMs),
       msParameter("changeExpiresAtMs", request.changeExpiresAtMs),
       claim?.key ?? null,
       claim?.fingerprint ?? null,
       claim === undefined ? null : msParameter("idempotency.expiresAtMs", claim.expiresAtMs),
-      ...resourceParameters(change.type === "cancel" ? null : change.resource),
-      change.type === "book" ? textParameter("change.appointmentType", change.appointmentType) : null,
+      ...resourceParameters(claims),
+      created ? textParameter("change.appointmentType", created.appointmentType) : null,
       change.type === "move" ? expectedVersionParameter(change.expectedVersion) : null,
+      change.type === "hold" ? msParameter("change.expiresAtMs", change.expiresAtMs) : null,
     ];
-    if (change.type !== "cancel" && params[3] === null) {
-      throw new InvalidArgumentError("change.times", "a book or move change needs its times");
+    if (placed && params[3] === null) {
+      throw new InvalidArgumentError("change.times", "a book, hold or move change needs its times");
+    }
+    if (change.type === "hold" && params.at(-1) === null) {
+      throw new InvalidArgumentError("change.expiresAtMs", "a hold needs its expiresAtMs");
     }
     const [row] = await this.#query<{ outcome: unknown }>(this.#write, params, options.signal, "write");
     const result = resultFromOutcome(row?.outcome);
     if (result.status === "written" && result.record === undefined) {
-      // Built here from the request, not sent back; metadata as the store keeps it (JSON, as jsonb reads it).
+      // Built here from the request, not sent back, with the claim taken; metadata as the store keeps it
+      // (JSON, as jsonb reads it).
       const kept = metadata === null ? null : JSON.parse(metadata);
       return {
         status: "written",
-        record: bookedRecord(request.userId, change as BookChange, request.atMs, kept),
+        record: bookedRecord(
+          request.userId,
+          created as BookChange | HoldChange,
+          request.atMs,
+          kept,
+          claims[result.claim] ?? null,
+        ),
         replayed: false,
       };
     }
@@ -343,10 +392,13 @@ export class PostgresStore implements AppointmentStore {
   }
 
   /**
-   * Removes the idempotency keys that expired at or before `nowMs`, through their expiry index, and the
-   * events that did, in feed order up to the first event still kept: events are written in that order
-   * with one retention per scheduler, so they expire in it; one kept longer only delays the removal of
-   * those after it. Neither scans live rows, and neither waits for a write.
+   * Removes the idempotency keys that expired at or before `nowMs`, through their expiry index; the held
+   * appointments whose holds did, through the index of holds by expiry (each hold's `held` event is moved to
+   * the changes table, at its position, unless it has expired too: it stays in the feed until it does); and
+   * the events that expired, in feed order up to the first event still kept: events are written in that
+   * order with one retention per scheduler, so they expire in it; one kept longer only delays the removal of
+   * those after it. None scans live rows, and none waits for a write (rows a write holds are skipped).
+   * Returns how many keys, holds and events were removed.
    */
   async purgeExpired(nowMs: number, options: StoreOperationOptions = {}): Promise<number> {
     const [row] = await this.#query<{ removed: number }>(
@@ -408,40 +460,90 @@ function occupancyParameters(occupancy: Occupancy | undefined): unknown[] {
   ];
 }
 
+/** The change types the write function makes. */
+const WRITE_TYPES: ReadonlySet<string> = new Set<AppointmentChange["type"]>([
+  "book",
+  "hold",
+  "move",
+  "cancel",
+  "confirm",
+  "release",
+]);
+
 /**
- * A resource claim's parameters: the resource, its span, the capacity and where the spans that can overlap
- * it start; all `null` without a claim.
+ * The claims of a booking's or hold's resource, in the order to try them: one, a choice's, or none. The
+ * contract's choices name one to 100 resources; more are checked alike (each is one more lock).
  */
-function resourceParameters(claim: ResourceClaim | null | undefined): unknown[] {
-  if (claim === undefined || claim === null) return [null, null, null, null, null, null];
-  if (typeof claim !== "object") {
-    throw new InvalidArgumentError("change.resource", "change.resource must be a resource claim or null");
+function claimsParameter(resource: ResourceClaim | ResourceChoice | null | undefined): readonly ResourceClaim[] {
+  if (resource === undefined || resource === null) return [];
+  if (typeof resource !== "object") {
+    throw new InvalidArgumentError("change.resource", "change.resource must be a resource claim, a choice or null");
   }
-  const { resourceId, fromMs, toMs, capacity, candidatesStartWithin: within } = claim;
-  if (typeof resourceId !== "string") {
-    throw new InvalidArgumentError("change.resource.resourceId", "change.resource.resourceId must be a string");
-  }
-  if (fromMs === undefined || toMs === undefined) {
-    throw new InvalidArgumentError("change.resource", "a resource claim needs its span, fromMs and toMs");
-  }
-  if (!Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new InvalidArgumentError("change.resource.capacity", "change.resource.capacity must be a positive integer");
-  }
-  if (typeof within !== "object" || within === null) {
+  if (!("anyOf" in resource)) return [resource];
+  if (!Array.isArray(resource.anyOf)) {
     throw new InvalidArgumentError(
-      "change.resource.candidatesStartWithin",
-      "change.resource.candidatesStartWithin must be a range",
+      "change.resource.anyOf",
+      "change.resource.anyOf must be an array of resource claims",
     );
   }
-  return [
-    resourceId,
-    msParameter("change.resource.fromMs", fromMs),
-    msParameter("change.resource.toMs", toMs),
+  return resource.anyOf;
+}
+
+/** A move's claim: one, or none. A move keeps its place or moves to one resource: it chooses none. */
+function moveClaim(resource: ResourceClaim | null | undefined): readonly ResourceClaim[] {
+  if (resource !== undefined && resource !== null && typeof resource === "object" && "anyOf" in resource) {
+    throw new InvalidArgumentError("change.resource", "a move claims one resource, not a choice");
+  }
+  return claimsParameter(resource);
+}
+
+/**
+ * The resource claims' parameters, one array each (in the claims' order): the resources, their spans, the
+ * capacities and where the spans that can overlap each start; all `null` without a claim. Array literals
+ * written here, alike for both drivers; resource ids quoted, so any text is kept exactly.
+ */
+function resourceParameters(claims: readonly ResourceClaim[]): unknown[] {
+  if (claims.length === 0) return [null, null, null, null, null, null];
+  const ids: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  const capacities: number[] = [];
+  const withinFrom: number[] = [];
+  const withinTo: number[] = [];
+  for (const claim of claims) {
+    if (typeof claim !== "object" || claim === null) {
+      throw new InvalidArgumentError("change.resource", "change.resource must be a resource claim or null");
+    }
+    const { resourceId, fromMs, toMs, capacity, candidatesStartWithin: within } = claim;
+    if (typeof resourceId !== "string") {
+      throw new InvalidArgumentError("change.resource.resourceId", "change.resource.resourceId must be a string");
+    }
+    if (fromMs === undefined || toMs === undefined) {
+      throw new InvalidArgumentError("change.resource", "a resource claim needs its span, fromMs and toMs");
+    }
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new InvalidArgumentError("change.resource.capacity", "change.resource.capacity must be a positive integer");
+    }
+    if (typeof within !== "object" || within === null) {
+      throw new InvalidArgumentError(
+        "change.resource.candidatesStartWithin",
+        "change.resource.candidatesStartWithin must be a range",
+      );
+    }
+    ids.push(arrayElement(resourceId));
+    from.push(msParameter("change.resource.fromMs", fromMs) as number);
+    to.push(msParameter("change.resource.toMs", toMs) as number);
     // An integer column: a capacity beyond it is never reached anyway.
-    Math.min(capacity, 2_147_483_647),
-    lowerBoundMs(within.fromMs),
-    upperBoundMs(within.toMs),
-  ];
+    capacities.push(Math.min(capacity, 2_147_483_647));
+    withinFrom.push(lowerBoundMs(within.fromMs));
+    withinTo.push(upperBoundMs(within.toMs));
+  }
+  return [ids, from, to, capacities, withinFrom, withinTo].map((values) => `{${values.join(",")}}`);
+}
+
+/** `text` as an element of an array literal: double-quoted, with `"` and `\` escaped. */
+function arrayElement(text: string): string {
+  return `"${text.replaceAll(/["\\]/g, "\\$&")}"`;
 }
 
 /** A text of a change: a string, or `null` when absent or `null`. */

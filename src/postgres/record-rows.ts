@@ -6,7 +6,13 @@
  * @module
  */
 import type { JsonObject } from "../model/json.js";
-import type { AppointmentRecord, ChangeRecord, ChangeType, WriteResult } from "../store/appointment-store.js";
+import type {
+  AppointmentRecord,
+  AppointmentStatus,
+  ChangeRecord,
+  ChangeType,
+  WriteResult,
+} from "../store/appointment-store.js";
 import { parsedJson, previousTimesFrom, type RecordRow, recordFromRow } from "../store/record-row.js";
 import { formatFeedPosition } from "./feed-position.js";
 import { instantFromMs, msNumberOf } from "./sql-time.js";
@@ -21,20 +27,28 @@ export const RECORD_COLUMNS = `user_id, status,
   version, ${msNumberOf("created_at")} AS created_ms, ${msNumberOf("updated_at")} AS updated_ms,
   ${msNumberOf("cancelled_at")} AS cancelled_ms, cancellation_reason, previous_times, metadata,
   resource_id, ${msNumberOf("resource_from")} AS resource_from_ms, ${msNumberOf("resource_to")} AS resource_to_ms,
-  appointment_type`;
+  appointment_type, ${msNumberOf("hold_expires_at")} AS hold_expires_ms`;
 
 /**
  * The type of the event of an appointment's current version, from its row `row` (an alias or a PL/pgSQL
- * row variable): `booked` at version 1, `cancelled` once cancelled, otherwise `rescheduled`.
+ * row variable). The row tells, with no column of its own: `held` while held and `released` once released
+ * (a hold changes only by its confirmation or release, so those are its versions 1 and 2); otherwise
+ * `booked` at version 1 and `cancelled` once cancelled; `confirmed` for a booked row with a hold's expiry at
+ * version 2 (a hold confirmed is version 2, and a move or cancel of it makes version 3 at least; a booking
+ * made directly has no expiry); otherwise `rescheduled`. Earlier versions' events keep their type in the
+ * changes table.
  */
 export function currentEventType(row: string): string {
-  return `CASE WHEN ${row}.version = 1 THEN 'booked' WHEN ${row}.status = 'cancelled' THEN 'cancelled' ELSE 'rescheduled' END`;
+  return `CASE WHEN ${row}.status = 'held' THEN 'held' WHEN ${row}.status = 'released' THEN 'released'
+    WHEN ${row}.version = 1 THEN 'booked' WHEN ${row}.status = 'cancelled' THEN 'cancelled'
+    WHEN ${row}.version = 2 AND ${row}.hold_expires_at IS NOT NULL THEN 'confirmed' ELSE 'rescheduled' END`;
 }
 
 /**
  * The epoch milliseconds (`bigint`) of the times before the move that made the current version of the row
  * `row`, `field` `startMs` or `endMs`: the last entry of `previous_times`; `NULL` unless that version is a
- * move (booked, version above 1).
+ * move (booked, version above 1; a confirmed hold, booked at version 2, never moved, so its `previous_times`
+ * is empty and its entry `NULL` too).
  */
 export function currentPreviousMs(row: string, field: "startMs" | "endMs"): string {
   return `CASE WHEN ${row}.version > 1 AND ${row}.status = 'booked' THEN (${row}.previous_times -> -1 ->> '${field}')::bigint END`;
@@ -69,7 +83,7 @@ export const EVENT_COLUMNS = `e.feed_xid::text AS xid, e.feed_id::text AS event_
   e.previous_start_ms, e.previous_end_ms, e.idempotency_key, e.changed_ms, e.user_id, e.status,
   e.start_ms, e.end_ms, e.local_start_ms, e.local_end_ms, e.version, e.created_ms, e.updated_ms,
   e.cancelled_ms, e.cancellation_reason, e.previous_times, e.metadata, e.resource_id, e.resource_from_ms,
-  e.resource_to_ms, e.appointment_type`;
+  e.resource_to_ms, e.appointment_type, e.hold_expires_ms`;
 
 /** An event's row: {@link EVENT_COLUMNS}. */
 export interface EventRow extends RecordRow {
@@ -116,6 +130,8 @@ interface RecordJson {
   /** Both absent from outcomes kept under a key before migration step 3. */
   resource?: { resourceId: string; fromMs: number; toMs: number } | null;
   appointmentType?: string | null;
+  /** Absent from outcomes kept under a key before migration step 4. */
+  holdExpiresAtMs?: number | null;
 }
 
 /** The write function's outcome, fresh or replayed. */
@@ -124,25 +140,39 @@ interface OutcomeJson {
   record?: RecordJson;
   conflicting?: RecordJson;
   replayed?: boolean;
+  /** Of a new booking's or hold's `written` without a record: the claim of a choice taken, from 1. */
+  claim?: number;
 }
 
 /**
- * The {@link WriteResult} of the write function's answer, or `undefined` when the answer is `written`
- * without a record (a new booking's, which the caller builds from its request).
+ * A `written` answer without a record: a new booking's or hold's, which the caller builds from its request,
+ * with the claim it took (`claim`, from 0: the first, or none without a claim).
  */
-export function resultFromOutcome(answer: unknown): WriteResult | { status: "written"; record: undefined } {
+export interface WrittenWithoutRecord {
+  readonly status: "written";
+  readonly record: undefined;
+  readonly claim: number;
+}
+
+/**
+ * The {@link WriteResult} of the write function's answer, or a {@link WrittenWithoutRecord} when the answer
+ * is `written` without a record.
+ */
+export function resultFromOutcome(answer: unknown): WriteResult | WrittenWithoutRecord {
   const outcome = parsedJson(answer) as OutcomeJson | null;
   const replayed = outcome?.replayed === true;
   switch (outcome?.status) {
     case "written":
       return outcome.record
         ? { status: "written", record: recordFromJson(outcome.record), replayed }
-        : { status: "written", record: undefined };
+        : { status: "written", record: undefined, claim: (outcome.claim ?? 1) - 1 };
     case "limit-reached":
     case "overlap":
     case "resource-full":
       return { status: outcome.status, conflicting: recordFromJson(required(outcome.conflicting)), replayed };
     case "not-booked":
+    case "not-held":
+    case "hold-expired":
     case "too-late":
     case "stale":
       return { status: outcome.status, record: recordFromJson(required(outcome.record)), replayed };
@@ -160,7 +190,7 @@ function recordFromJson(record: RecordJson): AppointmentRecord {
   return {
     id: record.id,
     userId: record.userId,
-    status: record.status === "cancelled" ? "cancelled" : "booked",
+    status: STATUSES[record.status] ?? (record.status as AppointmentStatus),
     startMs: record.startMs,
     endMs: record.endMs,
     localStartMs: record.localStartMs,
@@ -177,8 +207,17 @@ function recordFromJson(record: RecordJson): AppointmentRecord {
         ? null
         : { resourceId: record.resource.resourceId, fromMs: record.resource.fromMs, toMs: record.resource.toMs },
     appointmentType: record.appointmentType ?? null,
+    holdExpiresAtMs: record.holdExpiresAtMs ?? null,
   };
 }
+
+/** The statuses the store writes; an unknown one (a later schema's) is kept as it is, as `recordFromRow` does. */
+const STATUSES: Readonly<Record<string, AppointmentStatus>> = {
+  booked: "booked",
+  cancelled: "cancelled",
+  held: "held",
+  released: "released",
+};
 
 function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error("The write function's answer lacks its record");

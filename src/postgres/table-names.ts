@@ -18,7 +18,7 @@ export interface TableNames {
   readonly schema: string | undefined;
   /** The prefix of every name. */
   readonly prefix: string;
-  /** One row per appointment, booked or cancelled. */
+  /** One row per appointment (booked, cancelled, held or released). */
   readonly appointments: string;
   /** One row per idempotency key of a user, with the outcome of its write. */
   readonly idempotencyKeys: string;

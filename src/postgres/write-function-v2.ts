@@ -1,14 +1,18 @@
 /**
  * The write function of migration step 2, frozen: the text step 2 creates, exactly as it was released, so that
- * `postgresSchemaSql()` and `migrate()` run that step as they always did. Step 3 drops it and creates the
- * current function (`write-function.ts`). Never edit this file: a change to the function is a new step.
+ * `postgresSchemaSql()` and `migrate()` run that step as they always did. Step 3 drops it and creates its
+ * own (`write-function-v3.ts`, frozen in turn). Never edit this file: a change to the function is a new step.
  *
  * @module
  */
-import { currentEventType, currentPreviousAt } from "./record-rows.js";
 import { instantFromMs, localFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
-import { holdsPeriodsSql } from "./write-function.js";
+// Step 3's frozen helpers are the ones this function was built of (unchanged until step 4).
+import {
+  currentEventTypeV3 as currentEventType,
+  currentPreviousAtV3 as currentPreviousAt,
+  holdsPeriodsV3Sql as holdsPeriodsSql,
+} from "./write-function-v3.js";
 
 /** Step 2's function's argument types in order: its signature, for step 3's `DROP FUNCTION`. */
 export const WRITE_FUNCTION_V2_ARGUMENTS = [

@@ -1,6 +1,7 @@
 /**
- * The write function: one PL/pgSQL function that makes one change of the store contract (`book`, `move` or
- * `cancel`), with every check, in the statement that calls it. One round trip, one transaction.
+ * The write function: one PL/pgSQL function that makes one change of the store contract (`book`, `hold`,
+ * `move`, `cancel`, `confirm` or `release`), with every check, in the statement that calls it. One round
+ * trip, one transaction.
  *
  * It answers the outcome as `jsonb`, `{ "status": …, "record" | "conflicting": {…} }` in the contract's
  * field names, which is also what it keeps under an idempotency key, so a replay answers the very same
@@ -8,9 +9,9 @@
  * in a tuplestore at every call, and because Citus delegates only a plain `SELECT f(…)` to the node that
  * owns the user.
  *
- * This is the function of migration step 3 (resources, appointment types, expected versions); step 2's,
- * frozen, is in `write-function-v2.ts`. Changing the function's text changes what step 3 creates: add a
- * step instead, once released.
+ * This is the function of migration step 4 (holds, resource choices); step 3's, frozen, is in
+ * `write-function-v3.ts`, and step 2's in `write-function-v2.ts`. Changing the function's text changes what
+ * step 4 creates: add a step instead, once released.
  *
  * @module
  */
@@ -22,7 +23,7 @@ import type { TableNames } from "./table-names.js";
 /** The function's argument types in order: its signature for `DROP FUNCTION` and Citus. */
 export const WRITE_FUNCTION_ARGUMENTS = [
   "text", // p_user_id
-  "text", // p_type: book, move or cancel
+  "text", // p_type: book, hold, move, cancel, confirm or release
   "text", // p_id
   "bigint", // p_start_ms
   "bigint", // p_end_ms
@@ -44,23 +45,59 @@ export const WRITE_FUNCTION_ARGUMENTS = [
   "text", // p_key
   "text", // p_fingerprint
   "bigint", // p_key_expires_ms
-  "text", // p_resource_id: the claimed resource, or NULL for none
-  "bigint", // p_resource_from_ms
-  "bigint", // p_resource_to_ms
-  "integer", // p_capacity
-  "bigint", // p_resource_candidates_from_ms
-  "bigint", // p_resource_candidates_to_ms
-  "text", // p_appointment_type: a booking's
+  "text[]", // p_resource_ids: the claims in the order to try them (one for a single claim), or NULL for none
+  "bigint[]", // p_resource_from_ms: each claim's span
+  "bigint[]", // p_resource_to_ms
+  "integer[]", // p_capacities
+  "bigint[]", // p_resource_candidates_from_ms: where the spans that can overlap each claim start
+  "bigint[]", // p_resource_candidates_to_ms
+  "text", // p_appointment_type: a booking's or hold's
   "integer", // p_expected_version: a move's, or NULL
+  "bigint", // p_hold_expires_ms: a hold's expiry, or NULL
 ] as const;
 
+/** `name.column`, or the bare column without a row name. */
+function columnOf(row: string | undefined): (name: string) => string {
+  return (name) => (row ? `${row}.${name}` : name);
+}
+
 /**
- * Whether the appointments row `row` (bare columns without it) holds the limit periods it lies in: the store contract's
- * `holdsPeriods`, and the predicate of the partial index the occupancy check searches.
+ * Whether the appointments row `row` (bare columns without it) can hold the limit periods it lies in at some
+ * instant: booked, held (whatever its expiry) or cancelled at or after its start; the store contract's
+ * `canHoldPeriods`. The predicate of the partial index the occupancy check searches (a partial index cannot
+ * depend on the write's instant, so it keeps every hold until `purgeExpired` removes it), and of a
+ * `"holding"` list. Written as three plain comparisons, so that PostgreSQL proves that
+ * {@link holdsPeriodsSql} implies it, arm by arm, and uses the index.
  */
-export function holdsPeriodsSql(row?: string): string {
-  const column = (name: string) => (row ? `${row}.${name}` : name);
-  return `${column("status")} = 'booked' OR ${column("cancelled_at")} >= ${column("start_at")}`;
+export function canHoldPeriodsSql(row?: string): string {
+  const column = columnOf(row);
+  return `${column("status")} = 'booked' OR ${column("status")} = 'held' OR ${column("cancelled_at")} >= ${column("start_at")}`;
+}
+
+/**
+ * Whether the appointments row `row` occupies its time at the instant `at` (a `timestamptz` expression): booked,
+ * or held by a hold that has not expired (`hold_expires_at > at`); the store contract's `occupiesTime`.
+ */
+export function occupiesTimeSql(row: string, at: string): string {
+  return `${row}.status = 'booked' OR (${row}.status = 'held' AND ${row}.hold_expires_at > ${at})`;
+}
+
+/**
+ * Whether the appointments row `row` holds the limit periods it lies in at the instant `at`: it occupies its
+ * time then, or was cancelled at or after its start; the store contract's `holdsPeriods`.
+ */
+export function holdsPeriodsSql(row: string, at: string): string {
+  return `${occupiesTimeSql(row, at)} OR ${row}.cancelled_at >= ${row}.start_at`;
+}
+
+/**
+ * Whether the appointments row `row` (bare columns without it) can occupy a resource at some instant: it has
+ * one and is booked or held (whatever its expiry). The predicate of the partial index of resource spans, and
+ * what `listResourceAppointments` lists.
+ */
+export function mayOccupyResourceSql(row?: string): string {
+  const column = columnOf(row);
+  return `${column("resource_id")} IS NOT NULL AND (${column("status")} = 'booked' OR ${column("status")} = 'held')`;
 }
 
 /** `name(type, …)`: the function's signature. */
@@ -82,16 +119,17 @@ export function recordJson(row: string): string {
       'previousTimes', ${row}.previous_times, 'metadata', ${row}.metadata,
       'resource', CASE WHEN ${row}.resource_id IS NOT NULL THEN jsonb_build_object('resourceId', ${row}.resource_id,
         'fromMs', ${msOf(`${row}.resource_from`)}, 'toMs', ${msOf(`${row}.resource_to`)}) END,
-      'appointmentType', ${row}.appointment_type)`;
+      'appointmentType', ${row}.appointment_type, 'holdExpiresAtMs', ${msOf(`${row}.hold_expires_at`)})`;
 }
 
 /**
- * The lock of a resource, a transaction-scoped advisory lock on a 64-bit key: the hash of the resource id
- * seeded with the store's. PostgreSQL keeps 64-bit keys apart from the pairs of 32-bit keys the user locks
- * take, so a resource's lock is never a user's, whatever the hashes.
+ * The key of a resource's lock (a `bigint`), for a transaction-scoped advisory lock on a 64-bit key: the hash
+ * of the resource id seeded with the store's. PostgreSQL keeps 64-bit keys apart from the pairs of 32-bit
+ * keys the user locks take, so a resource's lock is never a user's, whatever the hashes. The same key as
+ * step 3's lock, so that the order of keys is the one fixed order in which a write takes several.
  */
-export function resourceLockSql(names: TableNames, resourceId: string): string {
-  return `pg_advisory_xact_lock(hashtextextended(${resourceId}, hashtext('${names.lockKey}')))`;
+export function resourceLockKeySql(names: TableNames, resourceId: string): string {
+  return `hashtextextended(${resourceId}, hashtext('${names.lockKey}'))`;
 }
 
 /**
@@ -102,14 +140,37 @@ export function resourceOrderSql(row: string): string {
   return `${row}.resource_from, ${codeUnitOrder(`${row}.user_id`)}, ${codeUnitOrder(`${row}.id`)}`;
 }
 
-/** The `CREATE OR REPLACE FUNCTION` of the write function (step 3's). */
+/** The columns of the changes table that an archived event fills, in the order of {@link archivedEventValues}. */
+export const ARCHIVED_EVENT_COLUMNS = `user_id, id, xid, type, appointment_id, status, start_at, end_at, local_start,
+          local_end, version, created_at, updated_at, cancelled_at, cancellation_reason, previous_times, metadata,
+          previous_start_at, previous_end_at, idempotency_key, changed_at, expires_at, resource_id, resource_from,
+          resource_to, appointment_type, hold_expires_at`;
+
+/**
+ * The event of the current version of the appointments row `row` (a PL/pgSQL row variable or an alias), as
+ * the changes table keeps it once archived: its own position, type, key, time and expiry, and the whole
+ * appointment as it was then. For an `INSERT INTO changes (ARCHIVED_EVENT_COLUMNS) SELECT …`.
+ */
+export function archivedEventValues(row: string): string {
+  return `${row}.user_id, ${row}.change_id, ${row}.change_xid, ${currentEventType(row)}, ${row}.id,
+          ${row}.status, ${row}.start_at, ${row}.end_at, ${row}.local_start, ${row}.local_end,
+          ${row}.version, ${row}.created_at, ${row}.updated_at, ${row}.cancelled_at,
+          ${row}.cancellation_reason, ${row}.previous_times, ${row}.metadata,
+          ${currentPreviousAt(row, "startMs")},
+          ${currentPreviousAt(row, "endMs")},
+          ${row}.change_key, ${row}.updated_at, ${row}.change_expires_at, ${row}.resource_id,
+          ${row}.resource_from, ${row}.resource_to, ${row}.appointment_type, ${row}.hold_expires_at`;
+}
+
+/** The `CREATE OR REPLACE FUNCTION` of the write function (step 4's). */
 export function writeFunctionStatement(names: TableNames): string {
   const { appointments, idempotencyKeys: keys, changes, changeIds, writeFunction, lockKey } = names;
-  // The user's appointments that can collide with the change: those that hold periods (booked, or
-  // cancelled at or after their start: the predicate of the partial index on end times) and lie within the
-  // windows the scheduler gives, never the appointment being moved. Only booked ones block an overlap.
+  // The user's appointments that can collide with the change: those that hold periods at the write's instant
+  // (booked, held and not expired, or cancelled at or after their start; all within the predicate of the
+  // partial index on end times) and lie within the windows the scheduler gives, never the appointment being
+  // moved. Only those that occupy their time (booked, or held and not expired) block an overlap.
   const candidate = (alias: string) =>
-    `${alias}.user_id = p_user_id AND (${holdsPeriodsSql(alias)}) AND ${alias}.id <> p_id
+    `${alias}.user_id = p_user_id AND (${holdsPeriodsSql(alias, "v_at")}) AND ${alias}.id <> p_id
           AND ${alias}.end_at >= v_candidates_end_from AND ${alias}.end_at < v_candidates_end_to
           AND ${alias}.start_at >= v_candidates_from AND ${alias}.start_at < v_candidates_to`;
   // A candidate that may hold a period or overlaps: the quick test of the write statements.
@@ -117,22 +178,12 @@ export function writeFunctionStatement(names: TableNames): string {
           SELECT FROM ${appointments} AS h
           WHERE ${candidate("h")}
             AND (h.local_start < v_periods_to AND h.local_end > v_periods_from
-              OR p_no_overlap AND h.status = 'booked' AND h.start_at < v_end AND h.end_at > v_start))`;
-  // A move or cancel first archives the appointment's current version in the changes table, as the event
-  // it is (its own position, type, key, time and expiry, and the whole appointment as it was then), in the
-  // statement that writes the new version: at any snapshot each event is in exactly one of the two tables.
-  const archive = `INSERT INTO ${changes} (user_id, id, xid, type, appointment_id, status, start_at, end_at, local_start,
-          local_end, version, created_at, updated_at, cancelled_at, cancellation_reason, previous_times, metadata,
-          previous_start_at, previous_end_at, idempotency_key, changed_at, expires_at, resource_id, resource_from,
-          resource_to, appointment_type)
-        SELECT p_user_id, v_current.change_id, v_current.change_xid, ${currentEventType("v_current")}, v_current.id,
-          v_current.status, v_current.start_at, v_current.end_at, v_current.local_start, v_current.local_end,
-          v_current.version, v_current.created_at, v_current.updated_at, v_current.cancelled_at,
-          v_current.cancellation_reason, v_current.previous_times, v_current.metadata,
-          ${currentPreviousAt("v_current", "startMs")},
-          ${currentPreviousAt("v_current", "endMs")},
-          v_current.change_key, v_current.updated_at, v_current.change_expires_at, v_current.resource_id,
-          v_current.resource_from, v_current.resource_to, v_current.appointment_type
+              OR p_no_overlap AND (${occupiesTimeSql("h", "v_at")}) AND h.start_at < v_end AND h.end_at > v_start))`;
+  // A change of an existing appointment first archives its current version in the changes table, as the
+  // event it is, in the statement that writes the new version: at any snapshot each event is in exactly one
+  // of the two tables.
+  const archive = `INSERT INTO ${changes} (${ARCHIVED_EVENT_COLUMNS})
+        SELECT ${archivedEventValues("v_current")}
         FROM w`;
   // The new version's event: its position (this transaction, a new id), key and expiry.
   const newEvent = `change_xid = pg_current_xact_id(), change_id = nextval('${changeIds}'::regclass),
@@ -146,9 +197,9 @@ export function writeFunctionStatement(names: TableNames): string {
   p_candidates_end_from_ms bigint, p_candidates_end_to_ms bigint,
   p_at_ms bigint, p_change_expires_ms bigint,
   p_key text, p_fingerprint text, p_key_expires_ms bigint,
-  p_resource_id text, p_resource_from_ms bigint, p_resource_to_ms bigint, p_capacity integer,
-  p_resource_candidates_from_ms bigint, p_resource_candidates_to_ms bigint,
-  p_appointment_type text, p_expected_version integer
+  p_resource_ids text[], p_resource_from_ms bigint[], p_resource_to_ms bigint[], p_capacities integer[],
+  p_resource_candidates_from_ms bigint[], p_resource_candidates_to_ms bigint[],
+  p_appointment_type text, p_expected_version integer, p_hold_expires_ms bigint
 ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
   -- The times of the change, converted once below.
@@ -162,15 +213,24 @@ DECLARE
   v_candidates_to timestamptz;
   v_candidates_end_from timestamptz;
   v_candidates_end_to timestamptz;
+  v_hold_expires timestamptz;
   -- The span of the periods, for the quick test (exact for one period, the usual case).
   v_periods_from timestamp;
   v_periods_to timestamp;
-  -- The claimed span of the resource, and where the spans that can overlap it start.
+  -- The resource claims: how many, the locks they take in ascending order, and the one being checked.
+  v_claims integer;
+  v_lock_keys bigint[];
+  v_lock_key bigint;
+  v_i integer;
+  -- The span of the claim being checked (in the end: the claim taken), and where the spans that can
+  -- overlap it start.
   v_resource_from timestamptz;
   v_resource_to timestamptz;
   v_resource_candidates_from timestamptz;
   v_resource_candidates_to timestamptz;
-  -- Whether the resource is full at an instant of the claimed span, and the record named for it.
+  -- The claim taken (its index in the arrays), NULL while none is; whether every claim's resource is full,
+  -- and the record named for the first claim then.
+  v_claim integer;
   v_resource_full boolean := false;
   v_resource_row ${appointments}%ROWTYPE;
   -- Whether the exact search has found no conflict: then the write goes without the quick test.
@@ -180,7 +240,7 @@ DECLARE
   v_stored ${keys}%ROWTYPE;
   v_outcome jsonb;
 BEGIN
-  IF p_type IS NULL OR p_type NOT IN ('book', 'move', 'cancel') THEN
+  IF p_type IS NULL OR p_type NOT IN ('book', 'hold', 'move', 'cancel', 'confirm', 'release') THEN
     RAISE EXCEPTION 'unknown change type %', p_type USING ERRCODE = 'invalid_parameter_value';
   END IF;
   -- Every conversion in one statement: PL/pgSQL sets up each expression it evaluates anew in every
@@ -190,11 +250,9 @@ BEGIN
     ${instantFromMs("p_candidates_from_ms")}, ${instantFromMs("p_candidates_to_ms")},
     ${instantFromMs("p_candidates_end_from_ms")}, ${instantFromMs("p_candidates_end_to_ms")},
     ${localFromMs("p_period_from_ms[1]")}, ${localFromMs("p_period_to_ms[1]")},
-    ${instantFromMs("p_resource_from_ms")}, ${instantFromMs("p_resource_to_ms")},
-    ${instantFromMs("p_resource_candidates_from_ms")}, ${instantFromMs("p_resource_candidates_to_ms")}
+    ${instantFromMs("p_hold_expires_ms")}, coalesce(cardinality(p_resource_ids), 0)
   INTO v_at, v_change_expires, v_start, v_end, v_local_start, v_local_end, v_candidates_from, v_candidates_to,
-    v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to, v_resource_from, v_resource_to,
-    v_resource_candidates_from, v_resource_candidates_to;
+    v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to, v_hold_expires, v_claims;
   -- Serialise this user's writes: each waits here until the previous one has committed. Under READ
   -- COMMITTED every statement below then sees that commit, so no check can be stale. (A lock in memory: no
   -- row to write. Two users whose ids hash alike merely take turns.) Nothing has been written before it,
@@ -220,11 +278,18 @@ BEGIN
     END IF;
   END IF;
 
-  -- 2. The appointment that a move or cancel changes. (A booking's id is tested by its insert.)
-  IF p_type <> 'book' THEN
+  -- 2. The appointment that a move, cancel, confirm or release changes. (A new id is tested by its insert.)
+  IF p_type NOT IN ('book', 'hold') THEN
     SELECT * INTO v_current FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id;
     IF NOT FOUND THEN
       v_outcome := '{"status": "not-found"}';
+    ELSIF p_type IN ('confirm', 'release') THEN
+      IF v_current.status <> 'held' THEN
+        v_outcome := jsonb_build_object('status', 'not-held', 'record', ${recordJson("v_current")});
+      ELSIF p_type = 'confirm' AND v_current.hold_expires_at <= v_at THEN
+        -- Judged at the write's instant, the scheduler's clock: an expired hold has counted for nothing since.
+        v_outcome := jsonb_build_object('status', 'hold-expired', 'record', ${recordJson("v_current")});
+      END IF;
     ELSIF v_current.status <> 'booked' THEN
       v_outcome := jsonb_build_object('status', 'not-booked', 'record', ${recordJson("v_current")});
     ELSIF p_earliest_start_ms IS NOT NULL AND v_current.start_at < ${instantFromMs("p_earliest_start_ms")} THEN
@@ -235,29 +300,45 @@ BEGIN
     END IF;
   END IF;
 
-  -- 3 and 4. A booking or a move is written with its event in one statement unless a candidate may
+  -- 3 and 4. A booking, hold or move is written with its event in one statement unless a candidate may
   -- collide with it, a quick test on the span of the periods that counts no holders. Most changes collide
   -- with nothing, and this statement is all they cost. When the test finds a candidate, the exact search
   -- decides, and if it finds no conflict after all (a limit above one, several periods), the write is
   -- made without the test.
-  IF v_outcome IS NULL AND p_type <> 'cancel' THEN
+  IF v_outcome IS NULL AND p_type IN ('book', 'hold', 'move') THEN
     IF cardinality(p_period_from_ms) > 1 THEN
       SELECT ${localFromMs("min(u.from_ms)")}, ${localFromMs("max(u.to_ms)")} INTO v_periods_from, v_periods_to
       FROM unnest(p_period_from_ms, p_period_to_ms) AS u(from_ms, to_ms);
     END IF;
-    -- A resource claim: serialise the claims of this resource, of every user, as the user's lock does the
-    -- user's writes. Always the user's lock first, then at most one resource's: a fixed order, so no
-    -- deadlock. Then the capacity, under READ COMMITTED as of every claim committed before: the resource's
-    -- booked records whose span starts within the claim's window and overlaps the claimed span (through the
-    -- partial index on (resource_id, resource_from)), never the record being moved. The count only rises at
-    -- the claim's start and at those spans' starts: at the first of these instants where capacity records
-    -- occupy the resource, the earliest of them (span start, user id, id) is named. Freeing a resource (a
-    -- cancel, a move elsewhere) takes no lock: it can only make room.
-    IF p_resource_id IS NOT NULL THEN
-      PERFORM ${resourceLockSql(names, "p_resource_id")};
+    -- Resource claims: serialise the claims of each resource, of every user, as the user's lock does the
+    -- user's writes. Always the user's lock first, then the lock of every resource the change may take, all
+    -- of them before any is counted, in ascending order of their keys whatever the order of the choice: one
+    -- fixed order for every write, so no two writes wait for each other in a cycle. (Locking only the
+    -- resource taken would need the lock of a later claim after counting an earlier one, in the choice's
+    -- order.) Freeing a resource (a cancel, a release, a move elsewhere) takes no lock: it can only make room.
+    IF v_claims = 1 THEN
+      PERFORM pg_advisory_xact_lock(${resourceLockKeySql(names, "p_resource_ids[1]")});
+    ELSIF v_claims > 1 THEN
+      SELECT array_agg(d.key ORDER BY d.key) INTO v_lock_keys
+      FROM (SELECT DISTINCT ${resourceLockKeySql(names, "u.id")} AS key FROM unnest(p_resource_ids) AS u(id)) AS d;
+      FOREACH v_lock_key IN ARRAY v_lock_keys LOOP
+        PERFORM pg_advisory_xact_lock(v_lock_key);
+      END LOOP;
+    END IF;
+    -- Then each claim in the order given, under READ COMMITTED as of every claim committed before: the
+    -- resource's records that occupy it at the write's instant (booked, or held and not expired) whose span
+    -- starts within the claim's window and overlaps the claimed span (through the partial index on
+    -- (resource_id, resource_from)), never the record being moved. The count only rises at the claim's
+    -- start and at those spans' starts: at the first of these instants where the capacity's records occupy
+    -- the resource, the claim is full, and the earliest of them (span start, user id, id) is named. The
+    -- first claim not full is taken; when every one is, the first claim's record is the conflict.
+    FOR v_i IN 1 .. v_claims LOOP
+      SELECT ${instantFromMs("p_resource_from_ms[v_i]")}, ${instantFromMs("p_resource_to_ms[v_i]")},
+        ${instantFromMs("p_resource_candidates_from_ms[v_i]")}, ${instantFromMs("p_resource_candidates_to_ms[v_i]")}
+      INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to;
       WITH occupying AS MATERIALIZED (
         SELECT r.* FROM ${appointments} AS r
-        WHERE r.resource_id = p_resource_id AND r.status = 'booked'
+        WHERE r.resource_id = p_resource_ids[v_i] AND (${occupiesTimeSql("r", "v_at")})
           AND r.resource_from >= v_resource_candidates_from AND r.resource_from < v_resource_candidates_to
           AND r.resource_from < v_resource_to AND r.resource_to > v_resource_from
           AND NOT (r.user_id = p_user_id AND r.id = p_id)
@@ -267,33 +348,43 @@ BEGIN
           UNION
           SELECT o.resource_from FROM occupying AS o WHERE o.resource_from > v_resource_from
         ) AS i
-        WHERE (SELECT count(*) FROM occupying AS o WHERE o.resource_from <= i.instant AND o.resource_to > i.instant) >= p_capacity
+        WHERE (SELECT count(*) FROM occupying AS o WHERE o.resource_from <= i.instant AND o.resource_to > i.instant)
+          >= p_capacities[v_i]
         ORDER BY i.instant
         LIMIT 1
       )
-      SELECT o.* INTO v_resource_row FROM occupying AS o, first_full AS f
+      SELECT o.* INTO v_row FROM occupying AS o, first_full AS f
       WHERE o.resource_from <= f.instant AND o.resource_to > f.instant
       ORDER BY ${resourceOrderSql("o")}
       LIMIT 1;
-      v_resource_full := FOUND;
-    END IF;
+      IF NOT FOUND THEN
+        v_claim := v_i;
+        EXIT;
+      END IF;
+      IF v_i = 1 THEN
+        v_resource_row := v_row;
+      END IF;
+    END LOOP;
+    v_resource_full := v_claims > 0 AND v_claim IS NULL;
     LOOP
-      -- A full resource: no write to try, only the conflicts that the contract answers before it to find.
+      -- Every resource full: no write to try, only the conflicts that the contract answers before it to find.
       IF NOT v_resource_full THEN
-        IF p_type = 'book' THEN
+        IF p_type IN ('book', 'hold') THEN
           -- The row is its own event (change_xid and change_id by default): no second row to write.
           INSERT INTO ${appointments} AS a (user_id, id, status, start_at, end_at, local_start, local_end, version,
             created_at, updated_at, metadata, change_key, change_expires_at, resource_id, resource_from, resource_to,
-            appointment_type)
-          SELECT p_user_id, p_id, 'booked', v_start, v_end, v_local_start, v_local_end, 1, v_at, v_at, p_metadata,
-            p_key, v_change_expires, p_resource_id, v_resource_from, v_resource_to, p_appointment_type
+            appointment_type, hold_expires_at)
+          SELECT p_user_id, p_id, CASE WHEN p_type = 'hold' THEN 'held' ELSE 'booked' END, v_start, v_end,
+            v_local_start, v_local_end, 1, v_at, v_at, p_metadata, p_key, v_change_expires,
+            p_resource_ids[v_claim], v_resource_from, v_resource_to, p_appointment_type,
+            CASE WHEN p_type = 'hold' THEN v_hold_expires END
           WHERE v_searched OR ${mayCollide}
           ON CONFLICT DO NOTHING;
         ELSE
           WITH w AS (
             UPDATE ${appointments} AS a
             SET start_at = v_start, end_at = v_end, local_start = v_local_start, local_end = v_local_end,
-              resource_id = p_resource_id, resource_from = v_resource_from, resource_to = v_resource_to,
+              resource_id = p_resource_ids[v_claim], resource_from = v_resource_from, resource_to = v_resource_to,
               version = a.version + 1, updated_at = v_at,
               previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
                 'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms)),
@@ -305,8 +396,9 @@ BEGIN
         END IF;
         EXIT WHEN FOUND;
       END IF;
-      -- Not written. A booking's id taken comes first, by the contract.
-      IF p_type = 'book' AND EXISTS (SELECT FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id) THEN
+      -- Not written. A new id taken comes first, by the contract.
+      IF p_type IN ('book', 'hold')
+        AND EXISTS (SELECT FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id) THEN
         v_outcome := '{"status": "id-taken"}';
         EXIT;
       END IF;
@@ -333,7 +425,7 @@ BEGIN
       -- ...then the earliest overlapping one.
       IF p_no_overlap THEN
         SELECT h.* INTO v_row FROM ${appointments} AS h
-        WHERE ${candidate("h")} AND h.status = 'booked' AND h.start_at < v_end AND h.end_at > v_start
+        WHERE ${candidate("h")} AND (${occupiesTimeSql("h", "v_at")}) AND h.start_at < v_end AND h.end_at > v_start
         ORDER BY h.start_at, h.id COLLATE "C"
         LIMIT 1;
         IF FOUND THEN
@@ -352,21 +444,32 @@ BEGIN
       v_searched := true;
     END LOOP;
   ELSIF v_outcome IS NULL THEN
+    -- A cancel, confirm or release: a new status, nothing to check (a confirmed hold has counted since it was
+    -- written). The row can be gone only if purgeExpired removed it, an expired hold, since it was read.
     WITH w AS (
       UPDATE ${appointments} AS a
-      SET status = 'cancelled', version = a.version + 1, updated_at = v_at, cancelled_at = v_at,
-        cancellation_reason = p_reason,
+      SET status = CASE p_type WHEN 'cancel' THEN 'cancelled' WHEN 'confirm' THEN 'booked' ELSE 'released' END,
+        version = a.version + 1, updated_at = v_at,
+        cancelled_at = CASE WHEN p_type = 'cancel' THEN v_at END,
+        cancellation_reason = CASE WHEN p_type = 'cancel' THEN p_reason END,
         ${newEvent}
       WHERE a.user_id = p_user_id AND a.id = p_id
       RETURNING 1
     )
     ${archive};
+    IF NOT FOUND THEN
+      v_outcome := '{"status": "not-found"}';
+    END IF;
   END IF;
 
   IF v_outcome IS NULL THEN
-    -- Written. The caller has a new booking's record already (it sent it): not built, not sent back.
-    IF p_key IS NULL AND p_type = 'book' THEN
-      RETURN '{"status": "written"}';
+    -- Written. The caller has a new booking's or hold's record already (it sent it): not built, not sent
+    -- back; only which claim of a choice was taken, when not the first.
+    IF p_key IS NULL AND p_type IN ('book', 'hold') THEN
+      IF v_claim IS NULL OR v_claim = 1 THEN
+        RETURN '{"status": "written"}';
+      END IF;
+      RETURN jsonb_build_object('status', 'written', 'claim', v_claim);
     END IF;
     SELECT * INTO v_row FROM ${appointments} AS a WHERE a.user_id = p_user_id AND a.id = p_id;
     v_outcome := jsonb_build_object('status', 'written', 'record', ${recordJson("v_row")});

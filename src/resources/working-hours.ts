@@ -41,6 +41,43 @@ function wallClockOf(date: Temporal.PlainDate, minute: number): Temporal.PlainDa
   return date.toPlainDateTime().add({ minutes: minute });
 }
 
+/** The resource's intervals on `date` as instants, in order; those that lie wholly in a gap left out. */
+export function instantsOn(resource: Resource, date: Temporal.PlainDate): readonly MsRange[] {
+  const ranges: MsRange[] = [];
+  for (const interval of intervalsOn(resource, date)) {
+    const fromMs = startInstant(date, interval.fromMinute, resource.timeZone);
+    const toMs = endInstant(date, interval.toMinute, resource.timeZone);
+    if (toMs > fromMs) ranges.push({ fromMs, toMs });
+  }
+  return ranges;
+}
+
+/**
+ * Dates a resource keeps its {@link instantsOn} for. Each booking and availability call of a resource needs
+ * a few dates, and their time-zone arithmetic was most of an availability call's time (`npm run bench --
+ * resources`); a definition is immutable, so its instants on a date never change. Bounded, so that a
+ * long-lived scheduler does not keep every date it ever saw.
+ */
+const CACHED_DATES = 512;
+const instantsByResource = new WeakMap<Resource, Map<string, readonly MsRange[]>>();
+
+/** {@link instantsOn}, remembered per definition object (a resolver's fresh definitions start afresh). */
+function cachedInstantsOn(resource: Resource, date: Temporal.PlainDate): readonly MsRange[] {
+  let byDate = instantsByResource.get(resource);
+  if (!byDate) {
+    byDate = new Map();
+    instantsByResource.set(resource, byDate);
+  }
+  const key = date.toString();
+  let ranges = byDate.get(key);
+  if (!ranges) {
+    if (byDate.size >= CACHED_DATES) byDate.clear();
+    ranges = Object.freeze(instantsOn(resource, date).map((range) => Object.freeze(range)));
+    byDate.set(key, ranges);
+  }
+  return ranges;
+}
+
 /**
  * The resource's working intervals as instants, for the dates `first` to `last` (in its zone, inclusive),
  * sorted, touching ones merged.
@@ -48,10 +85,7 @@ function wallClockOf(date: Temporal.PlainDate, minute: number): Temporal.PlainDa
 export function workingInstants(resource: Resource, first: Temporal.PlainDate, last: Temporal.PlainDate): MsRange[] {
   const ranges: MsRange[] = [];
   for (let date = first; Temporal.PlainDate.compare(date, last) <= 0; date = date.add({ days: 1 })) {
-    for (const interval of intervalsOn(resource, date)) {
-      const fromMs = startInstant(date, interval.fromMinute, resource.timeZone);
-      const toMs = endInstant(date, interval.toMinute, resource.timeZone);
-      if (toMs <= fromMs) continue; // an interval that lies wholly in a gap
+    for (const { fromMs, toMs } of cachedInstantsOn(resource, date)) {
       const previous = ranges.at(-1);
       if (previous && fromMs <= previous.toMs) {
         ranges[ranges.length - 1] = { fromMs: previous.fromMs, toMs: Math.max(previous.toMs, toMs) };
@@ -66,6 +100,13 @@ export function workingInstants(resource: Resource, first: Temporal.PlainDate, l
 /** The resource's local date of an instant. */
 export function resourceDateOf(resource: Resource, epochMs: number): Temporal.PlainDate {
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(resource.timeZone).toPlainDate();
+}
+
+/** The instants of the resource's local date of `epochMs`: from its first instant to the next date's. */
+export function resourceDayOf(resource: Resource, epochMs: number): MsRange {
+  const date = resourceDateOf(resource, epochMs);
+  const startOf = (day: Temporal.PlainDate) => day.toZonedDateTime(resource.timeZone).epochMilliseconds;
+  return { fromMs: startOf(date), toMs: startOf(date.add({ days: 1 })) };
 }
 
 /**

@@ -42,6 +42,8 @@ export function appointmentFromRecord(record: AppointmentRecord, timeZone: strin
         }
       : null,
     type: record.appointmentType ?? null,
+    // A store written before holds may leave it out: never held.
+    holdExpiresAt: record.holdExpiresAtMs == null ? null : instantAt(record.holdExpiresAtMs),
   };
 }
 

@@ -9,6 +9,7 @@
  * @module
  */
 import { types } from "node:util";
+import { Temporal } from "temporal-polyfill";
 import {
   InvalidArgumentError,
   OperationAbortedError,
@@ -50,11 +51,45 @@ export interface BookOptions extends WriteOptions {
   readonly metadata?: JsonObject | undefined;
   /**
    * The resource to book (a practitioner's or a room's id, as the scheduler's `resources` define it): the
-   * booking must lie within its working hours and find it free (see docs/resources.md).
+   * booking must lie within its working hours and find it free. Or several, `{ anyOf: ["dr-lee", "dr-kim"] }`:
+   * the first of them that can take it (see {@link ResourceChoiceOptions} and docs/resources.md).
    */
-  readonly resource?: string | undefined;
+  readonly resource?: string | ResourceChoiceOptions | undefined;
   /** The appointment type (a name of `policy.appointmentTypes`): its duration and buffers apply. */
   readonly type?: string | undefined;
+}
+
+/**
+ * A booking of any one of several resources: one atomic write takes the first of them, in `order`, that is
+ * within its working hours and free; it fails only when none is.
+ */
+export interface ResourceChoiceOptions {
+  /** The resources' ids: 1 to 100, each once. */
+  readonly anyOf: readonly string[];
+  /**
+   * `"given"` (the default) tries them in the order of `anyOf`; `"least-booked"` in the order of how many
+   * appointments and live holds each has on the appointment's date (in the resource's zone), fewest first,
+   * ties in the order given. The counts are read just before the write: under concurrent bookings they guide
+   * the choice, while the write alone decides what is free.
+   */
+  readonly order?: "given" | "least-booked" | undefined;
+}
+
+/** Options of {@link Scheduler.hold}: a booking's, and how long the hold lasts. */
+export interface HoldOptions extends BookOptions {
+  /**
+   * How long the hold reserves the time before it expires unless confirmed: a duration from 10 seconds to 1
+   * hour (`{ minutes: 10 }` or `"PT10M"`). Default 5 minutes.
+   */
+  readonly ttl?: Temporal.DurationLike | string | undefined;
+}
+
+/** What a write asks of resources, validated: the ids in the order given, and how to order a choice. */
+export interface ResourceRequest {
+  readonly ids: readonly string[];
+  /** Whether the caller asked for a choice (`anyOf`), even of one resource. */
+  readonly choice: boolean;
+  readonly order: "given" | "least-booked";
 }
 
 /** Options of {@link Scheduler.cancel}. */
@@ -96,6 +131,8 @@ const MAX_REASON_LENGTH = 500;
  */
 const OPERATION_OPTION_KEYS = optionKeys<OperationOptions>()(["signal"]);
 const BOOK_OPTION_KEYS = optionKeys<BookOptions>()(["signal", "idempotencyKey", "metadata", "resource", "type"]);
+const HOLD_OPTION_KEYS = optionKeys<HoldOptions>()(["signal", "idempotencyKey", "metadata", "resource", "type", "ttl"]);
+const CHOICE_KEYS = optionKeys<ResourceChoiceOptions>()(["anyOf", "order"]);
 const CANCEL_OPTION_KEYS = optionKeys<CancelOptions>()(["signal", "idempotencyKey", "reason", "allowLate"]);
 const WRITE_OPTION_KEYS = optionKeys<WriteOptions>()(["signal", "idempotencyKey"]);
 /** The keys of {@link ListOptions}. */
@@ -107,8 +144,8 @@ export interface WriteFields {
   readonly idempotencyKey: string | undefined;
   readonly metadata: JsonObject | null;
   readonly reason: string | null;
-  /** A booking's resource id, or `null`. */
-  readonly resource: string | null;
+  /** A booking's resources, or `null`. */
+  readonly resource: ResourceRequest | null;
   /** A booking's appointment type's name, or `null`. */
   readonly appointmentType: string | null;
 }
@@ -123,15 +160,17 @@ const NO_WRITE_FIELDS: WriteFields = Object.freeze({
 });
 
 /**
- * Reads a write's options: the signal, the idempotency key, and `extra` (`metadata` for a booking, `reason`
- * for a cancellation); other operations' fields are not read.
+ * Reads a write's options: the signal, the idempotency key, and `extra` (`metadata` and the rest of a
+ * booking's, `reason` for a cancellation); other operations' fields are not read. `known` names the keys the
+ * options may have when they differ from `extra`'s (a hold's).
  */
-export function writeFieldsOf(options: unknown, extra: "metadata" | "reason" | undefined): WriteFields {
+export function writeFieldsOf(
+  options: unknown,
+  extra: "metadata" | "reason" | undefined,
+  known: readonly string[] = extra === "metadata" ? BOOK_OPTION_KEYS : extra ? CANCEL_OPTION_KEYS : WRITE_OPTION_KEYS,
+): WriteFields {
   if (options === undefined) return NO_WRITE_FIELDS;
-  const signal = signalOf(
-    options,
-    extra === "metadata" ? BOOK_OPTION_KEYS : extra ? CANCEL_OPTION_KEYS : WRITE_OPTION_KEYS,
-  );
+  const signal = signalOf(options, known);
   const key = readField(options as object, "idempotencyKey", "options");
   if (
     key !== undefined &&
@@ -144,11 +183,57 @@ export function writeFieldsOf(options: unknown, extra: "metadata" | "reason" | u
   }
   const metadata = extra === "metadata" ? metadataOf(readField(options as object, "metadata", "options")) : null;
   const reason = extra === "reason" ? reasonOf(readField(options as object, "reason", "options")) : null;
-  const resource =
-    extra === "metadata" ? nameOf(readField(options as object, "resource", "options"), "options.resource") : null;
+  const resource = extra === "metadata" ? resourceRequestOf(readField(options as object, "resource", "options")) : null;
   const appointmentType =
     extra === "metadata" ? nameOf(readField(options as object, "type", "options"), "options.type") : null;
   return { signal, idempotencyKey: key as string | undefined, metadata, reason, resource, appointmentType };
+}
+
+/** The `resource` option: an id, or `{ anyOf, order }`; `null` when absent. */
+function resourceRequestOf(value: unknown): ResourceRequest | null {
+  if (value === undefined) return null;
+  if (typeof value === "string")
+    return { ids: [nameOf(value, "options.resource") as string], choice: false, order: "given" };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError("options.resource", "resource must be a resource id or { anyOf: [ids…] }");
+  }
+  rejectUnknownKeys(value, CHOICE_KEYS, "options.resource");
+  const list = readField(value, "anyOf", "options.resource");
+  if (!Array.isArray(list) || list.length === 0 || list.length > 100) {
+    throw new InvalidArgumentError("options.resource.anyOf", "anyOf must be an array of 1 to 100 resource ids");
+  }
+  const ids = list.map((id, i) => nameOf(id, `options.resource.anyOf[${i}]`) as string);
+  if (new Set(ids).size !== ids.length) {
+    throw new InvalidArgumentError("options.resource.anyOf", "anyOf must not name a resource twice");
+  }
+  const order = readField(value, "order", "options.resource") ?? "given";
+  if (order !== "given" && order !== "least-booked") {
+    throw new InvalidArgumentError("options.resource.order", 'order must be "given" or "least-booked"');
+  }
+  return { ids, choice: true, order };
+}
+
+/** The shortest and longest hold, and a hold's default life, in milliseconds. */
+const SHORTEST_HOLD_MS = 10_000;
+const LONGEST_HOLD_MS = 3_600_000;
+const DEFAULT_HOLD_MS = 300_000;
+
+/** Reads a hold's options: a booking's, and its `ttl` in milliseconds. */
+export function holdFieldsOf(options: unknown): WriteFields & { readonly ttlMs: number } {
+  const fields = writeFieldsOf(options, "metadata", HOLD_OPTION_KEYS);
+  const ttl = options === undefined ? undefined : readField(options as object, "ttl", "options");
+  if (ttl === undefined) return { ...fields, ttlMs: DEFAULT_HOLD_MS };
+  let ms: number;
+  try {
+    // Calendar units (weeks, months, years) have no fixed length and throw.
+    ms = Temporal.Duration.from(ttl as Temporal.DurationLike | string).total({ unit: "milliseconds" });
+  } catch (cause) {
+    throw new InvalidArgumentError("options.ttl", "ttl must be a Temporal duration, as { minutes: 10 }", { cause });
+  }
+  if (!(ms >= SHORTEST_HOLD_MS && ms <= LONGEST_HOLD_MS)) {
+    throw new InvalidArgumentError("options.ttl", "ttl must be from 10 seconds to 1 hour");
+  }
+  return { ...fields, ttlMs: Math.floor(ms) };
 }
 
 /** A resource id or type name: 1 to 255 characters of well-formed Unicode without NUL, or `null` when absent. */

@@ -72,8 +72,8 @@ export interface PolicyOptions {
   /**
    * Named appointment types with their own duration, e.g. `{ checkup: { durationMinutes: 30 }, consult: {
    * durationMinutes: 60, bufferAfterMinutes: 15 } }`, chosen per booking with `book(…, { type })`. Without
-   * a type, `durationMinutes` stands. A type's buffers, when given, replace the resource's (see
-   * docs/resources.md); starts follow `alignmentMinutes` whatever the type.
+   * a type, `durationMinutes` stands. A type's buffers, when given, replace the resource's, and its
+   * `alignmentMinutes` the policy's (see docs/resources.md).
    */
   readonly appointmentTypes?: Readonly<Record<string, AppointmentTypeOptions>>;
 }
@@ -86,6 +86,11 @@ export interface AppointmentTypeOptions {
   readonly bufferBeforeMinutes?: number;
   /** Minutes the resource is occupied after it, instead of the resource's own buffer. */
   readonly bufferAfterMinutes?: number;
+  /**
+   * The grid its starts lie on, instead of the policy's `alignmentMinutes` (a 60-minute consult on the hour,
+   * say): minutes from midnight, dividing 1440.
+   */
+  readonly alignmentMinutes?: number;
 }
 
 /** An appointment type, validated: buffers `null` where the resource's stand. */
@@ -94,6 +99,8 @@ export interface AppointmentType {
   readonly durationMinutes: number;
   readonly bufferBeforeMinutes: number | null;
   readonly bufferAfterMinutes: number | null;
+  /** Its grid of starts, or `null` where the policy's stands. */
+  readonly alignmentMinutes: number | null;
 }
 
 /** A validated policy with every default filled in. */
@@ -147,10 +154,8 @@ export function resolvePolicy(options: unknown): Policy {
     "options.policy",
   );
   const durationMinutes = integerOption(o.durationMinutes, "durationMinutes", 30, 1, LONGEST_DURATION_MINUTES);
-  const alignmentMinutes = integerOption(o.alignmentMinutes, "alignmentMinutes", 30, 1, MINUTES_PER_DAY);
-  if (MINUTES_PER_DAY % alignmentMinutes !== 0) {
-    throw new InvalidArgumentError("options.policy.alignmentMinutes", "alignmentMinutes must divide 1440 (a day)");
-  }
+  const alignmentMinutes =
+    o.alignmentMinutes === undefined ? 30 : alignmentOption(o.alignmentMinutes, "alignmentMinutes");
   const minimumNotice = durationOption(o.minimumNotice, "minimumNotice");
   const maximumHorizon = durationOption(o.maximumHorizon, "maximumHorizon");
   if (minimumNotice && maximumHorizon && !isLongerEverywhere(maximumHorizon, minimumNotice)) {
@@ -179,6 +184,15 @@ export function resolvePolicy(options: unknown): Policy {
   };
 }
 
+/** A grid of starts in minutes: a whole number from 1 to 1440 that divides a day. */
+function alignmentOption(value: unknown, name: string): number {
+  const minutes = integerOption(value, name, 30, 1, MINUTES_PER_DAY);
+  if (MINUTES_PER_DAY % minutes !== 0) {
+    throw new InvalidArgumentError(`options.policy.${name}`, `${name.split(".").at(-1)} must divide 1440 (a day)`);
+  }
+  return minutes;
+}
+
 function appointmentTypesOption(value: unknown): ReadonlyMap<string, AppointmentType> {
   const types = new Map<string, AppointmentType>();
   if (value === undefined) return types;
@@ -193,7 +207,11 @@ function appointmentTypesOption(value: unknown): ReadonlyMap<string, Appointment
     const at = `${argument}.${name}`;
     const type = (value as Record<string, unknown>)[name];
     if (typeof type !== "object" || type === null) throw new InvalidArgumentError(at, `${at} must be an object`);
-    const o = readOptionFields(type, ["durationMinutes", "bufferBeforeMinutes", "bufferAfterMinutes"], at);
+    const o = readOptionFields(
+      type,
+      ["durationMinutes", "bufferBeforeMinutes", "bufferAfterMinutes", "alignmentMinutes"],
+      at,
+    );
     if (o.durationMinutes === undefined)
       throw new InvalidArgumentError(`${at}.durationMinutes`, "durationMinutes is required");
     const buffer = (field: unknown, key: string) =>
@@ -211,6 +229,10 @@ function appointmentTypesOption(value: unknown): ReadonlyMap<string, Appointment
       ),
       bufferBeforeMinutes: buffer(o.bufferBeforeMinutes, "bufferBeforeMinutes"),
       bufferAfterMinutes: buffer(o.bufferAfterMinutes, "bufferAfterMinutes"),
+      alignmentMinutes:
+        o.alignmentMinutes === undefined
+          ? null
+          : alignmentOption(o.alignmentMinutes, `appointmentTypes.${name}.alignmentMinutes`),
     });
   }
   return types;
@@ -232,14 +254,22 @@ function isLongerEverywhere(longer: Temporal.Duration, shorter: Temporal.Duratio
   return REFERENCE_DAYS.every((day) => Temporal.PlainDateTime.compare(day.add(longer), day.add(shorter)) > 0);
 }
 
-/** True when `start` is on the policy's grid in its own (the user's) local time, with zero seconds. */
-export function isAligned(policy: Policy, start: Temporal.ZonedDateTime): boolean {
+/** The grid of starts: the type's, when it sets one, else the policy's, in minutes. */
+export function alignmentOf(policy: Policy, type?: AppointmentType): number {
+  return type?.alignmentMinutes ?? policy.alignmentMinutes;
+}
+
+/**
+ * True when `start` is on the grid (the type's, else the policy's) in its own (the user's) local time, with
+ * zero seconds.
+ */
+export function isAligned(policy: Policy, start: Temporal.ZonedDateTime, type?: AppointmentType): boolean {
   return (
     start.second === 0 &&
     start.millisecond === 0 &&
     start.microsecond === 0 &&
     start.nanosecond === 0 &&
-    (start.hour * 60 + start.minute) % policy.alignmentMinutes === 0
+    (start.hour * 60 + start.minute) % alignmentOf(policy, type) === 0
   );
 }
 

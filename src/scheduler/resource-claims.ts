@@ -90,6 +90,11 @@ export function claimOf(resource: Resource, times: AppointmentTimes, type: Appoi
   };
 }
 
+/** Whether `claim`'s span lies within the resource's working hours. */
+export function withinHours(resource: Resource, claim: ResourceClaim): boolean {
+  return withinWorkingHours(resource, claim.fromMs, claim.toMs);
+}
+
 /**
  * {@link claimOf}, after checking that the claimed span lies within the resource's hours.
  *
@@ -101,7 +106,7 @@ export function resourceClaim(
   type: AppointmentType | undefined,
 ): ResourceClaim {
   const claim = claimOf(resource, times, type);
-  if (!withinWorkingHours(resource, claim.fromMs, claim.toMs)) {
+  if (!withinHours(resource, claim)) {
     const zoned = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(resource.timeZone);
     throw new OutsideResourceHoursError(resource.id, zoned(claim.fromMs), zoned(claim.toMs));
   }

@@ -7,14 +7,17 @@ import { createHash } from "node:crypto";
 import { Temporal } from "temporal-polyfill";
 import {
   AppointmentCancelledError,
+  AppointmentNotBookedError,
   AppointmentNotFoundError,
   AppointmentStartedError,
   type ChangeNoticeRule,
+  HoldExpiredError,
   IdempotencyKeyReusedError,
   InvalidArgumentError,
   isSchedulerError,
   LimitReachedError,
   MisalignedStartError,
+  NotHeldError,
   OutcomeUnknownError,
   OutsideBookingWindowError,
   OverlappingAppointmentError,
@@ -24,16 +27,18 @@ import {
   TooLateToChangeError,
 } from "../errors/scheduler-errors.js";
 import type { Appointment, AppointmentChangeEvent, AvailableSlot } from "../model/appointment.js";
-import type { Resources } from "../resources/resource-definition.js";
-import { coveredBy, datesAround, workingInstants } from "../resources/working-hours.js";
-import type {
-  AppointmentChange,
-  AppointmentRecord,
-  AppointmentStore,
-  RecordQuery,
-  ResourceClaim,
-  WriteRequest,
-  WriteResult,
+import type { Resource, Resources } from "../resources/resource-definition.js";
+import { coveredBy, datesAround, resourceDayOf, workingInstants } from "../resources/working-hours.js";
+import {
+  type AppointmentChange,
+  type AppointmentRecord,
+  type AppointmentStore,
+  occupiesTime,
+  type RecordQuery,
+  type ResourceChoice,
+  type ResourceClaim,
+  type WriteRequest,
+  type WriteResult,
 } from "../store/appointment-store.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { occupancyConflict } from "../store/occupancy.js";
@@ -53,12 +58,15 @@ import {
   availabilityFieldsOf,
   type BookOptions,
   type CancelOptions,
+  type HoldOptions,
+  holdFieldsOf,
   LIST_OPTION_KEYS,
   type ListOptions,
   listFieldsOf,
   nameOf,
   type OperationOptions,
   RESOURCE_LIST_OPTION_KEYS,
+  type ResourceRequest,
   resourceListLimitOf,
   signalOf,
   throwIfAborted,
@@ -67,9 +75,17 @@ import {
   type WriteOptions,
   writeFieldsOf,
 } from "./operation-options.js";
-import { type AppointmentType, endOf, isAligned, type Policy, type PolicyOptions, resolvePolicy } from "./policy.js";
+import {
+  type AppointmentType,
+  alignmentOf,
+  endOf,
+  isAligned,
+  type Policy,
+  type PolicyOptions,
+  resolvePolicy,
+} from "./policy.js";
 import { optionKeys, readFields, readOptionFields } from "./read-fields.js";
-import { appointmentTypeOf, claimOf, ResourceDirectory, resourceClaim } from "./resource-claims.js";
+import { appointmentTypeOf, claimOf, ResourceDirectory, resourceClaim, withinHours } from "./resource-claims.js";
 import { settledAnswer } from "./settled-answer.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { checkCount, checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
@@ -227,6 +243,41 @@ export interface Scheduler {
   book(userId: UserId, start: DateTimeInput, options?: BookOptions): Promise<Appointment>;
 
   /**
+   * Holds what `book` would book, for a short time (`options.ttl`, default 5 minutes): the hold is an
+   * appointment with `status: "held"` and `holdExpiresAt`, checked as a booking is, and it counts toward the
+   * user's limits and overlap and the resource's capacity until it expires, then not at all (no clean-up job
+   * needed). `confirm` books it; `release` gives it up. See docs/resources.md.
+   *
+   * @throws every error of {@link Scheduler.book}.
+   * @example
+   * ```ts
+   * const hold = await scheduler.hold(42, "2021-04-22 11:30", { resource: "dr-lee", ttl: { minutes: 10 } });
+   * // … the user pays …
+   * const appointment = await scheduler.confirm(42, hold.id);
+   * ```
+   */
+  hold(userId: UserId, start: DateTimeInput, options?: HoldOptions): Promise<Appointment>;
+
+  /**
+   * Books a hold: the same appointment (id, times, resource), `status: "booked"`, one version more. Nothing
+   * is checked again: the hold has counted since it was made. Confirming a hold that is booked already answers
+   * it as it is.
+   *
+   * @throws AppointmentNotFoundError (never held, or purged after it expired), HoldExpiredError, NotHeldError
+   *   (booked directly, cancelled, released), and the store and key errors of {@link Scheduler.book}.
+   */
+  confirm(userId: UserId, holdId: string, options?: WriteOptions): Promise<Appointment>;
+
+  /**
+   * Gives a hold up, expired or not: `status: "released"`, one version more; its time is free at once.
+   * Releasing a released hold answers it as it is.
+   *
+   * @throws AppointmentNotFoundError, NotHeldError (booked, cancelled), and the store and key errors of
+   *   {@link Scheduler.book}.
+   */
+  release(userId: UserId, holdId: string, options?: WriteOptions): Promise<Appointment>;
+
+  /**
    * A page of the user's booked appointments (all with `{ status: "all" }`) overlapping `range`, sorted by
    * start, then by id: at most `options.limit` (default 100, at most 1000). Read on with the page's
    * `nextCursor` as `options.after`:
@@ -271,8 +322,8 @@ export interface Scheduler {
   availability(userId: UserId, date: DateInput, options?: AvailabilityOptions): Promise<AvailableSlot[]>;
 
   /**
-   * A resource's booked appointments (every user's) that occupy it within `range` (by their times widened
-   * by the buffers), sorted by that start: a practitioner's day view. Times are in the resource's zone, and
+   * A resource's booked appointments and live holds (every user's) that occupy it within `range` (by their
+   * times widened by the buffers), sorted by that start: a practitioner's day view. Times are in the resource's zone, and
    * a date bound is a date there.
    *
    * @throws UnknownResourceError, InvalidArgumentError, StoreUnavailableError.
@@ -287,8 +338,9 @@ export interface Scheduler {
   changes(options?: ChangesOptions): Promise<ChangePage>;
 
   /**
-   * Removes expired idempotency keys and change events from the store now, and returns how many. Stores
-   * may also remove them as they write (`MemoryStore` does); run it from a periodic job for a database store.
+   * Removes expired idempotency keys, change events and holds from the store now, and returns how many.
+   * Stores may also remove keys and events as they write (`MemoryStore` does); run it from a periodic job.
+   * (An expired hold counts toward nothing whether removed or not: this only keeps the store small.)
    */
   purgeExpired(options?: OperationOptions): Promise<number>;
 }
@@ -366,11 +418,6 @@ class PolicyScheduler implements Scheduler {
   readonly #idempotencyRetentionMs: number;
   readonly #changeRetentionMs: number;
   readonly #resources: ResourceDirectory;
-  /**
-   * Whether a move must read the appointment first: when it may have a resource or a type (its own duration
-   * and buffers), which only the record knows. Then the move is conditional on the version read.
-   */
-  readonly #readsBeforeMove: boolean;
 
   constructor(options: unknown) {
     if (options === undefined) options = {};
@@ -393,7 +440,6 @@ class PolicyScheduler implements Scheduler {
       "options",
     );
     this.#resources = new ResourceDirectory(o.resources);
-    this.#readsBeforeMove = o.resources !== undefined;
     this.policy = resolvePolicy(o.policy);
     this.#store = o.store === undefined ? new MemoryStore() : storeOption(o.store);
     this.#timeZone =
@@ -407,7 +453,6 @@ class PolicyScheduler implements Scheduler {
       DEFAULT_IDEMPOTENCY_RETENTION_MS,
     );
     this.#changeRetentionMs = retentionOption(o.changeRetention, "changeRetention", DEFAULT_CHANGE_RETENTION_MS);
-    this.#readsBeforeMove ||= this.policy.appointmentTypes.size > 0;
   }
 
   book(userId: UserId, start: DateTimeInput, options?: BookOptions): Promise<Appointment> {
@@ -430,31 +475,114 @@ class PolicyScheduler implements Scheduler {
   #book<T>(userId: UserId, start: DateTimeInput, options: unknown, present: Presenter<T>): Promise<T> {
     return this.#withOptions(
       () => writeFieldsOf(options, "metadata"),
+      (fields) => this.#create(userId, start, fields, null, present),
+    );
+  }
+
+  hold(userId: UserId, start: DateTimeInput, options?: HoldOptions): Promise<Appointment> {
+    return this.#withOptions(
+      () => holdFieldsOf(options),
+      (fields) => this.#create(userId, start, fields, fields.ttlMs, appointmentFromRecord),
+    );
+  }
+
+  /** A booking, or with `holdMs` a hold for that long: one write of what `start` and `fields` ask for. */
+  #create<T>(
+    userId: UserId,
+    start: DateTimeInput,
+    fields: WriteFields,
+    holdMs: number | null,
+    present: Presenter<T>,
+  ): Promise<T> {
+    return this.#userOperation(userId, fields.signal, async (user, timeZone) => {
+      const type = appointmentTypeOf(this.policy, fields.appointmentType);
+      const slot = this.#acceptableSlot(start, timeZone, type);
+      const now = holdMs === null ? undefined : this.#currentInstant();
+      const resource = fields.resource && (await this.#claims(fields.resource, slot.times, type, fields.signal));
+      const booking = {
+        id: this.#newId(),
+        times: slot.times,
+        metadata: fields.metadata,
+        occupancy: slot.occupancy,
+        resource,
+        appointmentType: type?.name ?? null,
+      };
+      const change: AppointmentChange =
+        now === undefined
+          ? { type: "book", ...booking }
+          : { type: "hold", ...booking, expiresAtMs: now.epochMilliseconds + (holdMs as number) };
+      // The fingerprint names what the caller asked for: the instant, not the form it was written in.
+      const request = () => [
+        change.type,
+        slot.times.startMs,
+        canonicalJson(fields.metadata),
+        ...(fields.resource || type ? [fields.resource, fields.appointmentType] : []),
+        ...(holdMs === null ? [] : [holdMs]),
+      ];
+      return this.#write(user, change, fields, request, timeZone, present, now);
+    });
+  }
+
+  /**
+   * What a booking at `times` claims of the resources asked for: one resource's claim, within its hours; or,
+   * for a choice, the claims of those whose hours hold it, in the order to try them.
+   *
+   * @throws UnknownResourceError for any resource not defined; OutsideResourceHoursError when no resource's
+   *   hours hold it (naming the first asked for).
+   */
+  async #claims(
+    asked: ResourceRequest,
+    times: Slot["times"],
+    type: AppointmentType | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ResourceClaim | ResourceChoice> {
+    const resources = await Promise.all(asked.ids.map((id) => this.#resources.resource(id, signal)));
+    if (!asked.choice) return resourceClaim(resources[0] as Resource, times, type);
+    const claims = resources.flatMap((resource) => {
+      const claim = claimOf(resource, times, type);
+      return withinHours(resource, claim) ? [claim] : [];
+    });
+    // None within its hours: the first one's error says why.
+    if (claims.length === 0) return resourceClaim(resources[0] as Resource, times, type);
+    if (asked.order === "least-booked" && claims.length > 1) {
+      const nowMs = this.#nowMs();
+      const counts = await Promise.all(
+        resources
+          .filter((resource) => claims.some((claim) => claim.resourceId === resource.id))
+          .map(async (resource) => {
+            const day = resourceDayOf(resource, times.startMs);
+            const records = await this.#read(
+              () => this.#store.listResourceAppointments(resource.id, day, { signal }),
+              signal,
+            );
+            checkRecords(records, undefined, "resource");
+            return records.filter((record) => occupiesTime(record, nowMs)).length;
+          }),
+      );
+      // A stable sort: ties keep the order given.
+      const order = claims.map((claim, index) => ({ claim, count: counts[index] as number }));
+      order.sort((a, b) => a.count - b.count);
+      return { anyOf: order.map(({ claim }) => claim) };
+    }
+    return { anyOf: claims };
+  }
+
+  confirm(userId: UserId, holdId: string, options?: WriteOptions): Promise<Appointment> {
+    return this.#changeHold(userId, holdId, options, "confirm");
+  }
+
+  release(userId: UserId, holdId: string, options?: WriteOptions): Promise<Appointment> {
+    return this.#changeHold(userId, holdId, options, "release");
+  }
+
+  #changeHold(userId: UserId, holdId: string, options: unknown, type: "confirm" | "release"): Promise<Appointment> {
+    return this.#withOptions(
+      () => writeFieldsOf(options, undefined),
       (fields) =>
-        this.#userOperation(userId, fields.signal, async (user, timeZone) => {
-          const type = appointmentTypeOf(this.policy, fields.appointmentType);
-          const slot = this.#acceptableSlot(start, timeZone, type);
-          const resource =
-            fields.resource === null ? null : await this.#resources.resource(fields.resource, fields.signal);
-          const claim = resource ? resourceClaim(resource, slot.times, type) : null;
-          const id = this.#newId();
-          const change: AppointmentChange = {
-            type: "book",
-            id,
-            times: slot.times,
-            metadata: fields.metadata,
-            occupancy: slot.occupancy,
-            resource: claim,
-            appointmentType: type?.name ?? null,
-          };
-          // The fingerprint names what the caller asked for: the instant, not the form it was written in.
-          const request = () => [
-            "book",
-            slot.times.startMs,
-            canonicalJson(fields.metadata),
-            ...(claim || type ? [fields.resource, fields.appointmentType] : []),
-          ];
-          return this.#write(user, change, fields, request, timeZone, present);
+        this.#userOperation(userId, fields.signal, (user, timeZone) => {
+          const id = appointmentIdOf(holdId);
+          const request = () => [type, id];
+          return this.#write(user, { type, id }, fields, request, timeZone, appointmentFromRecord);
         }),
     );
   }
@@ -523,12 +651,10 @@ class PolicyScheduler implements Scheduler {
       (fields) =>
         this.#userOperation(userId, fields.signal, async (user, timeZone) => {
           const appointmentId = appointmentIdOf(id);
-          if (!this.#readsBeforeMove) {
-            const slot = this.#acceptableSlot(newStart, timeZone);
-            return this.#move(user, appointmentId, slot, null, null, fields, timeZone);
-          }
           // The appointment's type and resource decide its new end and span: read it, then move it only if
-          // it is still that version; someone else's change in between makes the move read again.
+          // it is still that version; someone else's change in between makes the move read again. Always,
+          // also without resources or types configured here: an appointment booked with them (by another
+          // process, or before a change of configuration) must keep them or fail, never silently lose them.
           for (let attempt = 1; ; attempt++) {
             const record = await this.#read(
               () => this.#store.getAppointment(user, appointmentId, { signal: fields.signal }),
@@ -585,8 +711,12 @@ class PolicyScheduler implements Scheduler {
           () => this.#store.listResourceAppointments(id, { ...bounds, limit }, { signal }),
           signal,
         );
-        checkRecords(records, undefined, "booked");
-        return records.map((record) => appointmentFromRecord(record, resource.timeZone));
+        checkRecords(records, undefined, "resource");
+        // Expired holds occupy nothing: a store keeps them until purgeExpired.
+        const nowMs = this.#nowMs();
+        return records
+          .filter((record) => occupiesTime(record, nowMs))
+          .map((record) => appointmentFromRecord(record, resource.timeZone));
       },
     );
   }
@@ -600,7 +730,9 @@ class PolicyScheduler implements Scheduler {
         return this.#userOperation(userId, signal, async (user, timeZone) => {
           const type = appointmentTypeOf(this.policy, appointmentType);
           const window = this.#bookingWindow(timeZone);
-          const offered = startsOn(this.policy, day, timeZone)
+          // Holds count as of now, as a booking's write would count them.
+          const nowMs = this.#nowMs();
+          const offered = startsOn(this.policy, day, timeZone, type)
             .filter((start) => window.allows(start))
             .map((start) => {
               const end = endOf(this.policy, start, type);
@@ -623,7 +755,7 @@ class PolicyScheduler implements Scheduler {
           );
           checkRecords(records, user, "holding");
           const open = offered.filter(
-            ({ slot }) => occupancyConflict(records, slot.times, slot.occupancy) === undefined,
+            ({ slot }) => occupancyConflict(records, slot.times, slot.occupancy, nowMs) === undefined,
           );
           if (resourceIds === null) return open.map(({ start, end }) => ({ start, end }));
           if (open.length === 0) return [];
@@ -643,7 +775,7 @@ class PolicyScheduler implements Scheduler {
                 () => this.#store.listResourceAppointments(id, around, { signal }),
                 signal,
               );
-              checkRecords(occupying, undefined, "booked");
+              checkRecords(occupying, undefined, "resource");
               return { resource, hours: workingInstants(resource, first, last), occupying };
             }),
           );
@@ -652,7 +784,9 @@ class PolicyScheduler implements Scheduler {
             const free = perResource
               .filter(({ resource, hours, occupying }) => {
                 const claim = claimOf(resource, slot.times, type);
-                return coveredBy(hours, claim.fromMs, claim.toMs) && resourceConflict(occupying, claim) === undefined;
+                return (
+                  coveredBy(hours, claim.fromMs, claim.toMs) && resourceConflict(occupying, claim, nowMs) === undefined
+                );
               })
               .map(({ resource }) => resource.id);
             if (free.length > 0) slots.push({ start, end, resources: free });
@@ -757,7 +891,7 @@ class PolicyScheduler implements Scheduler {
     const fast = timeZone === "UTC" && !type ? utcSeedSlot(input, this.policy) : undefined;
     if (fast) return fast;
     const start = parseDateTime(input, timeZone, this.#ambiguousTime);
-    if (!isAligned(this.policy, start)) throw new MisalignedStartError(this.policy.alignmentMinutes);
+    if (!isAligned(this.policy, start, type)) throw new MisalignedStartError(alignmentOf(this.policy, type));
     this.#bookingWindow(timeZone).check(start);
     return slotOf(this.policy, timesOf(start, endOf(this.policy, start, type)));
   }
@@ -864,7 +998,9 @@ class PolicyScheduler implements Scheduler {
       case "overlap":
         throw new OverlappingAppointmentError(appointmentFromRecord(result.conflicting, timeZone));
       case "resource-full": {
-        const claim = (change as { resource?: ResourceClaim | null }).resource as ResourceClaim;
+        const claimed = (change as { resource?: ResourceClaim | ResourceChoice | null }).resource;
+        // A choice is refused for its first claim (the store names that claim's conflict).
+        const claim = (claimed && "anyOf" in claimed ? claimed.anyOf[0] : claimed) as ResourceClaim;
         // Another user's appointment is not this user's to see: only that the resource is full.
         const own = result.conflicting.userId === userId;
         throw new ResourceFullError(claim.resourceId, own ? appointmentFromRecord(result.conflicting, timeZone) : null);
@@ -873,8 +1009,25 @@ class PolicyScheduler implements Scheduler {
         throw new StaleMoveError();
       case "not-found":
         throw new AppointmentNotFoundError(change.id);
-      case "not-booked":
-        throw new AppointmentCancelledError(appointmentFromRecord(result.record, timeZone));
+      case "not-booked": {
+        const appointment = appointmentFromRecord(result.record, timeZone);
+        if (result.record.status === "cancelled") throw new AppointmentCancelledError(appointment);
+        throw new AppointmentNotBookedError(appointment);
+      }
+      case "not-held":
+        // Confirmed already, or released already: what was asked for is done, and is answered as it is.
+        if (
+          (change.type === "confirm" && result.record.status === "booked" && result.record.holdExpiresAtMs !== null) ||
+          (change.type === "release" && result.record.status === "released")
+        ) {
+          return present(result.record, timeZone);
+        }
+        throw new NotHeldError(appointmentFromRecord(result.record, timeZone));
+      case "hold-expired":
+        throw new HoldExpiredError(
+          appointmentFromRecord(result.record, timeZone),
+          Temporal.Instant.fromEpochMilliseconds(result.record.holdExpiresAtMs as number),
+        );
       case "too-late":
         throw this.#tooLate(result.record, change, atMs, timeZone);
       case "id-taken":

@@ -5,18 +5,25 @@
  * @module
  */
 import { Temporal } from "temporal-polyfill";
-import type { Policy } from "./policy.js";
+import { type AppointmentType, alignmentOf, type Policy } from "./policy.js";
 
 // The date itself is read in src/time, which owns the reading of times and dates.
 export { type DateInput, parseDate } from "../time/parse-date.js";
 
 /**
- * Every aligned start on `date` in `timeZone`, in time order. Wall-clock times in a daylight-saving gap are
- * absent; those in a repeated hour appear twice, once per occurrence, as distinct exact times.
+ * Every aligned start on `date` in `timeZone` (on the type's grid, when it sets one), in time order.
+ * Wall-clock times in a daylight-saving gap are absent; those in a repeated hour appear twice, once per
+ * occurrence, as distinct exact times.
  */
-export function startsOn(policy: Policy, date: Temporal.PlainDate, timeZone: string): Temporal.ZonedDateTime[] {
+export function startsOn(
+  policy: Policy,
+  date: Temporal.PlainDate,
+  timeZone: string,
+  type?: AppointmentType,
+): Temporal.ZonedDateTime[] {
   const starts: Temporal.ZonedDateTime[] = [];
-  for (let minutes = 0; minutes < 1440; minutes += policy.alignmentMinutes) {
+  const step = alignmentOf(policy, type);
+  for (let minutes = 0; minutes < 1440; minutes += step) {
     const wallClock = date.toPlainDateTime({ hour: Math.floor(minutes / 60), minute: minutes % 60 });
     const earlier = wallClock.toZonedDateTime(timeZone, { disambiguation: "earlier" });
     if (!earlier.toPlainDateTime().equals(wallClock)) continue; // in a gap: this time never happens

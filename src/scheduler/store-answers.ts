@@ -20,8 +20,10 @@ import { StoreUnavailableError } from "../errors/scheduler-errors.js";
 import {
   type AppointmentRecord,
   type ChangeRecord,
-  holdsPeriods,
+  canHoldPeriods,
   type RecordQuery,
+  type ResourceChoice,
+  type ResourceClaim,
   type WriteRequest,
   type WriteResult,
 } from "../store/appointment-store.js";
@@ -52,7 +54,9 @@ function recordFault(value: unknown, userId: string | undefined): string | undef
   } else if (record.userId !== userId) {
     return "a record of another user";
   }
-  if (status !== "booked" && status !== "cancelled") return "a record of an unknown status";
+  if (status !== "booked" && status !== "cancelled" && status !== "held" && status !== "released") {
+    return "a record of an unknown status";
+  }
   if (!isMs(record.startMs) || !isMs(record.endMs) || (record.endMs as number) <= (record.startMs as number)) {
     return "a record whose startMs and endMs are not a range of integer milliseconds";
   }
@@ -65,8 +69,16 @@ function recordFault(value: unknown, userId: string | undefined): string | undef
   if (!isMs(record.createdAtMs) || !isMs(record.updatedAtMs)) {
     return "a record whose createdAtMs or updatedAtMs is not integer milliseconds";
   }
-  if (status === "booked" ? cancelledAtMs !== null : !isMs(cancelledAtMs)) {
+  if (status === "cancelled" ? !isMs(cancelledAtMs) : cancelledAtMs !== null) {
     return "a record whose cancelledAtMs does not match its status";
+  }
+  // A store written before holds may leave `holdExpiresAtMs` out: never held. A held record needs one.
+  if (
+    status === "held" || status === "released"
+      ? !isMs(record.holdExpiresAtMs)
+      : !(record.holdExpiresAtMs == null || isMs(record.holdExpiresAtMs))
+  ) {
+    return "a record whose holdExpiresAtMs does not match its status";
   }
   if (record.cancellationReason !== null && typeof record.cancellationReason !== "string") {
     return "a record whose cancellationReason is neither a string nor null";
@@ -104,7 +116,7 @@ function eventFault(value: unknown, userId: string | undefined): string | undefi
   if (typeof position !== "string" || position.length === 0 || position.length > MAX_POSITION_LENGTH) {
     return "an event whose position is not a string of 1 to 255 characters";
   }
-  if (type !== "booked" && type !== "rescheduled" && type !== "cancelled") return "an event of an unknown type";
+  if (!EVENT_TYPES.has(type as ChangeRecord["type"])) return "an event of an unknown type";
   if (previous !== null) {
     if (typeof previous !== "object") return "an event whose previous is neither an object nor null";
     const { startMs, endMs } = previous as { startMs?: unknown; endMs?: unknown };
@@ -116,6 +128,15 @@ function eventFault(value: unknown, userId: string | undefined): string | undefi
   if (!isMs(event.atMs)) return "an event whose atMs is not integer milliseconds";
   return recordFault(event.record, userId);
 }
+
+const EVENT_TYPES: ReadonlySet<ChangeRecord["type"]> = new Set([
+  "booked",
+  "rescheduled",
+  "cancelled",
+  "held",
+  "confirmed",
+  "released",
+]);
 
 const UNREADABLE = "an answer that could not be read";
 
@@ -141,7 +162,8 @@ function unavailable(fault: string, cause?: unknown): StoreUnavailableError {
   );
 }
 
-type ListStatus = RecordQuery["status"];
+/** What a list may hold: a user's list's statuses, or `"resource"` (booked and held, any user's). */
+type ListStatus = RecordQuery["status"] | "resource";
 
 function recordsFault(records: unknown, userId: string | undefined, status: ListStatus): string | undefined {
   if (!Array.isArray(records)) return "a list that is not an array";
@@ -150,10 +172,13 @@ function recordsFault(records: unknown, userId: string | undefined, status: List
     const fault = recordFault(record, userId);
     if (fault !== undefined) return fault;
     if (status === "all") continue;
+    const recordStatus = (record as AppointmentRecord).status;
     if (
       status === "holding"
-        ? !holdsPeriods(record as AppointmentRecord)
-        : (record as AppointmentRecord).status !== "booked"
+        ? !canHoldPeriods(record as AppointmentRecord)
+        : status === "resource"
+          ? recordStatus !== "booked" && recordStatus !== "held"
+          : recordStatus !== "booked"
     ) {
       return "a record of another status than the list asked for";
     }
@@ -234,33 +259,45 @@ function writeFault(result: unknown, request: WriteRequest): string | undefined 
   if (typeof result !== "object" || result === null) return "a write result that is not an object";
   const answer = result as WriteResult;
   const { userId, change } = request;
+  const creates = change.type === "book" || change.type === "hold";
+  const occupies = creates || change.type === "move";
   switch (answer.status) {
     case "written":
       return recordFault(answer.record, userId) ?? sameId(answer, change);
     case "limit-reached":
     case "overlap":
-      if (change.type === "cancel") return `${answer.status} for a cancel`;
+      if (!occupies) return `${answer.status} for a ${change.type}`;
       return recordFault(answer.conflicting, userId);
-    case "resource-full":
-      if (change.type === "cancel" || !change.resource) return "resource-full for a write without a resource";
-      // The record filling the resource may be any user's.
-      return (
-        recordFault(answer.conflicting, undefined) ?? resourceFault(answer.conflicting, change.resource.resourceId)
-      );
+    case "resource-full": {
+      const resourceIds = occupies ? claimedResourceIds(change.resource) : [];
+      if (resourceIds.length === 0) return "resource-full for a write without a resource";
+      // The record filling the resource may be any user's; a choice names the first claim's conflict.
+      return recordFault(answer.conflicting, undefined) ?? resourceFault(answer.conflicting, resourceIds[0] as string);
+    }
     case "stale":
     case "not-booked":
     case "too-late":
-      if (change.type === "book") return `${answer.status} for a booking`;
+      if (change.type !== "move" && change.type !== "cancel") return `${answer.status} for a ${change.type}`;
+      return recordFault(answer.record, userId) ?? sameId(answer, change);
+    case "not-held":
+    case "hold-expired":
+      if (change.type !== "confirm" && change.type !== "release") return `${answer.status} for a ${change.type}`;
       return recordFault(answer.record, userId) ?? sameId(answer, change);
     case "not-found":
-      return change.type === "book" ? "not-found for a booking" : undefined;
+      return creates ? `not-found for a ${change.type}` : undefined;
     case "id-taken":
-      return change.type === "book" ? undefined : "id-taken for a move or cancel";
+      return creates ? undefined : `id-taken for a ${change.type}`;
     case "key-reused":
       return request.idempotency === undefined ? "key-reused for a write without a key" : undefined;
     default:
       return unknownStatus(answer);
   }
+}
+
+/** The resources a change claims, in the order of its claims. */
+function claimedResourceIds(resource: ResourceClaim | ResourceChoice | null | undefined): string[] {
+  if (!resource) return [];
+  return "anyOf" in resource ? resource.anyOf.map((claim) => claim.resourceId) : [resource.resourceId];
 }
 
 /** What is wrong with `record` as one that occupies `resourceId`, or `undefined`. */
@@ -287,7 +324,8 @@ function sameId(
   answer: { readonly record: AppointmentRecord; readonly replayed: boolean },
   change: WriteRequest["change"],
 ): string | undefined {
-  if (answer.record.id === change.id || (change.type === "book" && answer.replayed === true)) return undefined;
+  const creates = change.type === "book" || change.type === "hold";
+  if (answer.record.id === change.id || (creates && answer.replayed === true)) return undefined;
   return "the record of another appointment";
 }
 

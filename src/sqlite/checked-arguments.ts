@@ -7,16 +7,18 @@
  */
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import type {
+  AppointmentChange,
   AppointmentTimes,
-  BookChange,
-  CancelChange,
-  MoveChange,
   MsRange,
   Occupancy,
   RecordQuery,
+  ResourceChoice,
   ResourceClaim,
   WriteRequest,
 } from "../store/appointment-store.js";
+
+/** The most claims a {@link ResourceChoice} may name (the contract's bound). */
+const MAX_CHOICE_CLAIMS = 100;
 
 /** The range of JavaScript dates, in epoch milliseconds: what a stored time may be. */
 export const MIN_MS = -8_640_000_000_000_000;
@@ -37,7 +39,7 @@ export function msArgument(argument: string, ms: unknown): number {
 /** The four times of a write, checked. */
 export function timesArgument(times: AppointmentTimes | undefined): AppointmentTimes {
   if (typeof times !== "object" || times === null) {
-    throw new InvalidArgumentError("change.times", "a book or move change needs its times");
+    throw new InvalidArgumentError("change.times", "a book, hold or move change needs its times");
   }
   return {
     startMs: msArgument("times.startMs", times.startMs),
@@ -93,21 +95,35 @@ export function listStatus(query: RecordQuery): "booked" | "holding" | "all" {
 /** A write's request with its values checked. */
 export interface CheckedRequest {
   readonly userId: string;
-  readonly change: CheckedBook | CheckedMove | CheckedCancel;
+  readonly change: CheckedChange;
   readonly atMs: number;
   readonly changeExpiresAtMs: number;
   readonly idempotency: WriteRequest["idempotency"];
 }
 
-export interface CheckedBook {
-  readonly type: "book";
+/** A change with its values checked: one of each kind the store writes. */
+export type CheckedChange = CheckedBook | CheckedMove | CheckedCancel | CheckedHoldChange;
+
+/**
+ * A `book` or a `hold`: both check and write a new record the same way; a hold's record is `held`, until
+ * `holdExpiresAtMs`.
+ */
+export type CheckedBook =
+  | (CheckedNewRecord & { readonly type: "book"; readonly holdExpiresAtMs: null })
+  | (CheckedNewRecord & { readonly type: "hold"; readonly holdExpiresAtMs: number });
+
+/** What a `book` and a `hold` both carry, checked. */
+export interface CheckedNewRecord {
   readonly id: string;
   readonly times: AppointmentTimes;
   /** The metadata as the store keeps it: JSON text, or `null`. */
   readonly metadataJson: string | null;
   readonly occupancy: Occupancy;
-  /** The resource claim, checked, or `null` for none. */
-  readonly resource: ResourceClaim | null;
+  /**
+   * The resource claims to try, in order, each checked: one for a single claim, a choice's in its order,
+   * none without a resource. The write takes the first whose resource is not full.
+   */
+  readonly claims: readonly ResourceClaim[];
   readonly appointmentType: string | null;
 }
 
@@ -130,67 +146,126 @@ export interface CheckedCancel {
   readonly earliestStartMs: number | null;
 }
 
+/** A `confirm` or `release` of a hold: the id is all it carries. */
+export interface CheckedHoldChange {
+  readonly type: "confirm" | "release";
+  readonly id: string;
+}
+
+const CHANGE_TYPES: ReadonlySet<unknown> = new Set(["book", "hold", "move", "cancel", "confirm", "release"]);
+
 /** The request's change with its values checked (an `InvalidArgumentError` names the first that is not). */
-export function checkedChange(request: WriteRequest): CheckedBook | CheckedMove | CheckedCancel {
-  const change = request.change as BookChange | MoveChange | CancelChange;
-  const type = change?.type;
-  if (type !== "book" && type !== "move" && type !== "cancel") {
-    throw new InvalidArgumentError("change.type", "change.type must be book, move or cancel");
+export function checkedChange(request: WriteRequest): CheckedChange {
+  const change = request.change as AppointmentChange | undefined;
+  if (!CHANGE_TYPES.has(change?.type)) {
+    throw new InvalidArgumentError("change.type", "change.type must be book, hold, move, cancel, confirm or release");
   }
-  const id = textArgument("change.id", change.id);
-  if (type === "cancel") {
-    return {
-      type,
-      id,
-      reason: textArgument("change.reason", change.reason, true),
-      earliestStartMs: earliestStart(change.earliestStartMs),
-    };
-  }
-  const times = timesArgument(change.times);
-  const occupancy = checkedOccupancy(change.occupancy);
-  const resource = checkedClaim(change.resource);
-  if (type === "move") {
-    return {
-      type,
-      id,
-      times,
-      occupancy,
-      earliestStartMs: earliestStart(change.earliestStartMs),
-      resource,
-      expectedVersion: expectedVersion(change.expectedVersion),
-    };
-  }
-  const appointmentType =
-    change.appointmentType === undefined ? null : textArgument("change.appointmentType", change.appointmentType, true);
-  let metadataJson: string | null = null;
-  if (change.metadata !== null) {
-    try {
-      metadataJson = JSON.stringify(change.metadata);
-    } catch (error) {
-      throw new InvalidArgumentError("change.metadata", "metadata must be a JSON object", { cause: error });
+  const checked = change as AppointmentChange;
+  const id = textArgument("change.id", checked.id);
+  switch (checked.type) {
+    case "confirm":
+    case "release":
+      return { type: checked.type, id };
+    case "cancel":
+      return {
+        type: "cancel",
+        id,
+        reason: textArgument("change.reason", checked.reason, true),
+        earliestStartMs: earliestStart(checked.earliestStartMs),
+      };
+    case "move":
+      return {
+        type: "move",
+        id,
+        times: timesArgument(checked.times),
+        occupancy: checkedOccupancy(checked.occupancy),
+        earliestStartMs: earliestStart(checked.earliestStartMs),
+        // A move takes one claim: its record stays on the resource it is moved on (the contract has no choice).
+        resource: checkedClaim(checked.resource, "change.resource"),
+        expectedVersion: expectedVersion(checked.expectedVersion),
+      };
+    default: {
+      const times = timesArgument(checked.times);
+      const occupancy = checkedOccupancy(checked.occupancy);
+      const claims = checkedClaims(checked.resource);
+      const appointmentType =
+        checked.appointmentType === undefined
+          ? null
+          : textArgument("change.appointmentType", checked.appointmentType, true);
+      const metadataJson = metadataArgument(checked.metadata);
+      const record = { id, times, metadataJson, occupancy, claims, appointmentType };
+      return checked.type === "hold"
+        ? { ...record, type: "hold", holdExpiresAtMs: msArgument("change.expiresAtMs", checked.expiresAtMs) }
+        : { ...record, type: "book", holdExpiresAtMs: null };
     }
-    if (typeof metadataJson !== "string" || !metadataJson.startsWith("{")) {
-      throw new InvalidArgumentError("change.metadata", "metadata must be a JSON object or null");
-    }
   }
-  return { type, id, times, metadataJson, occupancy, resource, appointmentType };
+}
+
+/** The metadata as the store keeps it: JSON text of an object, or `null`. */
+function metadataArgument(metadata: unknown): string | null {
+  if (metadata === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.stringify(metadata);
+  } catch (error) {
+    throw new InvalidArgumentError("change.metadata", "metadata must be a JSON object", { cause: error });
+  }
+  if (typeof json !== "string" || !json.startsWith("{")) {
+    throw new InvalidArgumentError("change.metadata", "metadata must be a JSON object or null");
+  }
+  return json;
+}
+
+/**
+ * The claims of a booking's or hold's resource, in order: none, one claim, or a {@link ResourceChoice}'s —
+ * one to {@link MAX_CHOICE_CLAIMS} claims, each checked as a single claim is, of different resources (the
+ * contract's rule: a choice is between resources, and a second claim on one could only repeat the first's
+ * count with another capacity).
+ */
+function checkedClaims(resource: ResourceClaim | ResourceChoice | null | undefined): ResourceClaim[] {
+  if (resource === undefined || resource === null) return [];
+  if (typeof resource !== "object" || !("anyOf" in resource)) {
+    const claim = checkedClaim(resource, "change.resource");
+    return claim === null ? [] : [claim];
+  }
+  const { anyOf } = resource;
+  if (!Array.isArray(anyOf) || anyOf.length < 1 || anyOf.length > MAX_CHOICE_CLAIMS) {
+    throw new InvalidArgumentError(
+      "change.resource.anyOf",
+      `change.resource.anyOf must be an array of 1 to ${MAX_CHOICE_CLAIMS} resource claims`,
+    );
+  }
+  const claims: ResourceClaim[] = [];
+  const seen = new Set<string>();
+  anyOf.forEach((candidate: ResourceClaim | null | undefined, index) => {
+    const argument = `change.resource.anyOf[${index}]`;
+    const claim = checkedClaim(candidate, argument);
+    if (claim === null) throw new InvalidArgumentError(argument, `${argument} must be a resource claim`);
+    if (seen.has(claim.resourceId)) {
+      throw new InvalidArgumentError(argument, `${argument} names a resource an earlier claim names`);
+    }
+    seen.add(claim.resourceId);
+    claims.push(claim);
+  });
+  return claims;
 }
 
 /**
  * A resource claim, checked (`null` when absent or `null`): its id a string, its span whole milliseconds, its
  * capacity a positive integer, its window of candidates bounds SQLite compares exactly. A copy of its own.
+ * `argument` names it in an error.
  */
-function checkedClaim(claim: ResourceClaim | null | undefined): ResourceClaim | null {
+function checkedClaim(claim: ResourceClaim | null | undefined, argument: string): ResourceClaim | null {
   if (claim === undefined || claim === null) return null;
   if (typeof claim !== "object") {
-    throw new InvalidArgumentError("change.resource", "change.resource must be a resource claim or null");
+    throw new InvalidArgumentError(argument, `${argument} must be a resource claim or null`);
   }
   const [candidatesFrom, candidatesTo] = windowBounds(claim.candidatesStartWithin);
   return {
-    resourceId: textArgument("change.resource.resourceId", claim.resourceId),
-    fromMs: msArgument("change.resource.fromMs", claim.fromMs),
-    toMs: msArgument("change.resource.toMs", claim.toMs),
-    capacity: countArgument("change.resource.capacity", claim.capacity),
+    resourceId: textArgument(`${argument}.resourceId`, claim.resourceId),
+    fromMs: msArgument(`${argument}.fromMs`, claim.fromMs),
+    toMs: msArgument(`${argument}.toMs`, claim.toMs),
+    capacity: countArgument(`${argument}.capacity`, claim.capacity),
     candidatesStartWithin: { fromMs: candidatesFrom, toMs: candidatesTo },
   };
 }
@@ -209,7 +284,7 @@ function earliestStart(ms: unknown): number | null {
 
 function checkedOccupancy(occupancy: Occupancy | undefined): Occupancy {
   if (typeof occupancy !== "object" || occupancy === null || !Array.isArray(occupancy.periods)) {
-    throw new InvalidArgumentError("change.occupancy", "a book or move change needs its occupancy");
+    throw new InvalidArgumentError("change.occupancy", "a book, hold or move change needs its occupancy");
   }
   countArgument("change.occupancy.limit", occupancy.limit);
   return occupancy;

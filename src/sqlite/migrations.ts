@@ -31,6 +31,11 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
     name: "resources: resource spans and appointment types",
     statements: resourceStatements,
   },
+  {
+    version: 3,
+    name: "holds: held and released appointments, hold expiry, positions never reused",
+    statements: holdStatements,
+  },
 ];
 
 /** The latest version: what a migrated database is at. */
@@ -198,5 +203,118 @@ function resourceStatements(names: TableNames): string[] {
     ...columns.map((column) => `ALTER TABLE ${names.changes} ADD COLUMN ${column}`),
     `CREATE INDEX ${names.index("appointments_by_resource")} ON ${names.appointments} (resource_id, resource_from_ms, resource_to_ms)
   WHERE resource_id IS NOT NULL`,
+  ];
+}
+
+/**
+ * Step 3: holds. Appointments may be `held` (until `hold_expires_ms`) and `released`; the feed has `held`,
+ * `confirmed` and `released` events; each appointment and archived event keeps `hold_expires_ms` (`NULL` for
+ * one booked directly, and for every row from before the step).
+ *
+ * Both tables are rebuilt, since SQLite cannot change a `CHECK` constraint in place (step 1 limits the
+ * statuses and the event types): each is created anew under a temporary name, filled from the old one (every
+ * row, with its position), the old one dropped and the new one renamed, as SQLite's documentation on
+ * altering tables recommends; then the indexes are created again. In the caller's one transaction, so a
+ * failure leaves the step-2 tables as they were.
+ *
+ * The appointments table's `change_id` becomes `AUTOINCREMENT`. Expired holds are the first rows the store
+ * deletes (`purgeExpired`), and a deleted row may hold the largest position: positions must not be handed
+ * out again, or a consumer that read up to one would skip the next event given it. SQLite keeps the largest
+ * rowid an `AUTOINCREMENT` table ever inserted in `sqlite_sequence`; a move or another change of state
+ * (an `UPDATE` of `change_id`, which SQLite does not record there) takes one more than the larger of that
+ * and the table's largest. Held rows get their positions by `INSERT` only (a hold is never moved), so every
+ * position of a deleted row is at most the recorded one.
+ *
+ * Indexes: the resource index now holds only rows that can occupy a resource (booked, held): cancelled and
+ * released ones leave it, as they leave the in-memory store's, so capacity checks do not pass over them; a
+ * statement uses it when its `WHERE` says `status IN ('booked', 'held')` word for word. Expired holds stay
+ * in it (and in every lookup) until purged: each check judges a hold's expiry at its write's `atMs`. A new
+ * partial index on `hold_expires_ms` of the held rows lets `purgeExpired` find expired holds without
+ * reading a live row.
+ */
+function holdStatements(names: TableNames): string[] {
+  const { appointments, changes } = names;
+  const newAppointments = `${appointments}_new`;
+  const newChanges = `${changes}_new`;
+  // The columns both tables' rows keep, in the order of steps 1 and 2 (the new table lists them so too).
+  const appointmentColumns = `change_id, user_id, id, status, start_ms, end_ms, local_start_ms, local_end_ms, version,
+  created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata, change_key, change_expires_ms,
+  resource_id, resource_from_ms, resource_to_ms, appointment_type`;
+  const changeColumns = `id, user_id, type, appointment_id, status, start_ms, end_ms, local_start_ms, local_end_ms,
+  version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata, previous_start_ms,
+  previous_end_ms, idempotency_key, changed_ms, expires_ms, resource_id, resource_from_ms, resource_to_ms,
+  appointment_type`;
+  return [
+    `CREATE TABLE ${newAppointments} (
+  change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'held', 'released')),
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  local_start_ms INTEGER NOT NULL,
+  local_end_ms INTEGER NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  cancelled_ms INTEGER,
+  cancellation_reason TEXT,
+  previous_times TEXT NOT NULL DEFAULT '[]',
+  metadata TEXT,
+  change_key TEXT,
+  change_expires_ms INTEGER NOT NULL,
+  resource_id TEXT,
+  resource_from_ms INTEGER,
+  resource_to_ms INTEGER,
+  appointment_type TEXT,
+  hold_expires_ms INTEGER,
+  CHECK (end_ms > start_ms),
+  CHECK ((cancelled_ms IS NOT NULL) = (status = 'cancelled')),
+  CHECK (hold_expires_ms IS NOT NULL OR status NOT IN ('held', 'released'))
+) STRICT`,
+    `INSERT INTO ${newAppointments} (${appointmentColumns})
+  SELECT ${appointmentColumns} FROM ${appointments} ORDER BY change_id`,
+    `DROP TABLE ${appointments}`,
+    `ALTER TABLE ${newAppointments} RENAME TO ${appointments}`,
+    // As steps 1 and 2 made them, but the resource index: see above.
+    `CREATE UNIQUE INDEX ${names.index("appointments_by_id")} ON ${appointments} (user_id, id)`,
+    `CREATE INDEX ${names.index("appointments_in_list_order")} ON ${appointments} (user_id, start_ms, id, end_ms)`,
+    `CREATE INDEX ${names.index("appointments_by_resource")} ON ${appointments} (resource_id, resource_from_ms, resource_to_ms)
+  WHERE resource_id IS NOT NULL AND status IN ('booked', 'held')`,
+    `CREATE INDEX ${names.index("appointments_hold_expiry")} ON ${appointments} (hold_expires_ms)
+  WHERE status = 'held'`,
+    `CREATE TABLE ${newChanges} (
+  id INTEGER PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('booked', 'rescheduled', 'cancelled', 'held', 'confirmed', 'released')),
+  appointment_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  local_start_ms INTEGER NOT NULL,
+  local_end_ms INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  cancelled_ms INTEGER,
+  cancellation_reason TEXT,
+  previous_times TEXT NOT NULL,
+  metadata TEXT,
+  previous_start_ms INTEGER,
+  previous_end_ms INTEGER,
+  idempotency_key TEXT,
+  changed_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  resource_id TEXT,
+  resource_from_ms INTEGER,
+  resource_to_ms INTEGER,
+  appointment_type TEXT,
+  hold_expires_ms INTEGER
+) STRICT`,
+    `INSERT INTO ${newChanges} (${changeColumns})
+  SELECT ${changeColumns} FROM ${changes} ORDER BY id`,
+    `DROP TABLE ${changes}`,
+    `ALTER TABLE ${newChanges} RENAME TO ${changes}`,
+    `CREATE INDEX ${names.index("changes_by_user")} ON ${changes} (user_id, id)`,
   ];
 }

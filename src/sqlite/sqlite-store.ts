@@ -6,10 +6,11 @@
  * order they were called, in one `BEGIN IMMEDIATE … COMMIT` transaction on the store's connection, run from
  * start to end without a pause (both drivers are synchronous). It takes the database's write lock first;
  * then each write, in a savepoint of its own, checks the key, the appointment, the occupancy and the resource
- * claim and writes the change, its event and the key's outcome, seeing the writes before it. No other write,
- * from this process or another, can slip between a check and the write. One `COMMIT`, so one sync of the log to the
- * disk, serves the whole batch, and every write's promise settles after it. With `synchronous: "FULL"` that
- * sync runs off the event loop (see `log-sync.ts`), and the next batch gathers while it does.
+ * claim and writes the change, its event and the key's outcome, seeing the writes before it (see
+ * `apply-write.ts`). No other write, from this process or another, can slip between a check and the write.
+ * One `COMMIT`, so one sync of the log to the disk, serves the whole batch, and every write's promise settles
+ * after it. With `synchronous: "FULL"` that sync runs off the event loop (see `log-sync.ts`), and the next
+ * batch gathers while it does.
  *
  * @module
  */
@@ -19,30 +20,21 @@ import {
   OperationTimedOutError,
   StoreUnavailableError,
 } from "../errors/scheduler-errors.js";
-import type { JsonObject } from "../model/json.js";
 import type {
   AppointmentRecord,
   AppointmentStore,
-  AppointmentTimes,
   ChangeQuery,
   ChangeRecord,
-  Occupancy,
   RecordQuery,
-  ResourceClaim,
   ResourceRecordQuery,
   StoreOperationOptions,
   WriteRequest,
   WriteResult,
 } from "../store/appointment-store.js";
-import { bookedRecord, cancelledRecord, movedRecord } from "../store/booked-record.js";
-import { occupancyConflict } from "../store/occupancy.js";
 import { type RecordRow, recordFromRow } from "../store/record-row.js";
-import { compareResourceRecords, resourceConflict } from "../store/resource-capacity.js";
-import { compareRecords } from "../store/user-ledger.js";
+import { compareResourceRecords } from "../store/resource-capacity.js";
+import { type Applied, applyWrite } from "./apply-write.js";
 import {
-  type CheckedBook,
-  type CheckedCancel,
-  type CheckedMove,
   type CheckedRequest,
   checkedChange,
   countArgument,
@@ -51,7 +43,6 @@ import {
   msArgument,
   textArgument,
   upperBound,
-  windowBounds,
 } from "./checked-arguments.js";
 import {
   changesOf,
@@ -71,7 +62,7 @@ import {
   connectionSettings,
   type SqliteSynchronous,
 } from "./pragmas.js";
-import { currentEventType, type EventRow, eventFromRow, keptOutcome, replayedOutcome } from "./record-rows.js";
+import { type EventRow, eventFromRow } from "./record-rows.js";
 import {
   prepareStatements,
   prepareTransactionStatements,
@@ -101,24 +92,6 @@ export interface SqliteStoreOptions {
    * The wait blocks this thread, as every call of a synchronous driver does. Default 5000.
    */
   readonly busyTimeoutMs?: number;
-}
-
-/** An appointment's row with its current event's position. */
-interface CurrentRow extends RecordRow {
-  change_id: number;
-}
-
-/** A key's row. */
-interface KeyRow {
-  fingerprint: string;
-  outcome: string;
-  expires_ms: number;
-}
-
-/** What a write did in its transaction: its result, and whether it wrote anything (else it is undone). */
-interface Applied {
-  readonly result: WriteResult;
-  readonly wrote: boolean;
 }
 
 /** A write waiting for its batch: its checked request, and the caller's signal. */
@@ -257,8 +230,9 @@ export class SqliteStore implements AppointmentStore {
   }
 
   /**
-   * The booked records of every user whose resource span overlaps the range, through the resource index, in
-   * the contract's order (span start, user id, id by code units): see the statement `listResource`.
+   * The booked and held records (holds whatever their expiry, until purged) of every user whose resource span
+   * overlaps the range, through the resource index, in the contract's order (span start, user id, id by code
+   * units): see the statement `listResource`.
    */
   async listResourceAppointments(
     resourceId: string,
@@ -314,6 +288,11 @@ export class SqliteStore implements AppointmentStore {
    * archived events that did, in feed order up to the first one still kept (each scheduler gives every event
    * the same retention, so they expire in feed order; one kept longer only delays the removal of those
    * after it). The event of an appointment's current version is its row, and stays while it does.
+   *
+   * Also deletes the held appointments whose holds expired at or before `nowMs` (they count toward nothing
+   * already), through the index of held rows by expiry, so without reading a live row; each one's `held`
+   * event, its row until then, first moves to the archived events, to stay in the feed until it expires. The
+   * positions of deleted rows are never handed out again (see migrations.ts, step 3).
    */
   async purgeExpired(nowMs: number, options: StoreOperationOptions = {}): Promise<number> {
     const now = msArgument("nowMs", nowMs);
@@ -322,7 +301,11 @@ export class SqliteStore implements AppointmentStore {
     this.#begin();
     let removed: number;
     try {
-      removed = changesOf(statements.purgeKeys.run(now)) + changesOf(statements.purgeChanges.run(now, now));
+      statements.archiveExpiredHolds.run(now, now);
+      removed =
+        changesOf(statements.purgeKeys.run(now)) +
+        changesOf(statements.purgeHolds.run(now)) +
+        changesOf(statements.purgeChanges.run(now, now));
     } catch (error) {
       throw this.#abandon(error);
     }
@@ -409,7 +392,7 @@ export class SqliteStore implements AppointmentStore {
   /** One write in a transaction, in a savepoint of its own: kept when it wrote, undone when it did not. */
   #applyInSavepoint(statements: Statements, request: CheckedRequest): Applied {
     this.#transaction.savepoint.run();
-    const applied = this.#apply(statements, request);
+    const applied = applyWrite(statements, request);
     if (!applied.wrote) this.#transaction.rollbackToSavepoint.run();
     this.#transaction.release.run();
     return applied;
@@ -437,182 +420,6 @@ export class SqliteStore implements AppointmentStore {
     } catch (error) {
       return isNoTransactionError(error);
     }
-  }
-
-  /** Steps 1 to 4 of the contract's write, inside the transaction. */
-  #apply(statements: Statements, request: CheckedRequest): Applied {
-    const { userId, idempotency: claim } = request;
-    if (claim !== undefined) {
-      const kept = statements.key.get(userId, claim.key) as KeyRow | undefined;
-      if (kept !== undefined && kept.expires_ms > request.atMs) {
-        if (kept.fingerprint !== claim.fingerprint) return { result: { status: "key-reused" }, wrote: false };
-        return { result: replayedOutcome(kept.outcome), wrote: false };
-      }
-    }
-    const { change } = request;
-    const applied =
-      change.type === "book"
-        ? this.#book(statements, request, change)
-        : this.#changeBooked(statements, request, change);
-    if (claim === undefined) return applied;
-    // The outcome of steps 2 to 4, kept under the key (an expired row of the same key is overwritten).
-    statements.keepKey.run(userId, claim.key, claim.fingerprint, keptOutcome(applied.result), claim.expiresAtMs);
-    return { result: applied.result, wrote: true };
-  }
-
-  #book(statements: Statements, request: CheckedRequest, change: CheckedBook): Applied {
-    const { userId, atMs } = request;
-    const conflict =
-      this.#occupancyConflict(statements, userId, change.id, change.times, change.occupancy) ??
-      this.#resourceConflict(statements, change.resource, null);
-    if (conflict !== undefined) {
-      // A taken id comes first, by the contract. (Without a conflict, the insert finds it.)
-      if (statements.idTaken.get(userId, change.id) !== undefined)
-        return refused({ status: "id-taken", replayed: false });
-      return refused(conflict);
-    }
-    const { times, metadataJson, resource, appointmentType } = change;
-    const inserted = statements.insert.run(
-      userId,
-      change.id,
-      times.startMs,
-      times.endMs,
-      times.localStartMs,
-      times.localEndMs,
-      atMs,
-      atMs,
-      metadataJson,
-      resource?.resourceId ?? null,
-      resource?.fromMs ?? null,
-      resource?.toMs ?? null,
-      appointmentType,
-      request.idempotency?.key ?? null,
-      request.changeExpiresAtMs,
-    );
-    if (changesOf(inserted) === 0) return refused({ status: "id-taken", replayed: false });
-    // The record as a read gives it back: metadata as JSON reads it, in a copy of the store's own.
-    const metadata = metadataJson === null ? null : (JSON.parse(metadataJson) as JsonObject);
-    const record = bookedRecord(
-      userId,
-      { type: "book", id: change.id, times, metadata, occupancy: change.occupancy, resource, appointmentType },
-      atMs,
-      metadata,
-    );
-    return { result: { status: "written", record, replayed: false }, wrote: true };
-  }
-
-  /** A move or cancel: the state check, for a move the occupancy, then the change. */
-  #changeBooked(statements: Statements, request: CheckedRequest, change: CheckedMove | CheckedCancel): Applied {
-    const { userId, atMs } = request;
-    const row = statements.current.get(userId, change.id) as CurrentRow | undefined;
-    if (row === undefined) return refused({ status: "not-found", replayed: false });
-    const current = recordFromRow(row);
-    if (current.status !== "booked") return refused({ status: "not-booked", record: current, replayed: false });
-    if (change.earliestStartMs !== null && current.startMs < change.earliestStartMs) {
-      return refused({ status: "too-late", record: current, replayed: false });
-    }
-    if (change.type === "move") {
-      if (change.expectedVersion !== null && current.version !== change.expectedVersion) {
-        return refused({ status: "stale", record: current, replayed: false });
-      }
-      const conflict =
-        this.#occupancyConflict(statements, userId, change.id, change.times, change.occupancy) ??
-        this.#resourceConflict(statements, change.resource, row.change_id);
-      if (conflict !== undefined) return refused(conflict);
-    }
-
-    // The current version's event moves to the changes table, as it is, at its position.
-    const type = currentEventType(row);
-    const last = type === "rescheduled" ? current.previousTimes.at(-1) : undefined;
-    statements.archive.run(type, last?.startMs ?? null, last?.endMs ?? null, row.change_id);
-    const key = request.idempotency?.key ?? null;
-    if (change.type === "move") {
-      const record = movedRecord(current, change.times, atMs, change.resource);
-      statements.move.run(
-        record.startMs,
-        record.endMs,
-        record.localStartMs,
-        record.localEndMs,
-        atMs,
-        JSON.stringify(record.previousTimes),
-        record.resource?.resourceId ?? null,
-        record.resource?.fromMs ?? null,
-        record.resource?.toMs ?? null,
-        key,
-        request.changeExpiresAtMs,
-        row.change_id,
-      );
-      return { result: { status: "written", record, replayed: false }, wrote: true };
-    }
-    statements.cancel.run(atMs, atMs, change.reason, key, request.changeExpiresAtMs, row.change_id);
-    const record = cancelledRecord(current, change.reason, atMs);
-    return { result: { status: "written", record, replayed: false }, wrote: true };
-  }
-
-  /**
-   * The contract's occupancy check: the user's records that hold periods within the candidates' windows
-   * (through the index in list order), narrowed in SQL to those that hold the span of the periods or, when
-   * overlap is refused, overlap the new times; most writes find none. The few found are counted per period
-   * by the very function `MemoryStore` runs, in the contract's order.
-   */
-  #occupancyConflict(
-    statements: Statements,
-    userId: string,
-    id: string,
-    times: AppointmentTimes,
-    occupancy: Occupancy,
-  ): Extract<WriteResult, { status: "limit-reached" | "overlap" }> | undefined {
-    const [startFrom, startTo] = windowBounds(occupancy.candidatesStartWithin);
-    const [endFrom, endTo] = windowBounds(occupancy.candidatesEndWithin);
-    let spanFrom = Number.POSITIVE_INFINITY;
-    let spanTo = Number.NEGATIVE_INFINITY;
-    for (const period of occupancy.periods) {
-      spanFrom = Math.min(spanFrom, lowerBound(period.fromMs));
-      spanTo = Math.max(spanTo, upperBound(period.toMs));
-    }
-    const rows = statements.candidates.all(
-      userId,
-      startFrom,
-      startTo,
-      endFrom,
-      endTo,
-      id,
-      // No period: an empty span, which nothing holds.
-      Number.isFinite(spanTo) ? spanTo : lowerBound(undefined),
-      Number.isFinite(spanFrom) ? spanFrom : upperBound(undefined),
-      occupancy.noOverlap ? 1 : 0,
-      times.endMs,
-      times.startMs,
-    ) as RecordRow[];
-    if (rows.length === 0) return undefined;
-    // In the contract's order (ids by code units, where SQLite's BINARY order is by code points).
-    return occupancyConflict(rows.map(recordFromRow).sort(compareRecords), times, occupancy);
-  }
-
-  /**
-   * The contract's resource capacity check, across users: the booked records of the claimed resource whose
-   * span starts within the claim's window and overlaps its span (through the resource index), but the
-   * record moved (its row's `change_id`, `null` for a booking). Most claims find fewer than the capacity;
-   * the rest are counted per instant by the function `MemoryStore` runs. The whole write holds the
-   * database's write lock, so no other write, of any user or process, changes the resource meanwhile.
-   */
-  #resourceConflict(
-    statements: Statements,
-    claim: ResourceClaim | null,
-    movedChangeId: number | null,
-  ): Extract<WriteResult, { status: "resource-full" }> | undefined {
-    if (claim === null) return undefined;
-    const rows = statements.resourceCandidates.all(
-      claim.resourceId,
-      claim.candidatesStartWithin.fromMs,
-      claim.candidatesStartWithin.toMs,
-      claim.toMs,
-      claim.fromMs,
-      movedChangeId,
-    ) as RecordRow[];
-    if (rows.length < claim.capacity) return undefined;
-    const conflicting = resourceConflict(rows.map(recordFromRow), claim);
-    return conflicting === undefined ? undefined : { status: "resource-full", conflicting, replayed: false };
   }
 
   /** The statements on the store's tables, prepared at the first call that needs them. */
@@ -717,11 +524,6 @@ export class SqliteStore implements AppointmentStore {
   #fromDriverError(error: unknown, inTransaction = false): unknown {
     return fromDriverError(error, { busyTimeoutMs: this.#settings.busyTimeoutMs, inTransaction });
   }
-}
-
-/** A refusal: nothing written (a key, if any, keeps it). */
-function refused(result: WriteResult): Applied {
-  return { result, wrote: false };
 }
 
 function closedError(): StoreUnavailableError {

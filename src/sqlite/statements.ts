@@ -31,6 +31,7 @@ export interface Statements {
   readonly archive: SqliteStatement;
   readonly move: SqliteStatement;
   readonly cancel: SqliteStatement;
+  readonly changeHold: SqliteStatement;
   readonly get: SqliteStatement;
   readonly listBooked: SqliteStatement;
   readonly listHolding: SqliteStatement;
@@ -40,6 +41,8 @@ export interface Statements {
   readonly userChanges: SqliteStatement;
   readonly purgeKeys: SqliteStatement;
   readonly purgeChanges: SqliteStatement;
+  readonly archiveExpiredHolds: SqliteStatement;
+  readonly purgeHolds: SqliteStatement;
 }
 
 /** The transaction's own statements, which need no table: prepared when the store is created. */
@@ -64,8 +67,14 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
     prepare(`SELECT ${RECORD_COLUMNS} FROM ${a}
       WHERE user_id = ? AND end_ms > ? AND start_ms < ? AND (start_ms, id) > (?, ?) AND ${where}
       ORDER BY start_ms, id LIMIT ?`);
-  // A new version's position: one more than the largest, under the write lock (see migrations.ts).
-  const nextPosition = `(SELECT max(change_id) FROM ${a}) + 1`;
+  // A changed version's position: one more than the largest ever handed out, under the write lock. An UPDATE
+  // of the rowid is not recorded in sqlite_sequence, an INSERT is, and a deleted (purged) row may have held
+  // the largest: the larger of both (see migrations.ts, step 3).
+  const nextPosition = `max(
+      coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${a}'), 0),
+      coalesce((SELECT max(change_id) FROM ${a}), 0)) + 1`;
+  // The records that occupy their time at the write's instant (the parameter): booked, or held until after it.
+  const occupying = "(status = 'booked' OR status = 'held' AND hold_expires_ms > ?)";
   return {
     key: prepare(`SELECT fingerprint, outcome, expires_ms FROM ${k} WHERE user_id = ? AND key = ?`),
     keepKey: prepare(
@@ -75,36 +84,42 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
     ),
     current: prepare(`SELECT change_id, ${RECORD_COLUMNS} FROM ${a} WHERE user_id = ? AND id = ?`),
     idTaken: prepare(`SELECT 1 FROM ${a} WHERE user_id = ? AND id = ?`),
+    // The occupancy check's candidates: the user's records that hold periods at the write's instant (those
+    // that occupy their time, and those cancelled at or after their start), narrowed to those that hold the
+    // span of the periods or, when overlap is refused, overlap the new times (see #occupancyConflict).
     candidates: prepare(
       `SELECT ${RECORD_COLUMNS} FROM ${a}
       WHERE user_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms >= ? AND end_ms < ? AND id <> ?
-        AND (status = 'booked' OR cancelled_ms >= start_ms)
-        AND (local_start_ms < ? AND local_end_ms > ? OR ? AND status = 'booked' AND start_ms < ? AND end_ms > ?)
+        AND (${occupying} OR cancelled_ms >= start_ms)
+        AND (local_start_ms < ? AND local_end_ms > ? OR ? AND ${occupying} AND start_ms < ? AND end_ms > ?)
       ORDER BY start_ms, id`,
     ),
-    // A resource claim's candidates, of every user: the booked records of the resource whose span starts
-    // within the claim's window (through the resource index) and overlaps the claimed span, but the one moved.
+    // A resource claim's candidates, of every user: the records of the resource that occupy it at the write's
+    // instant and whose span starts within the claim's window (through the resource index, whose predicate
+    // the status term repeats) and overlaps the claimed span, but the one moved.
     resourceCandidates: prepare(
       `SELECT ${RECORD_COLUMNS} FROM ${a}
       WHERE resource_id = ? AND resource_from_ms >= ? AND resource_from_ms < ?
-        AND resource_from_ms < ? AND resource_to_ms > ? AND status = 'booked' AND change_id IS NOT ?`,
+        AND resource_from_ms < ? AND resource_to_ms > ? AND status IN ('booked', 'held')
+        AND (status = 'booked' OR hold_expires_ms > ?) AND change_id IS NOT ?`,
     ),
-    // The row is its own event: its position is the next one (the table's rowid, the largest plus one).
+    // A booking or hold. The row is its own event: its position is the next one (the table's AUTOINCREMENT
+    // rowid: one more than the largest it ever had).
     insert: prepare(
       `INSERT INTO ${a} (user_id, id, status, start_ms, end_ms, local_start_ms, local_end_ms, version, created_ms,
-        updated_ms, metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type, change_key,
-        change_expires_ms)
-      VALUES (?, ?, 'booked', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        updated_ms, metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
+        change_key, change_expires_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (user_id, id) DO NOTHING`,
     ),
     archive: prepare(
       `INSERT INTO ${c} (id, user_id, type, appointment_id, status, start_ms, end_ms, local_start_ms, local_end_ms,
         version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
-        resource_id, resource_from_ms, resource_to_ms, appointment_type,
+        resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
         previous_start_ms, previous_end_ms, idempotency_key, changed_ms, expires_ms)
       SELECT change_id, user_id, ?, id, status, start_ms, end_ms, local_start_ms, local_end_ms,
         version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
-        resource_id, resource_from_ms, resource_to_ms, appointment_type,
+        resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
         ?, ?, change_key, updated_ms, change_expires_ms
       FROM ${a} WHERE change_id = ?`,
     ),
@@ -119,21 +134,28 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
         cancelled_ms = ?, cancellation_reason = ?, change_key = ?, change_expires_ms = ?
       WHERE change_id = ?`,
     ),
+    // A confirm (status 'booked') or release ('released') of a hold: nothing but its state changes.
+    changeHold: prepare(
+      `UPDATE ${a} SET change_id = ${nextPosition}, status = ?, version = version + 1, updated_ms = ?,
+        change_key = ?, change_expires_ms = ?
+      WHERE change_id = ?`,
+    ),
     get: prepare(`SELECT ${RECORD_COLUMNS} FROM ${a} WHERE user_id = ? AND id = ?`),
     listBooked: list("status = 'booked'"),
-    listHolding: list("(status = 'booked' OR cancelled_ms >= start_ms)"),
+    // What can hold periods, whatever the clock: holds whatever their expiry (the caller judges it).
+    listHolding: list("(status IN ('booked', 'held') OR cancelled_ms >= start_ms)"),
     listAll: list("1"),
-    // A resource's booked records whose span overlaps the range, in span start order, through the resource
-    // index. SQLite orders the ids by code points, the contract by code units: they differ only between equal
+    // A resource's booked and held records (holds whatever their expiry: the caller judges it) whose span
+    // overlaps the range, in span start order, through the resource index. SQLite orders the ids by code points, the contract by code units: they differ only between equal
     // span starts, which the store sorts again. So that a page cut by the limit holds every record it should,
     // it reads every record whose span starts at or before the limit's last one (the subquery: its span
     // start); the store cuts the page once sorted.
     listResource: prepare(
       `SELECT ${RECORD_COLUMNS} FROM ${a}
-      WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status = 'booked'
+      WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status IN ('booked', 'held')
         AND resource_from_ms <= coalesce(
           (SELECT resource_from_ms FROM ${a}
-          WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status = 'booked'
+          WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status IN ('booked', 'held')
           ORDER BY resource_from_ms LIMIT 1 OFFSET ?),
           9223372036854775807)
       ORDER BY resource_from_ms, user_id, id`,
@@ -158,5 +180,20 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
       WHERE id < coalesce((SELECT l.id FROM ${c} AS l WHERE l.expires_ms > ? ORDER BY l.id LIMIT 1), 9223372036854775807)
         AND expires_ms <= ?`,
     ),
+    // Before expired holds are deleted: the event of each (its row, a hold at version 1) moves to the changes
+    // table, as it is, at its position, unless the event has expired too. Through the index of held rows by
+    // hold expiry, as the delete.
+    archiveExpiredHolds: prepare(
+      `INSERT INTO ${c} (id, user_id, type, appointment_id, status, start_ms, end_ms, local_start_ms, local_end_ms,
+        version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
+        resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
+        previous_start_ms, previous_end_ms, idempotency_key, changed_ms, expires_ms)
+      SELECT change_id, user_id, 'held', id, status, start_ms, end_ms, local_start_ms, local_end_ms,
+        version, created_ms, updated_ms, cancelled_ms, cancellation_reason, previous_times, metadata,
+        resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
+        NULL, NULL, change_key, updated_ms, change_expires_ms
+      FROM ${a} WHERE status = 'held' AND hold_expires_ms <= ? AND change_expires_ms > ?`,
+    ),
+    purgeHolds: prepare(`DELETE FROM ${a} WHERE status = 'held' AND hold_expires_ms <= ?`),
   };
 }

@@ -14,10 +14,10 @@ import type {
   WriteRequest,
   WriteResult,
 } from "./appointment-store.js";
-import { bookedRecord, cancelledRecord, movedRecord } from "./booked-record.js";
+import { bookedRecord, cancelledRecord, confirmedRecord, movedRecord, releasedRecord } from "./booked-record.js";
 import type { ChangeFeed, KeptEvent } from "./change-feed.js";
 import { occupancyConflict } from "./occupancy.js";
-import { resourceConflict } from "./resource-capacity.js";
+import { claimsOf, firstFreeClaim, resourceConflict } from "./resource-capacity.js";
 import type { ResourceLedger } from "./resource-ledger.js";
 import type { UserLedger } from "./user-ledger.js";
 
@@ -34,26 +34,34 @@ export function applyChange(
   feed: ChangeFeed,
 ): WriteResult {
   const { change, atMs } = request;
-  if (change.type === "book") {
+  if (change.type === "book" || change.type === "hold") {
     if (ledger.byId(change.id)) return { status: "id-taken", replayed: false };
-    const refused =
-      occupancyRefusal(ledger, change.times, change.occupancy, undefined) ??
-      resourceRefusal(resources, change.resource, undefined);
+    const refused = occupancyRefusal(ledger, change.times, change.occupancy, undefined, atMs);
     if (refused) return refused;
+    const choice = firstFreeClaim(claimsOf(change.resource), (claim) => resourceCandidates(resources, claim), atMs);
+    if (choice.conflicting) return { status: "resource-full", conflicting: choice.conflicting, replayed: false };
     const metadata = change.metadata === null ? null : deepFrozenCopy(change.metadata);
     const record = Object.freeze(
-      withFrozenSpan(bookedRecord(request.userId, change, atMs, metadata, NO_PREVIOUS_TIMES)),
+      withFrozenSpan(bookedRecord(request.userId, change, atMs, metadata, choice.claim, NO_PREVIOUS_TIMES)),
     );
     ledger.add(record);
     resources.add(record);
-    // Without a key, the record stands for its own event (see ChangeFeed).
-    if (request.idempotency === undefined) feed.append(record, request.changeExpiresAtMs);
-    else feed.append(eventOf(record, "booked", null, request), request.changeExpiresAtMs);
+    // Without a key, a booked record stands for its own event (see ChangeFeed).
+    if (change.type === "book" && request.idempotency === undefined) feed.append(record, request.changeExpiresAtMs);
+    else feed.append(eventOf(record, EVENT_TYPES[change.type], null, request), request.changeExpiresAtMs);
     return { status: "written", record, replayed: false };
   }
 
   const current = ledger.byId(change.id);
   if (!current) return { status: "not-found", replayed: false };
+  if (change.type === "confirm" || change.type === "release") {
+    if (current.status !== "held") return { status: "not-held", record: current, replayed: false };
+    if (change.type === "confirm" && (current.holdExpiresAtMs ?? Number.NEGATIVE_INFINITY) <= atMs) {
+      return { status: "hold-expired", record: current, replayed: false };
+    }
+    const changed = change.type === "confirm" ? confirmedRecord(current, atMs) : releasedRecord(current, atMs);
+    return replaced(ledger, resources, current, Object.freeze(changed), null, request, feed);
+  }
   if (current.status !== "booked") return { status: "not-booked", record: current, replayed: false };
   if (change.earliestStartMs !== null && current.startMs < change.earliestStartMs) {
     return { status: "too-late", record: current, replayed: false };
@@ -64,25 +72,55 @@ export function applyChange(
     if (change.expectedVersion != null && change.expectedVersion !== current.version) {
       return { status: "stale", record: current, replayed: false };
     }
-    const refused =
-      occupancyRefusal(ledger, change.times, change.occupancy, current) ??
-      resourceRefusal(resources, change.resource, current);
+    const refused = occupancyRefusal(ledger, change.times, change.occupancy, current, atMs);
     if (refused) return refused;
+    const claim = change.resource ?? null;
+    const conflicting = claim && resourceConflict(resourceCandidates(resources, claim, current), claim, atMs);
+    if (conflicting) return { status: "resource-full", conflicting, replayed: false };
     const previous = { startMs: current.startMs, endMs: current.endMs };
-    const moved = movedRecord(current, change.times, atMs, change.resource);
+    const moved = movedRecord(current, change.times, atMs, claim);
     Object.freeze(moved.previousTimes.at(-1));
     const record = Object.freeze(withFrozenSpan({ ...moved, previousTimes: Object.freeze(moved.previousTimes) }));
-    ledger.replace(current, record);
-    resources.replace(current, record);
-    feed.append(eventOf(record, "rescheduled", previous, request), request.changeExpiresAtMs);
-    return { status: "written", record, replayed: false };
+    return replaced(ledger, resources, current, record, previous, request, feed);
   }
 
-  const record = Object.freeze(cancelledRecord(current, change.reason, atMs));
+  return replaced(
+    ledger,
+    resources,
+    current,
+    Object.freeze(cancelledRecord(current, change.reason, atMs)),
+    null,
+    request,
+    feed,
+  );
+}
+
+/** The event type of each change. */
+const EVENT_TYPES = {
+  book: "booked",
+  hold: "held",
+  move: "rescheduled",
+  cancel: "cancelled",
+  confirm: "confirmed",
+  release: "released",
+} as const satisfies Record<WriteRequest["change"]["type"], ChangeRecord["type"]>;
+
+/**
+ * Puts `record` (the changed `current`) in its place in both indexes, where a record that no longer occupies
+ * its resource (cancelled, released) leaves the resource's index, and appends the change's event.
+ */
+function replaced(
+  ledger: UserLedger,
+  resources: ResourceLedger,
+  current: AppointmentRecord,
+  record: AppointmentRecord,
+  previous: ChangeRecord["previous"],
+  request: WriteRequest,
+  feed: ChangeFeed,
+): WriteResult {
   ledger.replace(current, record);
-  // A cancelled record no longer occupies its resource: this takes it out of the resource's index.
   resources.replace(current, record);
-  feed.append(eventOf(record, "cancelled", null, request), request.changeExpiresAtMs);
+  feed.append(eventOf(record, EVENT_TYPES[request.change.type], previous, request), request.changeExpiresAtMs);
   return { status: "written", record, replayed: false };
 }
 
@@ -95,32 +133,31 @@ function eventOf(
   return { type, record, previous, idempotencyKey: request.idempotency?.key ?? null, atMs: request.atMs };
 }
 
-/** The refusal of an occupancy, or `undefined`; `moving` never conflicts with its own move. */
+/** The refusal of an occupancy at `atMs`, or `undefined`; `moving` never conflicts with its own move. */
 function occupancyRefusal(
   ledger: UserLedger,
   times: AppointmentTimes,
   occupancy: Occupancy,
   moving: AppointmentRecord | undefined,
+  atMs: number,
 ): WriteResult | undefined {
   const candidates = ledger.holdingStartingWithin(occupancy.candidatesStartWithin);
-  return occupancyConflict(moving ? candidates.filter((record) => record !== moving) : candidates, times, occupancy);
+  const others = moving ? candidates.filter((record) => record !== moving) : candidates;
+  return occupancyConflict(others, times, occupancy, atMs);
 }
 
 /**
- * The refusal of a resource claim, or `undefined` (also without a claim); `moving` never conflicts with its
- * own move. The candidates are the resource's booked records whose spans overlap the claimed one, found
- * through the store's own index rather than the claim's `candidatesStartWithin`: as cheap, and it holds
- * whatever window the caller computed.
+ * The records a claim is checked against: the resource's records whose spans overlap the claimed one, found
+ * through the store's own index rather than the claim's `candidatesStartWithin` (as cheap, and it holds
+ * whatever window the caller computed), never `moving` (a move does not conflict with itself).
  */
-function resourceRefusal(
+function resourceCandidates(
   resources: ResourceLedger,
-  claim: ResourceClaim | null | undefined,
-  moving: AppointmentRecord | undefined,
-): WriteResult | undefined {
-  if (!claim) return undefined;
+  claim: ResourceClaim,
+  moving?: AppointmentRecord,
+): readonly AppointmentRecord[] {
   const candidates = resources.list(claim.resourceId, { fromMs: claim.fromMs, toMs: claim.toMs });
-  const conflicting = resourceConflict(moving ? candidates.filter((record) => record !== moving) : candidates, claim);
-  return conflicting ? { status: "resource-full", conflicting, replayed: false } : undefined;
+  return moving ? candidates.filter((record) => record !== moving) : candidates;
 }
 
 /**

@@ -88,6 +88,13 @@ export interface AppointmentRecord extends AppointmentTimes {
   readonly resource: ResourceSpan | null;
   /** The name of its appointment type, or `null` (the policy's own duration). Never read by the store. */
   readonly appointmentType: string | null;
+  /**
+   * Until when a hold counts, epoch milliseconds, exclusive: set by a `hold` change and kept, as history,
+   * when the hold is confirmed or released; `null` for a record booked directly. A `held` record
+   * {@link occupiesTime | occupies} its time only while `holdExpiresAtMs` is after the instant a write
+   * judges it at (the write's `atMs`), so an expired hold stops counting at once, with no clean-up job.
+   */
+  readonly holdExpiresAtMs: number | null;
 }
 
 /** A half-open range `[fromMs, toMs)` of milliseconds: instants, or local times where a field says so. */
@@ -98,21 +105,22 @@ export interface MsRange {
 
 /**
  * What a new or moved appointment must not collide with, for the store to check in its write. Only the
- * user's records that {@link holdsPeriods | hold periods} count toward the limit and only `booked` ones
- * toward the overlap, never the one being moved.
+ * user's records that {@link holdsPeriods | hold periods} at the write's `atMs` count toward the limit and
+ * only those that {@link occupiesTime | occupy their time} toward the overlap, never the one being moved.
  */
 export interface Occupancy {
   /**
    * The limit periods the appointment occupies, in local milliseconds. A record that {@link holdsPeriods}
-   * holds a period when `record.localStartMs < period.toMs && record.localEndMs > period.fromMs`. The write is refused with
-   * `limit-reached` when `limit` records already hold one of them.
+   * holds a period when `record.localStartMs < period.toMs && record.localEndMs > period.fromMs`. The write is
+   * refused with `limit-reached` when `limit` records already hold one of them.
    */
   readonly periods: readonly MsRange[];
   /** How many records may hold each period. */
   readonly limit: number;
   /**
-   * When true, the write is refused with `overlap` when a booked record's instants overlap the appointment's
-   * (`record.startMs < endMs && record.endMs > startMs`). The limit is checked first.
+   * When true, the write is refused with `overlap` when the instants of a record that
+   * {@link occupiesTime | occupies its time} overlap the appointment's (`record.startMs < endMs &&
+   * record.endMs > startMs`). The limit is checked first.
    */
   readonly noOverlap: boolean;
   /**
@@ -130,8 +138,9 @@ export interface Occupancy {
 
 /**
  * What a new or moved appointment claims of a resource, for the store to check in its write, across users:
- * at no instant of the span may more than `capacity` booked records of the resource occupy it, counting the
- * new one (and not the one being moved). A record occupies instant `t` when `fromMs <= t < toMs` of its
+ * at no instant of the span may more than `capacity` records of the resource occupy it, counting the new one
+ * (and not the one being moved). A record occupies instant `t` of its resource when it
+ * {@link occupiesTime | occupies its time} at the write's `atMs` and `fromMs <= t < toMs` of its
  * {@link AppointmentRecord.resource | span}.
  */
 export interface ResourceClaim extends ResourceSpan {
@@ -144,6 +153,16 @@ export interface ResourceClaim extends ResourceSpan {
   readonly candidatesStartWithin: MsRange;
 }
 
+/**
+ * A claim on the first of several resources that can take the appointment, in the order given: the write
+ * checks each claim in turn, as one claim is checked, and takes the first one whose resource is not full.
+ * Only when every one is full is the write refused, with `resource-full` naming the first claim's conflict.
+ * The claims name different resources (one to 100 of them).
+ */
+export interface ResourceChoice {
+  readonly anyOf: readonly ResourceClaim[];
+}
+
 /** Books a new appointment. */
 export interface BookChange {
   readonly type: "book";
@@ -152,10 +171,39 @@ export interface BookChange {
   readonly times: AppointmentTimes;
   readonly metadata: JsonObject | null;
   readonly occupancy: Occupancy;
-  /** The resource it occupies, checked against the resource's capacity; absent or `null` for none. */
-  readonly resource?: ResourceClaim | null | undefined;
+  /**
+   * The resource it occupies, checked against the resource's capacity, or a {@link ResourceChoice} of
+   * several; absent or `null` for none.
+   */
+  readonly resource?: ResourceClaim | ResourceChoice | null | undefined;
   /** Kept on the record as {@link AppointmentRecord.appointmentType}; absent or `null` for none. */
   readonly appointmentType?: string | null | undefined;
+}
+
+/**
+ * Holds what a booking would occupy until `expiresAtMs`: checked and written as a `book` is, but the record
+ * is `held`, with {@link AppointmentRecord.holdExpiresAtMs}. It counts as a booked record does (limits,
+ * overlap, resource capacity) until then, and not at all from then on.
+ */
+export interface HoldChange extends Omit<BookChange, "type"> {
+  readonly type: "hold";
+  /** Until when the hold counts, epoch milliseconds, after the write's `atMs`. */
+  readonly expiresAtMs: number;
+}
+
+/**
+ * Turns a hold that has not expired (`holdExpiresAtMs > atMs`) into a booked appointment with the same id,
+ * times and resource. Nothing is checked again: the hold has counted since it was written.
+ */
+export interface ConfirmChange {
+  readonly type: "confirm";
+  readonly id: string;
+}
+
+/** Gives a hold up, expired or not: the record becomes `released` and counts toward nothing. */
+export interface ReleaseChange {
+  readonly type: "release";
+  readonly id: string;
 }
 
 /** Moves a booked appointment to new times, keeping its id. */
@@ -194,7 +242,7 @@ export interface CancelChange {
 }
 
 /** One change to one user's appointments. */
-export type AppointmentChange = BookChange | MoveChange | CancelChange;
+export type AppointmentChange = BookChange | MoveChange | CancelChange | HoldChange | ConfirmChange | ReleaseChange;
 
 /**
  * The caller's idempotency key for a write. Keys belong to a user: two users may use the same key.
@@ -239,10 +287,14 @@ export type WriteResult =
   | { readonly status: "resource-full"; readonly conflicting: AppointmentRecord; readonly replayed: boolean }
   /** A move's `expectedVersion` is not the record's version. Nothing was written. */
   | { readonly status: "stale"; readonly record: AppointmentRecord; readonly replayed: boolean }
-  /** A move or cancel named no record of this user. */
+  /** A move, cancel, confirm or release named no record of this user. */
   | { readonly status: "not-found"; readonly replayed: boolean }
-  /** A move or cancel named a cancelled record: it cannot change any more. */
+  /** A move or cancel named a record that is not booked (cancelled, held, released): it cannot change so. */
   | { readonly status: "not-booked"; readonly record: AppointmentRecord; readonly replayed: boolean }
+  /** A confirm or release named a record that is not `held` (booked, cancelled, released). */
+  | { readonly status: "not-held"; readonly record: AppointmentRecord; readonly replayed: boolean }
+  /** A confirm named a hold that expired (`holdExpiresAtMs <= atMs`). Nothing was written. */
+  | { readonly status: "hold-expired"; readonly record: AppointmentRecord; readonly replayed: boolean }
   /** A move or cancel named a record that starts before the change's `earliestStartMs`. Nothing was written. */
   | { readonly status: "too-late"; readonly record: AppointmentRecord; readonly replayed: boolean }
   /** A booking's id is the id of one of the user's records already. Nothing was written. */
@@ -250,8 +302,8 @@ export type WriteResult =
   /** The idempotency key was used for a different request (fingerprint) that has not expired. Not kept. */
   | { readonly status: "key-reused" };
 
-/** What kind of change an event records. */
-export type ChangeType = "booked" | "rescheduled" | "cancelled";
+/** What kind of change an event records: a `book`, `move`, `cancel`, `hold`, `confirm` or `release`. */
+export type ChangeType = "booked" | "rescheduled" | "cancelled" | "held" | "confirmed" | "released";
 
 /** One committed change, as the feed keeps it. */
 export interface ChangeRecord {
@@ -283,12 +335,35 @@ export interface ChangeQuery {
 }
 
 /**
- * Whether a record holds the limit periods it lies in: when it is booked, and also when it was cancelled at or
- * after its start (`cancelledAtMs >= startMs`, a no-show recorded by staff): its time was used, and a
- * cancellation after the fact does not give the quota back. Only booked records block an overlap.
+ * Whether a record occupies its time at instant `atMs`: when it is booked, or held by a hold that has not
+ * expired (`holdExpiresAtMs > atMs`). Only such records block an overlap and fill a resource.
  */
-export function holdsPeriods(record: AppointmentRecord): boolean {
-  return record.status === "booked" || (record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs);
+export function occupiesTime(record: AppointmentRecord, atMs: number): boolean {
+  return (
+    record.status === "booked" ||
+    (record.status === "held" && record.holdExpiresAtMs !== null && record.holdExpiresAtMs > atMs)
+  );
+}
+
+/**
+ * Whether a record holds the limit periods it lies in at instant `atMs`: when it {@link occupiesTime}, and
+ * also when it was cancelled at or after its start (`cancelledAtMs >= startMs`, a no-show recorded by
+ * staff): its time was used, and a cancellation after the fact does not give the quota back.
+ */
+export function holdsPeriods(record: AppointmentRecord, atMs: number): boolean {
+  return occupiesTime(record, atMs) || (record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs);
+}
+
+/**
+ * Whether a record holds periods at some instant (see {@link holdsPeriods}): booked, held (before its hold
+ * expires) or cancelled at or after its start. What a `"holding"` list returns, whatever the clock.
+ */
+export function canHoldPeriods(record: AppointmentRecord): boolean {
+  return (
+    record.status === "booked" ||
+    record.status === "held" ||
+    (record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs)
+  );
 }
 
 /** Which records {@link AppointmentStore.listAppointments} returns. */
@@ -298,8 +373,9 @@ export interface RecordQuery {
   /** Only records with `startMs < toMs`, when given. */
   readonly toMs?: number | undefined;
   /**
-   * `"booked"` (the default) returns booked records only; `"holding"` those that {@link holdsPeriods} (booked,
-   * and cancelled at or after their start: what a write's occupancy counts); `"all"` every record.
+   * `"booked"` (the default) returns booked records only; `"holding"` those that {@link canHoldPeriods}:
+   * booked, held (whatever their expiry: the caller judges it with `holdsPeriods` at its own clock) and
+   * cancelled at or after their start, what a write's occupancy counts; `"all"` every record.
    */
   readonly status?: "booked" | "holding" | "all" | undefined;
   /** Only records after this one in the list's order (start, then id): the last of the previous page. */
@@ -308,7 +384,10 @@ export interface RecordQuery {
   readonly limit?: number | undefined;
 }
 
-/** Which records {@link AppointmentStore.listResourceAppointments} returns: booked ones only. */
+/**
+ * Which records {@link AppointmentStore.listResourceAppointments} returns: booked and held ones (held
+ * whatever their expiry: the caller judges it with {@link occupiesTime} at its own clock).
+ */
 export interface ResourceRecordQuery {
   /** Only records whose span ends after this (`resource.toMs > fromMs`), when given. */
   readonly fromMs?: number | undefined;
@@ -347,7 +426,10 @@ export interface StoreOperationOptions {
  *   the resource operations (`listResourceAppointments`, a `resource-full` answer) show another user's records.
  * - **Resources across users.** Two concurrent writes that claim one resource can never both pass a capacity
  *   check that the other would have failed, whichever users they are for, and without deadlock whatever the
- *   order in which they arrive (a store that locks takes the user's lock, then the resource's).
+ *   order in which they arrive (a store that locks takes the user's lock, then the resources' in one fixed
+ *   order, whatever the order of a {@link ResourceChoice}).
+ * - **Time from the caller.** Whether a hold still counts is judged at the write's `atMs`, never at the
+ *   store's own clock: the scheduler's clock (which tests inject) decides.
  */
 export interface AppointmentStore {
   /**
@@ -355,22 +437,32 @@ export interface AppointmentStore {
    *
    * 1. `idempotency` names a key of this user that has not expired (`expiresAtMs > atMs`): the same
    *    fingerprint answers that key's first outcome with `replayed: true`; another is `key-reused`.
-   * 2. A `move` or `cancel` whose record does not exist is `not-found`; one whose record is cancelled is
-   *    `not-booked`; one whose record starts before the change's `earliestStartMs` is `too-late`. A `book`
-   *    whose id the user already has is `id-taken`.
-   *    A `move` whose `expectedVersion` is given and is not the record's `version` is `stale`.
-   * 3. A `book` or `move` whose occupancy is violated: `limit-reached`, then `overlap`; then one whose
-   *    resource claim finds the resource full at an instant of its span: `resource-full`.
+   * 2. A `move`, `cancel`, `confirm` or `release` whose record does not exist is `not-found`. A `move` or
+   *    `cancel` whose record is not booked is `not-booked`; one whose record starts before the change's
+   *    `earliestStartMs` is `too-late`; a `move` whose `expectedVersion` is given and is not the record's
+   *    `version` is `stale`. A `confirm` or `release` whose record is not held is `not-held`; a `confirm`
+   *    whose hold has expired (`holdExpiresAtMs <= atMs`) is `hold-expired`. A `book` or `hold` whose id the
+   *    user already has is `id-taken`.
+   * 3. A `book`, `hold` or `move` whose occupancy is violated: `limit-reached`, then `overlap`; then one whose
+   *    resource claim finds the resource full at an instant of its span (or, for a {@link ResourceChoice},
+   *    every claim's resource full): `resource-full`. Records count as of `atMs` (see {@link occupiesTime}).
    * 4. Otherwise the change is written, with the event of its type appended to the feed:
    *    - `book`: a record with `status: "booked"`, `version: 1`, `createdAtMs` and `updatedAtMs` = `atMs`,
    *      `cancelledAtMs` and `cancellationReason` `null`, `previousTimes: []`, the change's times and
-   *      metadata, `resource` the claim's `{ resourceId, fromMs, toMs }` (or `null`), and `appointmentType`
-   *      (or `null`).
+   *      metadata, `resource` the claim's `{ resourceId, fromMs, toMs }` (the claim taken, for a choice; or
+   *      `null`), `appointmentType` (or `null`) and `holdExpiresAtMs: null`. Event `booked`.
+   *    - `hold`: the same record with `status: "held"` and `holdExpiresAtMs` the change's `expiresAtMs`.
+   *      Event `held`.
    *    - `move`: the record with the new times and `resource` (as a booking's), `{ startMs, endMs,
    *      movedAtMs: atMs }` of the old times appended to `previousTimes`, `version` + 1, `updatedAtMs` =
-   *      `atMs`; the event's `previous` is the old times.
+   *      `atMs`; the event's `previous` is the old times. Event `rescheduled`.
    *    - `cancel`: the record with `status: "cancelled"`, `cancelledAtMs` and `updatedAtMs` = `atMs`, the
    *      reason, `version` + 1. Cancelled at or after its start, it still {@link holdsPeriods | holds} them.
+   *      Event `cancelled`.
+   *    - `confirm`: the record with `status: "booked"`, `version` + 1, `updatedAtMs` = `atMs`. Event
+   *      `confirmed`.
+   *    - `release`: the record with `status: "released"`, `version` + 1, `updatedAtMs` = `atMs`. Event
+   *      `released`.
    *
    * With `idempotency`, the outcome of steps 2–4 is kept under the key (until `expiresAtMs`) in the same
    * atomic step; `key-reused` is never kept.
@@ -381,9 +473,10 @@ export interface AppointmentStore {
   listAppointments(userId: string, query: RecordQuery, options?: StoreOperationOptions): Promise<AppointmentRecord[]>;
 
   /**
-   * The booked records of every user that occupy the resource within the query's range (by their resource
-   * span), sorted by span start (`resource.fromMs`), then user id, then id (code-unit order). For a
-   * resource's day view, and for availability to count what a booking's claim would count.
+   * The booked and held records of every user whose resource span lies within the query's range, sorted by
+   * span start (`resource.fromMs`), then user id, then id (code-unit order). For a resource's day view, and
+   * for availability to count what a booking's claim would count. Held records come whatever their expiry,
+   * until {@link purgeExpired} removes them.
    */
   listResourceAppointments(
     resourceId: string,
@@ -405,8 +498,12 @@ export interface AppointmentStore {
   readChanges(query: ChangeQuery, options?: StoreOperationOptions): Promise<ChangeRecord[]>;
 
   /**
-   * Removes idempotency keys and events that expired at or before `nowMs`, without scanning live ones.
-   * Returns how many were removed. Stores that remove them on their own as they write may remove none here.
+   * Removes idempotency keys and events that expired at or before `nowMs`, and held records whose holds
+   * expired at or before it, without scanning live ones. Returns how many were removed. Stores that remove
+   * keys and events on their own as they write may remove none of those here; held records are removed here
+   * only, so that what a store answers about a hold never depends on when it last cleaned up. (An expired
+   * hold counts toward nothing whether removed or not; removing it keeps lists and candidate searches short.
+   * Its `held` event stays in the feed until that expires.)
    */
   purgeExpired(nowMs: number, options?: StoreOperationOptions): Promise<number>;
 }

@@ -10,27 +10,31 @@ import type {
   AppointmentRecord,
   AppointmentTimes,
   BookChange,
+  HoldChange,
   PreviousTimes,
   ResourceClaim,
   ResourceSpan,
 } from "./appointment-store.js";
 
 /**
- * The booked record of `change` for `userId`, written at `atMs`, with `metadata` as the store keeps it (a
- * copy of its own: the store's, never the caller's object).
+ * The record a `book` (booked) or `hold` (held) change writes for `userId` at `atMs`, with `metadata` as the
+ * store keeps it (a copy of its own: the store's, never the caller's object) and `claim` the resource claim it
+ * took (for a choice, the one taken; `null` for none).
  */
 export function bookedRecord(
   userId: string,
-  change: BookChange,
+  change: BookChange | HoldChange,
   atMs: number,
   metadata: JsonObject | null,
+  claim: ResourceClaim | null,
   previousTimes: AppointmentRecord["previousTimes"] = [],
 ): AppointmentRecord {
   const { times } = change;
+  const held = change.type === "hold";
   return {
     id: change.id,
     userId,
-    status: "booked",
+    status: held ? "held" : "booked",
     startMs: times.startMs,
     endMs: times.endMs,
     localStartMs: times.localStartMs,
@@ -42,8 +46,9 @@ export function bookedRecord(
     cancellationReason: null,
     previousTimes,
     metadata,
-    resource: spanOf(change.resource),
+    resource: spanOf(claim),
     appointmentType: change.appointmentType ?? null,
+    holdExpiresAtMs: held ? change.expiresAtMs : null,
   };
 }
 
@@ -87,4 +92,14 @@ export function cancelledRecord(current: AppointmentRecord, reason: string | nul
     cancelledAtMs: atMs,
     cancellationReason: reason,
   };
+}
+
+/** `current` (a hold) confirmed at `atMs`: booked, one version more, the hold's expiry kept as history. */
+export function confirmedRecord(current: AppointmentRecord, atMs: number): AppointmentRecord {
+  return { ...current, status: "booked", version: current.version + 1, updatedAtMs: atMs };
+}
+
+/** `current` (a hold) released at `atMs`: released, one version more. */
+export function releasedRecord(current: AppointmentRecord, atMs: number): AppointmentRecord {
+  return { ...current, status: "released", version: current.version + 1, updatedAtMs: atMs };
 }

@@ -37,7 +37,8 @@ interface KeptOutcome {
  * An {@link AppointmentStore} in memory. The default of `createScheduler()`.
  *
  * Expired idempotency keys and events are removed as writes come in, oldest first, so no write scans live
- * ones; {@link purgeExpired} does the same on demand.
+ * ones; {@link purgeExpired} does the same on demand, and removes expired holds (oldest first too: they are
+ * kept by expiry, and no live one is looked at).
  *
  * @example
  * ```ts
@@ -51,6 +52,8 @@ export class MemoryStore implements AppointmentStore {
   readonly #resources = new ResourceLedger();
   readonly #keys = new Map<string, Map<string, KeptOutcome>>();
   readonly #keyExpiry = new ExpiryQueue<{ userId: string; key: string }>();
+  /** Holds by expiry: an expired one counts toward nothing already, and {@link purgeExpired} removes it. */
+  readonly #holdExpiry = new ExpiryQueue<AppointmentRecord>();
   readonly #feed = new ChangeFeed();
 
   async write(request: WriteRequest): Promise<WriteResult> {
@@ -67,6 +70,9 @@ export class MemoryStore implements AppointmentStore {
     const ledger = existing ?? new UserLedger();
     const result = applyChange(ledger, this.#resources, request, this.#feed);
     if (!existing && ledger.size > 0) this.#users.set(userId, ledger);
+    if (result.status === "written" && result.record.status === "held") {
+      this.#holdExpiry.push(result.record.holdExpiresAtMs as number, result.record);
+    }
     if (idempotency) {
       const keys = userKeys ?? new Map<string, KeptOutcome>();
       keys.set(idempotency.key, {
@@ -97,7 +103,17 @@ export class MemoryStore implements AppointmentStore {
   }
 
   async purgeExpired(nowMs: number): Promise<number> {
-    return this.#expire(nowMs);
+    let removed = this.#expire(nowMs);
+    for (const hold of this.#holdExpiry.popExpired(nowMs)) {
+      // Only the very record that was held: a confirmed or released hold is another object by now.
+      const ledger = this.#users.get(hold.userId);
+      if (ledger?.byId(hold.id) !== hold) continue;
+      ledger.remove(hold);
+      this.#resources.remove(hold);
+      if (ledger.size === 0) this.#users.delete(hold.userId);
+      removed++;
+    }
+    return removed;
   }
 
   /** Forgets the keys and events that expired at or before `nowMs`, oldest first; returns how many. */

@@ -10,6 +10,7 @@ import {
   type AppointmentTimes,
   holdsPeriods,
   type Occupancy,
+  occupiesTime,
   type WriteResult,
 } from "./appointment-store.js";
 import { compareRecords } from "./user-ledger.js";
@@ -19,13 +20,14 @@ export type OccupancyConflict = Extract<WriteResult, { status: "limit-reached" |
 
 /**
  * The conflict of `times` under `occupancy` with `candidates` (records in start-then-id order, not the one
- * being moved; those that do not hold periods are passed over), or `undefined` when it fits: a full period
- * first (the earliest of its holders), then the earliest overlapping booked record.
+ * being moved; those that do not hold periods at `atMs` are passed over), or `undefined` when it fits: a full
+ * period first (the earliest of its holders), then the earliest overlapping record that occupies its time.
  */
 export function occupancyConflict(
   candidates: readonly AppointmentRecord[],
   times: AppointmentTimes,
   occupancy: Occupancy,
+  atMs: number,
 ): OccupancyConflict | undefined {
   if (candidates.length === 0) return undefined;
   let conflicting: AppointmentRecord | undefined;
@@ -33,7 +35,7 @@ export function occupancyConflict(
     let holders = 0;
     let earliest: AppointmentRecord | undefined;
     for (const record of candidates) {
-      if (record.localStartMs < period.toMs && record.localEndMs > period.fromMs && holdsPeriods(record)) {
+      if (record.localStartMs < period.toMs && record.localEndMs > period.fromMs && holdsPeriods(record, atMs)) {
         holders++;
         earliest ??= record;
       }
@@ -45,7 +47,7 @@ export function occupancyConflict(
   if (conflicting) return { status: "limit-reached", conflicting, replayed: false };
   if (!occupancy.noOverlap) return undefined;
   const overlapping = candidates.find(
-    (record) => record.startMs < times.endMs && record.endMs > times.startMs && record.status === "booked",
+    (record) => record.startMs < times.endMs && record.endMs > times.startMs && occupiesTime(record, atMs),
   );
   return overlapping ? { status: "overlap", conflicting: overlapping, replayed: false } : undefined;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { JsonObject } from "../model/json.js";
-import type { AppointmentRecord, PreviousTimes } from "./appointment-store.js";
+import type { AppointmentRecord, AppointmentStatus, PreviousTimes } from "./appointment-store.js";
 
 /**
  * A record's row. `previous_times` and `metadata` are JSON: text (SQLite, or a `jsonb` column read without
@@ -32,14 +32,24 @@ export interface RecordRow {
   resource_from_ms: number | null;
   resource_to_ms: number | null;
   appointment_type: string | null;
+  /** A hold's expiry, epoch milliseconds; `null` for a record booked directly. */
+  hold_expires_ms: number | null;
 }
+
+const STATUSES: Readonly<Record<string, AppointmentStatus>> = {
+  booked: "booked",
+  cancelled: "cancelled",
+  held: "held",
+  released: "released",
+};
 
 /** The record of `row`. */
 export function recordFromRow(row: RecordRow): AppointmentRecord {
   return {
     id: row.id,
     userId: row.user_id,
-    status: row.status === "cancelled" ? "cancelled" : "booked",
+    // An unknown status would be a schema this code does not know: kept as it is, for the scheduler's checks.
+    status: STATUSES[row.status] ?? (row.status as AppointmentStatus),
     startMs: row.start_ms,
     endMs: row.end_ms,
     localStartMs: row.local_start_ms,
@@ -56,6 +66,8 @@ export function recordFromRow(row: RecordRow): AppointmentRecord {
         ? null
         : { resourceId: row.resource_id, fromMs: Number(row.resource_from_ms), toMs: Number(row.resource_to_ms) },
     appointmentType: row.appointment_type,
+    holdExpiresAtMs:
+      row.hold_expires_ms === null || row.hold_expires_ms === undefined ? null : Number(row.hold_expires_ms),
   };
 }
 

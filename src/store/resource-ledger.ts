@@ -11,7 +11,7 @@ import { lowerBound } from "./user-ledger.js";
 
 /** One resource's occupying records. */
 interface ResourceIndex {
-  /** Booked records with this resource, sorted by span start, then user id, then id. */
+  /** Booked and held records with this resource, sorted by span start, then user id, then id. */
   readonly sorted: AppointmentRecord[];
   /**
    * The longest span ever indexed here, milliseconds. A span that ends after `t` starts after `t - longestMs`,
@@ -22,14 +22,15 @@ interface ResourceIndex {
 }
 
 /**
- * Every resource's booked records. Only booked records are kept: a cancelled one no longer occupies its
- * resource, so a cancellation takes it out and no lookup has to pass over it.
+ * Every resource's booked and held records (held ones whatever their expiry: a check judges them at its
+ * instant, and the store removes them once expired). A cancelled or released record no longer occupies its
+ * resource, so the change takes it out and no lookup has to pass over it.
  */
 export class ResourceLedger {
   readonly #resources = new Map<string, ResourceIndex>();
 
   /**
-   * The booked records of `resourceId` whose span overlaps the query's range (`resource.toMs > fromMs`,
+   * The booked and held records of `resourceId` whose span overlaps the query's range (`resource.toMs > fromMs`,
    * `resource.fromMs < toMs`, each when given), in the contract's order, at most `limit`. A fresh array.
    */
   list(resourceId: string, query: ResourceRecordQuery): AppointmentRecord[] {
@@ -51,10 +52,10 @@ export class ResourceLedger {
     return found;
   }
 
-  /** Indexes `record` if it occupies a resource (booked, with a span); others are ignored. */
+  /** Indexes `record` if it can occupy a resource (booked or held, with a span); others are ignored. */
   add(record: AppointmentRecord): void {
     const span = record.resource;
-    if (span === null || record.status !== "booked") return;
+    if (span === null || (record.status !== "booked" && record.status !== "held")) return;
     let index = this.#resources.get(span.resourceId);
     if (!index) {
       index = { sorted: [], longestMs: 0 };

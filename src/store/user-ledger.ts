@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type AppointmentRecord, holdsPeriods, type MsRange, type RecordQuery } from "./appointment-store.js";
+import { type AppointmentRecord, canHoldPeriods, type MsRange, type RecordQuery } from "./appointment-store.js";
 
 /**
  * Records a ledger holds before it indexes them by id in a map. Most users hold a few appointments, and a map
@@ -26,14 +26,17 @@ export class UserLedger {
     return this.#sorted.find((record) => record.id === id);
   }
 
-  /** The records that hold periods (see `holdsPeriods`) whose start lies in `window`, in list order. */
+  /**
+   * The records that can hold periods (see `canHoldPeriods`; the caller judges holds at its instant) whose
+   * start lies in `window`, in list order.
+   */
   holdingStartingWithin(window: MsRange): AppointmentRecord[] {
     const sorted = this.#sorted;
     const found: AppointmentRecord[] = [];
     for (let i = lowerBound(sorted, (r) => r.startMs < window.fromMs); i < sorted.length; i++) {
       const record = sorted[i] as AppointmentRecord;
       if (record.startMs >= window.toMs) break;
-      if (holdsPeriods(record)) found.push(record);
+      if (canHoldPeriods(record)) found.push(record);
     }
     return found;
   }
@@ -50,7 +53,7 @@ export class UserLedger {
       const record = sorted[i] as AppointmentRecord;
       if (toMs !== undefined && record.startMs >= toMs) break;
       if (fromMs !== undefined && record.endMs <= fromMs) continue;
-      if (status === "all" || record.status === "booked" || (status === "holding" && holdsPeriods(record))) {
+      if (status === "all" || record.status === "booked" || (status === "holding" && canHoldPeriods(record))) {
         found.push(record);
       }
     }
@@ -69,9 +72,16 @@ export class UserLedger {
 
   /** Puts `next` (the same id, changed) in the place of `previous`. */
   replace(previous: AppointmentRecord, next: AppointmentRecord): void {
-    this.#sorted.splice(this.#sorted.indexOf(previous), 1);
-    this.#byId?.delete(previous.id);
+    this.remove(previous);
     this.add(next);
+  }
+
+  /** Takes `record` (the very object the ledger holds) out. */
+  remove(record: AppointmentRecord): void {
+    const at = lowerBound(this.#sorted, (held) => compareRecords(held, record) < 0);
+    if (this.#sorted[at] !== record) return;
+    this.#sorted.splice(at, 1);
+    this.#byId?.delete(record.id);
   }
 }
 

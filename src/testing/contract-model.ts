@@ -9,6 +9,7 @@
 import type {
   AppointmentRecord,
   AppointmentTimes,
+  ChangeType,
   MsRange,
   Occupancy,
   RecordQuery,
@@ -38,6 +39,11 @@ export interface ModelChange extends ChangeFacts {
 /** Whether `record` holds `period`: its local times overlap the period's, both half-open. */
 export function holds(record: AppointmentTimes, period: MsRange): boolean {
   return record.localStartMs < period.toMs && record.localEndMs > period.fromMs;
+}
+
+/** Whether `record` occupies its time at `atMs`: booked, or held by a hold that expires after `atMs`. */
+export function occupies(record: AppointmentRecord, atMs: number): boolean {
+  return record.status === "booked" || (record.status === "held" && (record.holdExpiresAtMs as number) > atMs);
 }
 
 /** Whether two appointments' instants overlap, both half-open. */
@@ -79,17 +85,27 @@ export class ContractModel {
     this.#records.set(userId, own);
     const existing = own.get(change.id);
     const idempotencyKey = request.idempotency?.key ?? null;
+    const event = (type: ChangeType, record: AppointmentRecord, previous: ModelChange["previous"] = null) => {
+      own.set(record.id, record);
+      this.#feed.push({ userId, type, record, previous, idempotencyKey, atMs });
+      return { status: "written", record, replayed: false } as const;
+    };
 
-    if (change.type === "book") {
+    if (change.type === "book" || change.type === "hold") {
       if (existing) return { status: "id-taken", replayed: false };
-      const refusal =
-        this.#refusal([...own.values()], change.times, change.occupancy, null) ??
-        this.#resourceRefusal(change.resource ?? null, null);
+      const refusal = this.#refusal([...own.values()], change.times, change.occupancy, null, atMs);
       if (refusal) return refusal;
-      const record: AppointmentRecord = {
+      // A choice takes its first claim whose resource is not full; when all are, the first claim's refusal.
+      const claims = !change.resource ? [] : "anyOf" in change.resource ? change.resource.anyOf : [change.resource];
+      const taken = claims.find((claim) => this.#resourceRefusal(claim, null, atMs) === null);
+      if (claims.length > 0 && taken === undefined) {
+        return this.#resourceRefusal(claims[0] as ResourceClaim, null, atMs) as KeptResult;
+      }
+      const held = change.type === "hold";
+      return event(held ? "held" : "booked", {
         id: change.id,
         userId,
-        status: "booked",
+        status: held ? "held" : "booked",
         version: 1,
         ...pickTimes(change.times),
         createdAtMs: atMs,
@@ -98,15 +114,26 @@ export class ContractModel {
         cancellationReason: null,
         previousTimes: [],
         metadata: change.metadata === null ? null : structuredClone(change.metadata),
-        resource: spanOf(change.resource ?? null),
+        resource: spanOf(taken ?? null),
         appointmentType: change.appointmentType ?? null,
-      };
-      own.set(record.id, record);
-      this.#feed.push({ userId, type: "booked", record, previous: null, idempotencyKey, atMs });
-      return { status: "written", record, replayed: false };
+        holdExpiresAtMs: held ? change.expiresAtMs : null,
+      });
     }
 
     if (!existing) return { status: "not-found", replayed: false };
+    if (change.type === "confirm" || change.type === "release") {
+      if (existing.status !== "held") return { status: "not-held", record: existing, replayed: false };
+      if (change.type === "confirm" && (existing.holdExpiresAtMs as number) <= atMs) {
+        return { status: "hold-expired", record: existing, replayed: false };
+      }
+      const confirmed = change.type === "confirm";
+      return event(confirmed ? "confirmed" : "released", {
+        ...existing,
+        status: confirmed ? "booked" : "released",
+        version: existing.version + 1,
+        updatedAtMs: atMs,
+      });
+    }
     if (existing.status !== "booked") return { status: "not-booked", record: existing, replayed: false };
     if (change.earliestStartMs !== null && existing.startMs < change.earliestStartMs) {
       return { status: "too-late", record: existing, replayed: false };
@@ -118,8 +145,8 @@ export class ContractModel {
         return { status: "stale", record: existing, replayed: false };
       }
       const refusal =
-        this.#refusal([...own.values()], change.times, change.occupancy, existing.id) ??
-        this.#resourceRefusal(change.resource ?? null, existing);
+        this.#refusal([...own.values()], change.times, change.occupancy, existing.id, atMs) ??
+        this.#resourceRefusal(change.resource ?? null, existing, atMs);
       if (refusal) return refusal;
       const previous = { startMs: existing.startMs, endMs: existing.endMs };
       const record: AppointmentRecord = {
@@ -130,36 +157,33 @@ export class ContractModel {
         previousTimes: [...existing.previousTimes, { ...previous, movedAtMs: atMs }],
         resource: spanOf(change.resource ?? null),
       };
-      own.set(record.id, record);
-      this.#feed.push({ userId, type: "rescheduled", record, previous, idempotencyKey, atMs });
-      return { status: "written", record, replayed: false };
+      return event("rescheduled", record, previous);
     }
 
-    const record: AppointmentRecord = {
+    return event("cancelled", {
       ...existing,
       status: "cancelled",
       version: existing.version + 1,
       updatedAtMs: atMs,
       cancelledAtMs: atMs,
       cancellationReason: change.reason,
-    };
-    own.set(record.id, record);
-    this.#feed.push({ userId, type: "cancelled", record, previous: null, idempotencyKey, atMs });
-    return { status: "written", record, replayed: false };
+    });
   }
 
   /**
-   * Step 3: limit-reached, counting booked records and those cancelled at or after their start, then
-   * overlap, with booked records only; never the one moved.
+   * Step 3: limit-reached, counting records that occupy their time at `atMs` (booked, or held until after it)
+   * and those cancelled at or after their start, then overlap, with those that occupy their time only; never
+   * the one moved.
    */
   #refusal(
     records: AppointmentRecord[],
     times: AppointmentTimes,
     occupancy: Occupancy,
     movedId: string | null,
+    atMs: number,
   ): KeptResult | null {
     const counted = records
-      .filter((r) => (r.status === "booked" || (r.cancelledAtMs ?? -Infinity) >= r.startMs) && r.id !== movedId)
+      .filter((r) => (occupies(r, atMs) || (r.cancelledAtMs ?? -Infinity) >= r.startMs) && r.id !== movedId)
       .sort(byStartThenId);
     const full = occupancy.periods.filter(
       (period) => counted.filter((r) => holds(r, period)).length >= occupancy.limit,
@@ -167,24 +191,23 @@ export class ContractModel {
     // `counted` is sorted: the first holder of a full period is the earliest, by start then id.
     const holder = counted.find((r) => full.some((period) => holds(r, period)));
     if (holder) return { status: "limit-reached", conflicting: holder, replayed: false };
-    const overlapping = occupancy.noOverlap
-      ? counted.find((r) => r.status === "booked" && overlaps(r, times))
-      : undefined;
+    const overlapping = occupancy.noOverlap ? counted.find((r) => occupies(r, atMs) && overlaps(r, times)) : undefined;
     if (overlapping) return { status: "overlap", conflicting: overlapping, replayed: false };
     return null;
   }
 
   /**
-   * After step 3's occupancy: `resource-full` when, at some instant of the claimed span, `capacity` booked
-   * records of the resource (any user's, never the one moved) already occupy it. Every instant is looked at
-   * where the count can change: the span's first, and each start of an occupying span within it. The record
-   * named is, at the first full instant, the earliest occupant by span start, then user id, then id.
+   * After step 3's occupancy: `resource-full` when, at some instant of the claimed span, `capacity` records of
+   * the resource that occupy their time at `atMs` (any user's, never the one moved) already occupy it. Every
+   * instant is looked at where the count can change: the span's first, and each start of an occupying span
+   * within it. The record named is, at the first full instant, the earliest occupant by span start, then user
+   * id, then id.
    */
-  #resourceRefusal(claim: ResourceClaim | null, moving: AppointmentRecord | null): KeptResult | null {
+  #resourceRefusal(claim: ResourceClaim | null, moving: AppointmentRecord | null, atMs: number): KeptResult | null {
     if (claim === null) return null;
     const occupying = this.#allRecords().filter(
       (r) =>
-        r.status === "booked" &&
+        occupies(r, atMs) &&
         r.resource !== null &&
         r.resource.resourceId === claim.resourceId &&
         r.resource.fromMs < claim.toMs &&
@@ -204,6 +227,18 @@ export class ContractModel {
     return null;
   }
 
+  /**
+   * The contract's `purgeExpired` for holds: held records whose hold expired at or before `nowMs` are gone
+   * (a store may remove them at any time after that, so the model removes them when a case purges).
+   */
+  purgeHolds(nowMs: number): void {
+    for (const own of this.#records.values()) {
+      for (const [id, record] of own) {
+        if (record.status === "held" && (record.holdExpiresAtMs as number) <= nowMs) own.delete(id);
+      }
+    }
+  }
+
   #allRecords(): AppointmentRecord[] {
     return [...this.#records.values()].flatMap((own) => [...own.values()]);
   }
@@ -212,7 +247,10 @@ export class ContractModel {
   listResource(resourceId: string, query: ResourceRecordQuery = {}): AppointmentRecord[] {
     const { fromMs, toMs, limit } = query;
     const listed = this.#allRecords()
-      .filter((r) => r.status === "booked" && r.resource !== null && r.resource.resourceId === resourceId)
+      .filter(
+        (r) =>
+          (r.status === "booked" || r.status === "held") && r.resource !== null && r.resource.resourceId === resourceId,
+      )
       .filter(
         (r) =>
           (fromMs === undefined || (r.resource as ResourceSpan).toMs > fromMs) &&
@@ -230,7 +268,7 @@ export class ContractModel {
         (r) =>
           status === "all" ||
           r.status === "booked" ||
-          (status === "holding" && (r.cancelledAtMs ?? Number.NEGATIVE_INFINITY) >= r.startMs),
+          (status === "holding" && (r.status === "held" || (r.cancelledAtMs ?? Number.NEGATIVE_INFINITY) >= r.startMs)),
       )
       .filter((r) => (fromMs === undefined || r.endMs > fromMs) && (toMs === undefined || r.startMs < toMs))
       .filter((r) => after === undefined || byStartThenId(r, after) > 0)

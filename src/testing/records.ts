@@ -32,6 +32,7 @@ export function plainRecord(record: AppointmentRecord): AppointmentRecord {
     metadata: record.metadata === null ? null : (plainJson(record.metadata) as AppointmentRecord["metadata"]),
     resource: plainSpan(record.resource),
     appointmentType: record.appointmentType,
+    holdExpiresAtMs: record.holdExpiresAtMs,
   };
 }
 

@@ -8,9 +8,11 @@ import { Temporal } from "temporal-polyfill";
 import type { JsonObject } from "../model/json.js";
 import type {
   AppointmentTimes,
+  BookChange,
   IdempotencyClaim,
   MsRange,
   Occupancy,
+  ResourceChoice,
   ResourceClaim,
   WriteRequest,
 } from "../store/appointment-store.js";
@@ -108,8 +110,8 @@ export interface WriteOptions {
   /** Default {@link FOREVER}. */
   readonly changeExpiresAtMs?: number;
   readonly idempotency?: IdempotencyClaim;
-  /** A book's or move's resource claim. Default: none (the field absent). */
-  readonly resource?: ResourceClaim | null;
+  /** A book's, hold's or move's resource claim (a book's or hold's may be a choice). Default: none (absent). */
+  readonly resource?: ResourceClaim | ResourceChoice | null;
   /** A move's `expectedVersion`. Default: none (the field absent). */
   readonly expectedVersion?: number | null;
 }
@@ -126,8 +128,22 @@ export function resourceClaim(
 }
 
 /** The resource fields of a change, present only when given: a request without them is as it always was. */
-function resourceFields(options: WriteOptions): { resource?: ResourceClaim | null } {
+function resourceFields(options: WriteOptions): { resource?: ResourceClaim | ResourceChoice | null } {
   return options.resource === undefined ? {} : { resource: options.resource };
+}
+
+/** The resource field of a move: a single claim only. */
+function moveResourceFields(options: WriteOptions): { resource?: ResourceClaim | null } {
+  const { resource } = options;
+  if (resource !== undefined && resource !== null && "anyOf" in resource) {
+    throw new TypeError("A move claims one resource, not a choice");
+  }
+  return resource === undefined ? {} : { resource };
+}
+
+/** A choice of the first of `claims` whose resource can take the appointment. */
+export function anyOf(...claims: ResourceClaim[]): ResourceChoice {
+  return { anyOf: claims };
 }
 
 function occupancyOf(options: WriteOptions): Occupancy {
@@ -170,6 +186,28 @@ export function bookRequest(
   };
 }
 
+/** A `hold` request until `expiresAtMs`: a booking's request with the hold's expiry. */
+export function holdRequest(
+  userId: string,
+  id: string,
+  times: AppointmentTimes,
+  expiresAtMs: number,
+  options: WriteOptions & { readonly metadata?: JsonObject | null; readonly appointmentType?: string | null } = {},
+): WriteRequest {
+  const booking = bookRequest(userId, id, times, options);
+  return { ...booking, change: { ...(booking.change as BookChange), type: "hold", expiresAtMs } };
+}
+
+/** A `confirm` request of the hold `id`. */
+export function confirmRequest(userId: string, id: string, options: WriteOptions = {}): WriteRequest {
+  return { userId, change: { type: "confirm", id }, ...envelope(options) };
+}
+
+/** A `release` request of the hold `id`. */
+export function releaseRequest(userId: string, id: string, options: WriteOptions = {}): WriteRequest {
+  return { userId, change: { type: "release", id }, ...envelope(options) };
+}
+
 /** A `move` request. */
 export function moveRequest(
   userId: string,
@@ -185,7 +223,7 @@ export function moveRequest(
       times,
       occupancy: occupancyOf(options),
       earliestStartMs: options.earliestStartMs ?? null,
-      ...resourceFields(options),
+      ...moveResourceFields(options),
       ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
     },
     ...envelope(options),

@@ -269,7 +269,7 @@ export const resourceCases: StoreContractCase[] = [
       // What availability computes from the listed records is what the store answered.
       const listed = (await store.listResourceAppointments(room, {})).map(plainRecord);
       assert.deepEqual(listed, [k, l, m], "listed by span start");
-      assert.deepEqual(resourceConflict(listed, wide), l, "resourceConflict agrees");
+      assert.deepEqual(resourceConflict(listed, wide, AT), l, "resourceConflict agrees");
 
       // One span start: the lower user id, whichever was booked first.
       const hall = c.newId("hall");

@@ -1,7 +1,9 @@
 /**
- * Resources at random: sequences of books, moves and cancels of three users on two resources (capacities 1
- * and 2) with random spans and buffers, each answer compared with {@link ContractModel}; and races of users
- * booking one resource at once under fast-check's scheduler, which must never leave an instant over capacity.
+ * Resources at random: sequences of books, holds, confirms, releases, moves, cancels, purges and steps of the
+ * clock of three users on two resources (capacities 1 and 2) with random spans, buffers and choices of
+ * either resource, each answer compared with {@link ContractModel}; and races of users booking, holding and
+ * cancelling on one or two resources at once under fast-check's scheduler, which must never leave an instant
+ * over capacity.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import * as fc from "fast-check";
 import type {
   AppointmentRecord,
   MsRange,
+  ResourceChoice,
   ResourceClaim,
   WriteRequest,
   WriteResult,
@@ -18,7 +21,16 @@ import type { StoreContractCase } from "./contract-case.js";
 import { ContractModel } from "./contract-model.js";
 import { scheduledStore } from "./race-cases.js";
 import { plainRecord, plainResult } from "./records.js";
-import { bookRequest, cancelRequest, MINUTE, moveRequest, resourceClaim } from "./requests.js";
+import {
+  bookRequest,
+  cancelRequest,
+  confirmRequest,
+  holdRequest,
+  MINUTE,
+  moveRequest,
+  releaseRequest,
+  resourceClaim,
+} from "./requests.js";
 
 /** The grid of the model's times: appointments, buffers and list bounds are whole units from BASE. */
 const UNIT = 15 * MINUTE;
@@ -35,8 +47,11 @@ interface Placement {
   /** Buffers, in units. */
   readonly before: number;
   readonly after: number;
-  /** Which resource (0: capacity 1, 1: capacity 2), or none. */
-  readonly resource: 0 | 1 | null;
+  /**
+   * Which resource (0: capacity 1, 1: capacity 2), none, or a choice of both in either order (a book's or
+   * hold's only: a move claims the first of them).
+   */
+  readonly resource: 0 | 1 | null | "0|1" | "1|0";
   /** The claim's candidates window: exact (from the model) or everywhere. */
   readonly window: "exact" | "everywhere";
   /** With `noOverlap`, the user's own overlap comes first. */
@@ -45,6 +60,17 @@ interface Placement {
 
 type Operation =
   | { readonly kind: "book"; readonly user: number; readonly placement: Placement; readonly type: string | null }
+  | {
+      readonly kind: "hold";
+      readonly user: number;
+      readonly placement: Placement;
+      /** Minutes until the hold expires: the clock steps a minute per operation. */
+      readonly ttl: number;
+    }
+  | { readonly kind: "confirm"; readonly pick: number; readonly foreign: boolean }
+  | { readonly kind: "release"; readonly pick: number; readonly foreign: boolean }
+  /** The clock jumps ahead by these minutes (holds expire); with `purge`, purgeExpired runs at the new time. */
+  | { readonly kind: "wait"; readonly minutes: number; readonly purge: boolean }
   | {
       readonly kind: "move";
       /** Which record of all three users', asked for by its owner, or by the next user (not-found). */
@@ -68,7 +94,7 @@ const placement: fc.Arbitrary<Placement> = fc.record({
   length: fc.integer({ min: 1, max: 4 }),
   before: fc.constantFrom(0, 0, 1, 2),
   after: fc.constantFrom(0, 0, 1, 2),
-  resource: fc.constantFrom<0 | 1 | null>(0, 1, 1, null),
+  resource: fc.constantFrom<Placement["resource"]>(0, 1, 1, null, "0|1", "1|0"),
   window: fc.constantFrom<"exact" | "everywhere">("exact", "everywhere"),
   noOverlap: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
 });
@@ -93,6 +119,20 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     weight: 3,
   },
   { arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat(), foreign }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant("hold" as const), user, placement, ttl: fc.integer({ min: 1, max: 6 }) }),
+    weight: 3,
+  },
+  { arbitrary: fc.record({ kind: fc.constant("confirm" as const), pick: fc.nat(), foreign }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant("release" as const), pick: fc.nat(), foreign }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant("wait" as const),
+      minutes: fc.integer({ min: 1, max: 5 }),
+      purge: fc.boolean(),
+    }),
+    weight: 1,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant("list" as const),
@@ -130,6 +170,25 @@ function claimOf(
   return resourceClaim(resourceId, fromMs, toMs, capacity, within);
 }
 
+/**
+ * The claim (or choice of claims) of a placement: none, one resource's, or both resources' in the order the
+ * placement names. A move (`moving`) claims the first resource of a choice only.
+ */
+function claimsFor(
+  model: ContractModel,
+  resources: readonly string[],
+  p: Placement,
+  moving: AppointmentRecord | null,
+  forMove: boolean,
+): ResourceClaim | ResourceChoice | null {
+  if (p.resource === null) return null;
+  const order = typeof p.resource === "number" ? [p.resource] : p.resource === "0|1" ? [0, 1] : [1, 0];
+  const claims = (forMove ? order.slice(0, 1) : order).map((index) =>
+    claimOf(model, resources[index] as string, CAPACITIES[index as 0 | 1], p, moving),
+  );
+  return claims.length === 1 ? (claims[0] as ResourceClaim) : { anyOf: claims };
+}
+
 /** Whether, at some instant of `claim`, `capacity` of `records` occupy its resource. */
 function fullFor(records: readonly AppointmentRecord[], claim: ResourceClaim): boolean {
   const spans = records.flatMap((r) => (r.resource?.resourceId === claim.resourceId ? [r.resource] : []));
@@ -140,7 +199,7 @@ function fullFor(records: readonly AppointmentRecord[], claim: ResourceClaim): b
 export const resourceModelCases: StoreContractCase[] = [
   {
     group: "model",
-    name: "answers random books, moves and cancels of three users on two resources as a reference model does",
+    name: "answers random books, holds, confirms, releases, moves, cancels and purges of three users on two resources as a reference model does",
     async run(store, c) {
       await fc.assert(
         fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 30, size: "medium" }), async (operations) => {
@@ -164,22 +223,37 @@ export const resourceModelCases: StoreContractCase[] = [
               assert.deepEqual(listed, model.listResource(resourceId, query), `${log.join("; ")}: the listed records`);
               continue;
             }
+            if (operation.kind === "wait") {
+              now += operation.minutes * MINUTE;
+              log.push(`wait(${operation.minutes}${operation.purge ? ", purge" : ""})`);
+              if (operation.purge) {
+                model.purgeHolds(now);
+                await store.purgeExpired(now);
+              }
+              continue;
+            }
             let request: WriteRequest;
             let what: string;
-            if (operation.kind === "book") {
+            if (operation.kind === "book" || operation.kind === "hold") {
               const userId = users[operation.user] as string;
               const p = operation.placement;
-              const claim =
-                p.resource === null
-                  ? null
-                  : claimOf(model, resources[p.resource] as string, CAPACITIES[p.resource], p, null);
-              request = bookRequest(userId, c.newId("rb"), timesOf(p), {
-                resource: claim,
-                appointmentType: operation.type,
-                noOverlap: p.noOverlap,
-                atMs: now,
-              });
-              what = `book(${operation.user}, ${show(p)}${operation.type ? `, type ${operation.type}` : ""})`;
+              const resource = claimsFor(model, resources, p, null, false);
+              if (operation.kind === "hold") {
+                request = holdRequest(userId, c.newId("rh"), timesOf(p), now + operation.ttl * MINUTE, {
+                  resource,
+                  noOverlap: p.noOverlap,
+                  atMs: now,
+                });
+                what = `hold(${operation.user}, ${show(p)}, ttl ${operation.ttl})`;
+              } else {
+                request = bookRequest(userId, c.newId("rb"), timesOf(p), {
+                  resource,
+                  appointmentType: operation.type,
+                  noOverlap: p.noOverlap,
+                  atMs: now,
+                });
+                what = `book(${operation.user}, ${show(p)}${operation.type ? `, type ${operation.type}` : ""})`;
+              }
             } else {
               const all = users.flatMap((u) => model.list(u, { status: "all" }));
               const target = all[operation.pick % Math.max(1, all.length)];
@@ -190,13 +264,16 @@ export const resourceModelCases: StoreContractCase[] = [
               if (operation.kind === "cancel") {
                 request = cancelRequest(userId, id, null, { atMs: now });
                 what = `cancel(${by})`;
+              } else if (operation.kind === "confirm") {
+                request = confirmRequest(userId, id, { atMs: now });
+                what = `confirm(${by})`;
+              } else if (operation.kind === "release") {
+                request = releaseRequest(userId, id, { atMs: now });
+                what = `release(${by})`;
               } else {
                 const p = operation.placement;
                 const moving = target && !operation.foreign ? target : null;
-                const claim =
-                  p.resource === null
-                    ? null
-                    : claimOf(model, resources[p.resource] as string, CAPACITIES[p.resource], p, moving);
+                const claim = claimsFor(model, resources, p, moving, true) as ResourceClaim | null;
                 const version = target?.version ?? 1;
                 request = moveRequest(userId, id, timesOf(p), {
                   resource: claim,
@@ -230,50 +307,175 @@ export const resourceModelCases: StoreContractCase[] = [
 
   {
     group: "concurrency",
-    name: "users booking one resource at once, whatever the order of their calls, never fill an instant over capacity",
+    name: "users booking and holding on one or two resources at once, whatever the order of their calls, never fill an instant over capacity",
     async run(store, c) {
-      const booking = fc.record({
+      const request = fc.record({
+        kind: fc.constantFrom("book", "book", "hold", "choice"),
         slot: fc.integer({ min: 0, max: 5 }),
         length: fc.integer({ min: 1, max: 3 }),
         before: fc.constantFrom(0, 0, 1),
         after: fc.constantFrom(0, 0, 1),
       });
+      // Holds written before the race, some expired by the time it runs: those must not count.
+      const earlier = fc.record({ slot: fc.integer({ min: 0, max: 5 }), expired: fc.boolean() });
       await fc.assert(
         fc.asyncProperty(
           fc.scheduler(),
           fc.constantFrom(1, 2),
-          fc.array(booking, { minLength: 2, maxLength: 7 }),
-          async (s, capacity, bookings) => {
-            const resourceId = c.newId("race-room");
+          fc.array(earlier, { maxLength: 3 }),
+          fc.array(request, { minLength: 2, maxLength: 7 }),
+          async (s, capacity, holdsBefore, requests) => {
+            const rooms = [c.newId("race-room"), c.newId("race-hall")];
+            const [room, hall] = rooms as [string, string];
+            const raceAt = Date.UTC(2021, 3, 20, 12);
+            const spanOf = (b: { slot: number; length: number; before?: number; after?: number }, id: string) =>
+              resourceClaim(id, at(b.slot - (b.before ?? 0)), at(b.slot + b.length + (b.after ?? 0)), capacity);
+            for (const early of holdsBefore) {
+              const expiresAtMs = early.expired ? raceAt : raceAt + MINUTE;
+              const hold = holdRequest(
+                c.newUser("early"),
+                c.newId("eh"),
+                timesOf({ slot: early.slot, length: 1 }),
+                expiresAtMs,
+                {
+                  resource: spanOf({ slot: early.slot, length: 1 }, room),
+                  atMs: raceAt - MINUTE,
+                },
+              );
+              await store.write(hold);
+            }
+            const writes = requests.map((r) => {
+              const times = timesOf(r);
+              const options = { atMs: raceAt };
+              const user = c.newUser("race");
+              if (r.kind === "choice") {
+                const resource = { anyOf: [spanOf(r, room), spanOf(r, hall)] };
+                return bookRequest(user, c.newId("rc"), times, { ...options, resource });
+              }
+              if (r.kind === "hold") {
+                return holdRequest(user, c.newId("rh"), times, raceAt + MINUTE, {
+                  ...options,
+                  resource: spanOf(r, room),
+                });
+              }
+              return bookRequest(user, c.newId("rr"), times, { ...options, resource: spanOf(r, room) });
+            });
             const scheduled = scheduledStore(store, s);
-            const requests = bookings.map((b) =>
-              bookRequest(c.newUser("race"), c.newId("rr"), timesOf({ slot: b.slot, length: b.length }), {
-                resource: resourceClaim(resourceId, at(b.slot - b.before), at(b.slot + b.length + b.after), capacity),
-              }),
-            );
-            const results = await s.waitFor(Promise.all(requests.map((request) => scheduled.write(request))));
-            const listed = (await store.listResourceAppointments(resourceId, {})).map(plainRecord);
+            const results = await s.waitFor(Promise.all(writes.map((w) => scheduled.write(w))));
             const key = (r: { userId: string; id: string }) => `${r.userId}\u0000${r.id}`;
-            const written = results.flatMap((result) => (result.status === "written" ? [key(result.record)] : []));
+            // What occupies each resource during the race: booked records, and holds live at its instant.
+            const occupying = new Map<string, AppointmentRecord[]>();
+            for (const id of rooms) {
+              const listed = (await store.listResourceAppointments(id, {})).map(plainRecord);
+              occupying.set(
+                id,
+                listed.filter((r) => r.status === "booked" || (r.holdExpiresAtMs as number) > raceAt),
+              );
+            }
+            const written = results.flatMap((result) => (result.status === "written" ? [result.record] : []));
+            const raced = [...occupying.values()].flat().filter((r) => !r.userId.includes("early"));
             assert.deepEqual(
-              listed.map(key).sort(),
-              [...written].sort(),
-              "the resource holds exactly the bookings that were written",
+              raced.map(key).sort(),
+              written.map(key).sort(),
+              "the resources hold exactly the bookings and holds that were written",
             );
+            for (const [id, records] of occupying) {
+              for (const record of records) {
+                const t = (record.resource as NonNullable<AppointmentRecord["resource"]>).fromMs;
+                const occupants = records.filter((r) => r.resource && r.resource.fromMs <= t && r.resource.toMs > t);
+                assert.ok(
+                  occupants.length <= capacity,
+                  `${occupants.length} records at ${new Date(t).toISOString()} of ${id}`,
+                );
+              }
+            }
+            for (const [index, result] of results.entries()) {
+              if (result.status === "written") continue;
+              assert.equal(result.status, "resource-full", `request ${index}: refused only for the resource`);
+              const change = (writes[index] as WriteRequest).change as { resource: ResourceClaim | ResourceChoice };
+              const claims = "anyOf" in change.resource ? change.resource.anyOf : [change.resource];
+              // Nothing is ever freed during the race: what filled each span then still fills it.
+              for (const claim of claims) {
+                assert.ok(
+                  fullFor(occupying.get(claim.resourceId) ?? [], claim),
+                  `request ${index}: refused, but ${claim.resourceId} has room`,
+                );
+              }
+              if (result.status === "resource-full") {
+                const first = occupying.get((claims[0] as ResourceClaim).resourceId) ?? [];
+                assert.ok(
+                  first.map(key).includes(key(result.conflicting)),
+                  `request ${index}: names an occupant of its first claim`,
+                );
+              }
+            }
+          },
+        ),
+        c.fastCheck,
+      );
+    },
+  },
+
+  {
+    group: "concurrency",
+    name: "moves, cancels and bookings of one resource at once never fill an instant over capacity, and lose nothing",
+    async run(store, c) {
+      const step = fc.record({
+        kind: fc.constantFrom("move", "move", "cancel", "book"),
+        pick: fc.nat(),
+        slot: fc.integer({ min: 0, max: 5 }),
+        length: fc.integer({ min: 1, max: 2 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.constantFrom(1, 2),
+          fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }),
+          fc.array(step, { minLength: 2, maxLength: 6 }),
+          async (s, capacity, before, steps) => {
+            const room = c.newId("race-room");
+            const claimOn = (slot: number, length: number) =>
+              resourceClaim(room, at(slot), at(slot + length), capacity);
+            // What the race starts from: bookings written one by one (some refused: the room is full there).
+            const existing: AppointmentRecord[] = [];
+            for (const slot of before) {
+              const booking = bookRequest(c.newUser("mc"), c.newId("mb"), timesOf({ slot, length: 1 }), {
+                resource: claimOn(slot, 1),
+              });
+              const result = await store.write(booking);
+              if (result.status === "written") existing.push(result.record);
+            }
+            if (existing.length === 0) return;
+            const writes = steps.map((st) => {
+              const target = existing[st.pick % existing.length] as AppointmentRecord;
+              const times = timesOf(st);
+              if (st.kind === "cancel") return cancelRequest(target.userId, target.id);
+              if (st.kind === "move") {
+                return moveRequest(target.userId, target.id, times, { resource: claimOn(st.slot, st.length) });
+              }
+              return bookRequest(c.newUser("mc"), c.newId("mn"), times, { resource: claimOn(st.slot, st.length) });
+            });
+            const scheduled = scheduledStore(store, s);
+            const results = await s.waitFor(Promise.all(writes.map((w) => scheduled.write(w))));
+            for (const [index, result] of results.entries()) {
+              assert.ok(
+                ["written", "resource-full", "not-booked"].includes(result.status),
+                `write ${index} (${(writes[index] as WriteRequest).change.type}): ${result.status}`,
+              );
+            }
+            const listed = (await store.listResourceAppointments(room, {})).map(plainRecord);
             for (const record of listed) {
               const t = (record.resource as NonNullable<AppointmentRecord["resource"]>).fromMs;
               const occupants = listed.filter((r) => r.resource && r.resource.fromMs <= t && r.resource.toMs > t);
               assert.ok(occupants.length <= capacity, `${occupants.length} records at ${new Date(t).toISOString()}`);
             }
-            for (const [index, result] of results.entries()) {
-              if (result.status === "written") continue;
-              assert.equal(result.status, "resource-full", `booking ${index}: refused only for the resource`);
-              const claim = (requests[index] as WriteRequest & { change: { resource: ResourceClaim } }).change.resource;
-              // Nothing is ever cancelled here: what filled the span then still fills it.
-              assert.ok(fullFor(listed, claim), `booking ${index}: refused, but its span has room`);
-              if (result.status === "resource-full") {
-                assert.ok(listed.map(key).includes(key(result.conflicting)), `booking ${index}: names a booked record`);
-              }
+            // Every record is where its last written change put it: nothing lost, nothing left behind.
+            const key = (r: { userId: string; id: string }) => `${r.userId}\u0000${r.id}`;
+            for (const record of [...existing, ...results.flatMap((r) => (r.status === "written" ? [r.record] : []))]) {
+              const current = await store.getAppointment(record.userId, record.id);
+              assert.ok(current, `${key(record)} is kept`);
+              const isListed = listed.some((r) => key(r) === key(record));
+              assert.equal(isListed, current.status === "booked", `${key(record)}: listed exactly while booked`);
             }
           },
         ),

@@ -7,6 +7,7 @@ import { abortCases } from "./abort-cases.js";
 import { concurrencyCases } from "./concurrency-cases.js";
 import type { StoreContractCase } from "./contract-case.js";
 import { feedCases } from "./feed-cases.js";
+import { holdCases } from "./hold-cases.js";
 import { idempotencyCases } from "./idempotency-cases.js";
 import { listCases } from "./list-cases.js";
 import { occupancyCases } from "./occupancy-cases.js";
@@ -20,7 +21,7 @@ import { writeCases } from "./write-cases.js";
 
 /**
  * Every case of the store contract: `semantics` (each promise as examples: writes, occupancy, resources,
- * idempotency, the feed, reads, signals), `model` (random sequences of writes and reads against a reference
+ * holds and resource choices, idempotency, the feed, reads, signals), `model` (random sequences of writes and reads against a reference
  * model of the contract, also of users sharing resources), `scheduler model` (random scheduler sequences in
  * five time zones against a reference of the seed's rule, and limits across a change of policy or zone) and
  * `concurrency` (parallel writes, a feed read while writes commit, and fast-check races, also on a shared
@@ -38,6 +39,7 @@ export function storeContractCases(): StoreContractCase[] {
     ...writeCases,
     ...occupancyCases,
     ...resourceCases,
+    ...holdCases,
     ...idempotencyCases,
     ...feedCases,
     ...listCases,

@@ -284,7 +284,7 @@ class RetryCommand implements fc.AsyncCommand<ModelState, Real> {
     // The same request, but for its candidates window: one computed from the records as they are now is
     // true of them, as the scheduler's (computed from the periods alone) always is.
     const retried: WriteRequest =
-      change.type === "cancel" || window === null
+      (change.type !== "book" && change.type !== "move") || window === null
         ? { ...request, atMs: model.now }
         : {
             ...request,

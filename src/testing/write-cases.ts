@@ -82,8 +82,12 @@ function booked(request: WriteRequest): AppointmentRecord {
     cancellationReason: null,
     previousTimes: [],
     metadata,
-    resource: resource ? { resourceId: resource.resourceId, fromMs: resource.fromMs, toMs: resource.toMs } : null,
+    resource:
+      resource && !("anyOf" in resource)
+        ? { resourceId: resource.resourceId, fromMs: resource.fromMs, toMs: resource.toMs }
+        : null,
     appointmentType: appointmentType ?? null,
+    holdExpiresAtMs: null,
   };
 }
 

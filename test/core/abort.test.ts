@@ -208,6 +208,7 @@ describe("a signal that fires while a write is in the store", () => {
       ["listAppointments", true],
       ["getAppointment", true],
       ["listAppointments", true],
+      ["getAppointment", true], // a move reads the appointment first
       ["write", true],
       ["write", true],
       ["readChanges", true],

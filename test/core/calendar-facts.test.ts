@@ -103,6 +103,7 @@ function recordOf(times: AppointmentTimes, id = "held"): AppointmentRecord {
     metadata: null,
     resource: null,
     appointmentType: null,
+    holdExpiresAtMs: null,
   };
 }
 
@@ -183,11 +184,16 @@ function checkWindow(windowOf: (slot: Slot) => MsRange, numRuns: number, seed?: 
       const times = heldTimes(slot, held);
       const colliding = holdsAPeriod(times, slot) || overlaps(times, slot);
       // The rules above are the store's: the store's own check finds the same collision.
-      const conflict = occupancyConflict([recordOf(times)], slot.times, {
-        ...slot.occupancy,
-        limit: 1,
-        noOverlap: true,
-      });
+      const conflict = occupancyConflict(
+        [recordOf(times)],
+        slot.times,
+        {
+          ...slot.occupancy,
+          limit: 1,
+          noOverlap: true,
+        },
+        0,
+      );
       expect(conflict !== undefined).toBe(colliding);
       if (!colliding) return;
       collided++;
@@ -276,7 +282,7 @@ describe("candidatesStartWithin", () => {
             {
               async write(request: WriteRequest) {
                 const { change } = request;
-                if (change.type !== "cancel") {
+                if (change.type === "book" || change.type === "move") {
                   const slot = { times: change.times, occupancy: change.occupancy };
                   const window = change.occupancy.candidatesStartWithin;
                   for (const held of await memory.listAppointments(request.userId, { status: "booked" })) {

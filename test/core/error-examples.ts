@@ -114,6 +114,31 @@ export const EXAMPLES: [code: ErrorCode, error: SchedulerError][] = [
     }),
   ],
   [
+    "APPOINTMENT_NOT_BOOKED",
+    await failureOf(async () => {
+      const scheduler = createScheduler();
+      const hold = await scheduler.hold(1, START);
+      return scheduler.cancel(1, hold.id);
+    }),
+  ],
+  [
+    "NOT_HELD",
+    await failureOf(async () => {
+      const { scheduler, booked } = await withOneBooked();
+      return scheduler.confirm(1, booked.id);
+    }),
+  ],
+  [
+    "HOLD_EXPIRED",
+    await failureOf(async () => {
+      let now = Temporal.Instant.from("2021-04-22T09:00Z");
+      const scheduler = createScheduler({ now: () => now });
+      const hold = await scheduler.hold(1, START, { ttl: { minutes: 5 } });
+      now = now.add({ minutes: 5 });
+      return scheduler.confirm(1, hold.id);
+    }),
+  ],
+  [
     "APPOINTMENT_STARTED",
     await failureOf(async () => {
       const { scheduler, booked } = await withOneBooked({ now: () => Temporal.Instant.from("2021-04-22T11:45Z") });

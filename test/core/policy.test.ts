@@ -421,6 +421,7 @@ describe("appointment types", () => {
       durationMinutes: 60,
       bufferBeforeMinutes: null,
       bufferAfterMinutes: 10,
+      alignmentMinutes: null,
     });
     for (const bad of [
       { consult: { durationMinutes: 0 } },

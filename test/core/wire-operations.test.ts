@@ -242,6 +242,9 @@ describe("record operations", () => {
     const own: Scheduler = {
       policy: scheduler.policy,
       book: (...args) => scheduler.book(...args),
+      hold: (...args) => scheduler.hold(...args),
+      confirm: (...args) => scheduler.confirm(...args),
+      release: (...args) => scheduler.release(...args),
       list: (...args) => scheduler.list(...args),
       listByResource: (...args) => scheduler.listByResource(...args),
       get: (...args) => scheduler.get(...args),

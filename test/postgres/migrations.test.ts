@@ -1,9 +1,13 @@
 /**
  * The store's migrations: a database created by 0.1 (its schema, from `fixtures/schema-0.1.sql`, with
  * appointments booked through 0.1's function) is converted in place, and the scheduler then finds every
- * appointment booked and counting toward the limit. Also the schema SQL for one's own migration tool.
+ * appointment booked and counting toward the limit; databases written through step 2's and step 3's write
+ * functions are upgraded, their records, events and kept outcomes intact (step 4: holds count on the
+ * resources step 3's bookings fill). Steps 2 and 3 still create what they did. Also the schema SQL for one's
+ * own migration tool.
  * On PGlite always, and on the server of `TEST_DATABASE_URL` when set (skipped, and saying so, when not).
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createScheduler, InvalidArgumentError } from "appointment-scheduler";
 import {
@@ -87,6 +91,21 @@ describe("migration step 1", () => {
   });
 });
 
+describe("migration steps 2 and 3", () => {
+  it("create exactly what they created when released (their functions and helpers frozen)", () => {
+    // The SHA-256 of each step's statements for the default prefix, as released: a change to a frozen file,
+    // or to a helper it still shares (sql-time.ts, code-unit-order.ts), shows here. Add a step instead.
+    const statements = postgresSchemaStatements();
+    const recordOf = (version: number) => statements.findIndex((s) => s.includes(`VALUES (${version},`));
+    const digest = (version: number) =>
+      createHash("sha256")
+        .update(statements.slice(recordOf(version - 1) + 1, recordOf(version)).join(";\n\n"))
+        .digest("hex");
+    expect(digest(2)).toBe("34671c2aa37ab87da82344ed4449e7c855cc7b4fd6f3be84c103fce01e93f819");
+    expect(digest(3)).toBe("59b6dc3ace2b920e8571987247cfdd428aa3b9c5b3e0913a116013ffef8029a4");
+  });
+});
+
 describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) => {
   it("is converted by migrate(): every appointment is booked and counts toward the limit", async () => {
     const { db, close } = await open();
@@ -145,7 +164,7 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       ]);
       expect(functions).toEqual([]);
       const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     } finally {
       await close(prefix);
     }
@@ -184,7 +203,7 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       const store = new PostgresStore(db, { tablePrefix: prefix });
       await store.migrate(); // finds both steps recorded, and changes nothing
       const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       expect(await store.getAppointment("42", "a1")).toMatchObject({ status: "booked" });
     } finally {
       await close(prefix);
@@ -273,13 +292,14 @@ describeEachTarget(databases)("a database at version 2, before resources, on $na
         }
         await store.migrate(); // finds every step recorded
         const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
-        // Step 2's function is gone; the current one takes the claim, the type and the expected version.
+        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+        // Step 2's function is gone; the current one takes the claims, the type, the expected version and a
+        // hold's expiry.
         const { rows: functions } = await db.query(
           "SELECT pronargs FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace",
           [`${prefix}write_appointment`],
         );
-        expect(functions).toEqual([{ pronargs: 31 }]);
+        expect(functions).toEqual([{ pronargs: 32 }]);
 
         const a1 = await store.getAppointment("42", "a1");
         expect(a1).toMatchObject({ version: 2, startMs: start + 2 * hour, resource: null, appointmentType: null });
@@ -355,6 +375,185 @@ describeEachTarget(databases)("a database at version 2, before resources, on $na
   }
 });
 
+/**
+ * Books, moves and cancels through step 3's write function, as the store of that version called it (its 31
+ * arguments, one resource claim): `a1` booked on `room` with a key (its outcome kept as that version wrote
+ * it) and moved on it, `a2` booked on it and cancelled, for user 42; `b1` booked without a resource for 7.
+ */
+async function writeThroughVersion3(db: PostgresQueryable, prefix: string) {
+  const hour = 3_600_000;
+  const start = Date.UTC(2021, 3, 22, 10);
+  const far = Date.UTC(9999, 0, 1);
+  const write = (
+    userId: string,
+    type: string,
+    id: string,
+    startMs: number,
+    resourceId: string | null,
+    key: string | null = null,
+  ) =>
+    db.query(
+      `SELECT ${prefix}write_appointment($1, $2, $3, $4, $5, $4, $5, NULL, NULL, NULL, '{}', '{}', 1, false,
+        $6, $7, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $6, $7, NULL, NULL) AS outcome`,
+      [
+        userId,
+        type,
+        id,
+        startMs,
+        startMs + hour,
+        -210_866_803_200_000,
+        8_640_000_000_000_000,
+        1_000,
+        far,
+        key,
+        key === null ? null : "fp",
+        key === null ? null : far,
+        resourceId,
+        resourceId === null ? null : startMs,
+        resourceId === null ? null : startMs + hour,
+      ],
+    );
+  const outcome = async (written: Promise<{ rows: unknown[] }>) =>
+    ((await written).rows[0] as { outcome: { status: string } }).outcome.status;
+  expect(await outcome(write("42", "book", "a1", start, "room", "key-3"))).toBe("written");
+  expect(await outcome(write("42", "move", "a1", start + 2 * hour, "room"))).toBe("written");
+  expect(await outcome(write("42", "book", "a2", start + 4 * hour, "room"))).toBe("written");
+  expect(await outcome(write("42", "cancel", "a2", 0, null))).toBe("written");
+  expect(await outcome(write("7", "book", "b1", start, null))).toBe("written");
+  return { start, hour, far };
+}
+
+describeEachTarget(databases)("a database at version 3, with resources, before holds, on $name", ({ open }) => {
+  for (const how of ["migrate()", "postgresSchemaSql({ fromVersion: 3 })"] as const) {
+    it(`is upgraded by ${how}: its records, events and claims are kept, and holds count on its resources`, async () => {
+      const { db, close } = await open();
+      const prefix = uniquePrefix();
+      try {
+        for (const statement of statementsUpTo(prefix, 3)) await db.query(statement);
+        const { start, hour, far } = await writeThroughVersion3(db, prefix);
+        const store = new PostgresStore(db, { tablePrefix: prefix });
+        if (how === "migrate()") {
+          await store.migrate();
+        } else {
+          await db.query("BEGIN");
+          for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 3 }))
+            await db.query(statement);
+          await db.query("COMMIT");
+        }
+        await store.migrate(); // finds every step recorded
+        const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
+        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+        // Step 3's function is gone: one function, the current one.
+        const { rows: functions } = await db.query(
+          "SELECT pronargs FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace",
+          [`${prefix}write_appointment`],
+        );
+        expect(functions).toEqual([{ pronargs: 32 }]);
+        // The partial indexes hold held rows now, and holds have an index by expiry.
+        const { rows: indexes } = await db.query(
+          "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()",
+          [`${prefix}appointments`],
+        );
+        const definition = (suffix: string) =>
+          (indexes as { indexname: string; indexdef: string }[]).find((row) => row.indexname === `${prefix}${suffix}`)
+            ?.indexdef;
+        expect(definition("appointments_by_end")).toMatch(/'held'/);
+        expect(definition("resource_spans")).toMatch(/'held'/);
+        expect(definition("holds_by_expiry")).toMatch(/\(hold_expires_at\) WHERE \(status = 'held'/);
+
+        // Records and events as they were, with no hold's expiry.
+        const span = { resourceId: "room", fromMs: start + 2 * hour, toMs: start + 3 * hour };
+        expect(await store.getAppointment("42", "a1")).toMatchObject({
+          status: "booked",
+          version: 2,
+          resource: span,
+          holdExpiresAtMs: null,
+        });
+        expect(await store.getAppointment("42", "a2")).toMatchObject({ status: "cancelled", holdExpiresAtMs: null });
+        const events = await store.readChanges({ userId: "42", limit: 10 });
+        expect(events.map((e) => [e.type, e.record.id, e.record.version, e.record.holdExpiresAtMs])).toEqual([
+          ["booked", "a1", 1, null],
+          ["rescheduled", "a1", 2, null],
+          ["booked", "a2", 1, null],
+          ["cancelled", "a2", 2, null],
+        ]);
+        expect(events[1]?.previous).toEqual({ startMs: start, endMs: start + hour });
+        // The outcome kept under a key before step 4 replays as a record of this version.
+        const times = (startMs: number) => ({
+          startMs,
+          endMs: startMs + hour,
+          localStartMs: startMs,
+          localEndMs: startMs + hour,
+        });
+        const occupancy = {
+          periods: [],
+          limit: 1,
+          noOverlap: false,
+          candidatesStartWithin: { fromMs: 0, toMs: far },
+          candidatesEndWithin: { fromMs: 0, toMs: far },
+        };
+        const claim = (startMs: number) => ({
+          resourceId: "room",
+          fromMs: startMs,
+          toMs: startMs + hour,
+          capacity: 1,
+          candidatesStartWithin: { fromMs: 0, toMs: far },
+        });
+        const replay = await store.write({
+          userId: "42",
+          change: { type: "book", id: "a1", times: times(start), metadata: null, occupancy, resource: claim(start) },
+          atMs: 2_000,
+          changeExpiresAtMs: far,
+          idempotency: { key: "key-3", fingerprint: "fp", expiresAtMs: far },
+        });
+        expect(replay).toMatchObject({
+          status: "written",
+          replayed: true,
+          record: { id: "a1", version: 1, resource: { resourceId: "room", fromMs: start }, holdExpiresAtMs: null },
+        });
+
+        // Step 3's booking still fills the resource, through the rebuilt index: a hold on it is refused.
+        const hold = (userId: string, id: string, startMs: number, atMs: number) =>
+          store.write({
+            userId,
+            change: {
+              type: "hold",
+              id,
+              times: times(startMs),
+              metadata: null,
+              occupancy,
+              resource: claim(startMs),
+              expiresAtMs: 10_000,
+            },
+            atMs,
+            changeExpiresAtMs: far,
+          });
+        expect(await hold("7", "h1", start + 2 * hour, 3_000)).toMatchObject({
+          status: "resource-full",
+          conflicting: { userId: "42", id: "a1" },
+        });
+        // A hold where the cancelled a2 was: it counts until it expires (10 s), and is listed with a1.
+        expect(await hold("7", "h2", start + 4 * hour, 3_000)).toMatchObject({
+          status: "written",
+          record: { status: "held", holdExpiresAtMs: 10_000, version: 1 },
+        });
+        expect(await hold("8", "h3", start + 4 * hour, 9_999)).toMatchObject({
+          status: "resource-full",
+          conflicting: { userId: "7", id: "h2" },
+        });
+        expect(await hold("8", "h3", start + 4 * hour, 10_000)).toMatchObject({ status: "written" });
+        expect((await store.listResourceAppointments("room", {})).map((r) => `${r.userId}/${r.id}`)).toEqual([
+          "42/a1",
+          "7/h2",
+          "8/h3",
+        ]);
+      } finally {
+        await close(prefix);
+      }
+    });
+  }
+});
+
 describe("the schema as SQL", () => {
   it("is shown in docs/postgres.md exactly as postgresSchemaSql() gives it", () => {
     const doc = readFileSync(new URL("../../docs/postgres.md", import.meta.url), "utf8");
@@ -388,7 +587,7 @@ describe("the schema as SQL", () => {
       expect(() => postgresSchemaStatements({ schema } as never)).toThrow(InvalidArgumentError);
       expect(() => postgresDistributionSql({ schema } as never)).toThrow(InvalidArgumentError);
     }
-    for (const fromVersion of [-1, 4, 1.5]) {
+    for (const fromVersion of [-1, 5, 1.5]) {
       expect(() => postgresSchemaStatements({ fromVersion })).toThrow(InvalidArgumentError);
     }
     expect(() => postgresSchemaStatements({ legacyTimeZone: "x'y" })).toThrow(InvalidArgumentError);
@@ -399,7 +598,7 @@ describe("the schema as SQL", () => {
       "SELECT create_distributed_table('booking.scheduler_appointments', 'user_id')",
       "SELECT create_distributed_table('booking.scheduler_idempotency_keys', 'user_id', colocate_with => 'booking.scheduler_appointments')",
       "SELECT create_distributed_table('booking.scheduler_changes', 'user_id', colocate_with => 'booking.scheduler_appointments')",
-      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint, text, bigint, bigint, integer, bigint, bigint, text, integer)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
+      "SELECT create_distributed_function('booking.scheduler_write_appointment(text, text, text, bigint, bigint, bigint, bigint, jsonb, text, bigint, bigint[], bigint[], integer, boolean, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint, text[], bigint[], bigint[], integer[], bigint[], bigint[], text, integer, bigint)', distribution_arg_name => 'p_user_id', colocate_with => 'booking.scheduler_appointments')",
     ]);
   });
 

@@ -215,8 +215,8 @@ describeEachTarget(postgresTargets)("PostgresStore with resources on $name", (ta
     // The reference semantics agree with every answer the store gave, on the records it lists.
     const listed = await store.listResourceAppointments(room, {});
     expect(keysOf(listed)).toEqual(["ann/a", "bob/b", "cid/c", "dan/d"]);
-    expect(resourceConflict(listed, claimAt(at(35), cap2({ minutes: 15 })))).toEqual(b);
-    expect(resourceConflict(listed, claimAt(at(0), cap2({ minutes: 50 })))).toEqual(a);
+    expect(resourceConflict(listed, claimAt(at(35), cap2({ minutes: 15 })), at(-10_000))).toEqual(b);
+    expect(resourceConflict(listed, claimAt(at(0), cap2({ minutes: 50 })), at(-10_000))).toEqual(a);
     expect(listed.find((record) => record.id === "c")).toEqual(c);
   });
 

@@ -138,6 +138,37 @@ describe("booking a resource", () => {
   });
 });
 
+describe("appointment types", () => {
+  it("start on their own grid when they set one, in book and availability", async () => {
+    const scheduler = createScheduler({
+      store: new MemoryStore(),
+      policy: {
+        limit: { max: 5, per: "day" },
+        appointmentTypes: { checkup: { durationMinutes: 30 }, consult: { durationMinutes: 60, alignmentMinutes: 60 } },
+      },
+    });
+    await expect(scheduler.book("ann", "2021-04-22 10:30", { type: "consult" })).rejects.toMatchObject({
+      code: "MISALIGNED_START",
+      alignmentMinutes: 60,
+    });
+    await expect(scheduler.book("ann", "2021-04-22 10:30", { type: "checkup" })).resolves.toMatchObject({
+      type: "checkup",
+    });
+    await expect(scheduler.book("ann", "2021-04-22 12:00", { type: "consult" })).resolves.toMatchObject({
+      type: "consult",
+    });
+    const consults = await scheduler.availability("bob", "2021-04-22", { type: "consult" });
+    expect(consults).toHaveLength(24);
+    expect(consults.every((slot) => slot.start.minute === 0)).toBe(true);
+    expect(await scheduler.availability("bob", "2021-04-22", { type: "checkup" })).toHaveLength(48);
+    for (const alignmentMinutes of [7, 0, 1441, 2.5]) {
+      expect(() =>
+        createScheduler({ policy: { appointmentTypes: { odd: { durationMinutes: 30, alignmentMinutes } } } }),
+      ).toThrow(expect.objectContaining({ argument: "options.policy.appointmentTypes.odd.alignmentMinutes" }));
+    }
+  });
+});
+
 describe("moving an appointment with a resource", () => {
   it("keeps its resource and type, and checks the resource at the new time", async () => {
     const scheduler = clinic();
@@ -149,6 +180,20 @@ describe("moving an appointment with a resource", () => {
     expect(moved.end.toString()).toContain("16:00");
     // The old time is free again.
     expect((await scheduler.book("cy", "2021-04-22 09:00", { resource: "dr-lee" })).resource?.id).toBe("dr-lee");
+  });
+
+  it("fails, rather than drop them, in a scheduler that does not define its resource or type", async () => {
+    const store = new MemoryStore();
+    const scheduler = clinic({ store });
+    const ann = await scheduler.book("ann", "2021-04-22 09:00", { resource: "dr-lee" });
+    const typed = await scheduler.book("bob", "2021-04-22 10:00", { type: "consult" });
+    const bare = createScheduler({ store, timeZone: "America/New_York", policy: { limit: { max: 5, per: "day" } } });
+    await expect(bare.reschedule("ann", ann.id, "2021-04-22 11:00")).rejects.toBeInstanceOf(UnknownResourceError);
+    await expect(bare.reschedule("bob", typed.id, "2021-04-22 11:00")).rejects.toBeInstanceOf(
+      UnknownAppointmentTypeError,
+    );
+    expect(await bare.get("ann", ann.id)).toEqual(ann);
+    expect(await bare.get("bob", typed.id)).toEqual(typed);
   });
 });
 

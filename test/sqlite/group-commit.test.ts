@@ -16,12 +16,14 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_MAX_BATCH } from "../../src/sqlite/group-commit.js";
 import { SqliteStore } from "../../src/sqlite/index.js";
 import {
+  asHold,
   booking,
   cancellation,
   countingDatabase,
   DAY_MS,
   type Fault,
   failingDatabase,
+  holdChange,
   sqliteError,
 } from "./support.js";
 import { type OpenedStore, openStore, sqliteTargets } from "./targets.js";
@@ -124,12 +126,12 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
       });
     });
 
-    it("answers random writes of two users called together as the same writes awaited one at a time", async () => {
+    it("answers random writes of two users (holds too) called together as the same writes awaited one at a time", async () => {
       const users = ["u1", "u2"];
       const write = fc
         .record({
           user: fc.constantFrom(...users),
-          type: fc.constantFrom("book", "book", "move", "cancel"),
+          type: fc.constantFrom("book", "book", "hold", "move", "cancel", "confirm", "release"),
           id: fc.constantFrom("a", "b", "c"),
           day: fc.integer({ min: 0, max: 2 }),
           hour: fc.integer({ min: 0, max: 3 }),
@@ -143,6 +145,9 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
           return (atMs) => {
             const at = { atMs, ...extra };
             if (type === "book") return booking(user, id, startMs, at);
+            // A hold counts for the next 20 writes: later ones in the list find it expired.
+            if (type === "hold") return asHold(booking(user, id, startMs, at), atMs + 20);
+            if (type === "confirm" || type === "release") return holdChange(user, id, atMs, type, extra);
             const earliestStartMs = tooLate ? START + DAY_MS : null;
             const request = type === "move" ? move(user, id, startMs, at) : cancellation(user, id, at);
             return { ...request, change: { ...request.change, earliestStartMs } } as WriteRequest;

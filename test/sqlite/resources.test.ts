@@ -403,7 +403,7 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
 
         const migrated = new SqliteStore(db);
         await migrated.migrate();
-        const expected = { ...oldRecord, resource: null, appointmentType: null };
+        const expected = { ...oldRecord, resource: null, appointmentType: null, holdExpiresAtMs: null };
         expect(await migrated.getAppointment("ann", "old")).toEqual(expected);
         expect((await migrated.readChanges({ limit: 10 })).map((event) => event.record)).toEqual([expected]);
         expect(
@@ -491,7 +491,7 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
             capacity: CAPACITY,
             candidatesStartWithin: { fromMs: start - 86_400_000, toMs: start + 35 * MINUTE },
           };
-          expect(resourceConflict(stored, claim)).toBeDefined();
+          expect(resourceConflict(stored, claim, 1_000)).toBeDefined();
         }
         // Each stored record as it was written, and in the feed once.
         expect(stored.every((record) => record.appointmentType === "consultation")).toBe(true);

@@ -70,6 +70,7 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
         "table scheduler_appointments",
         "index scheduler_appointments_by_id",
         "index scheduler_appointments_by_resource",
+        "index scheduler_appointments_hold_expiry",
         "index scheduler_appointments_in_list_order",
         "table scheduler_changes",
         "index scheduler_changes_by_user",
@@ -80,12 +81,13 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
       expect(rows(db, "SELECT version, name FROM scheduler_migrations")).toEqual([
         { version: 1, name: "store contract v2: appointments, change feed, idempotency keys" },
         { version: 2, name: "resources: resource spans and appointment types" },
+        { version: 3, name: "holds: held and released appointments, hold expiry, positions never reused" },
       ]);
       expect(await store.write(booking("mig", "a", START))).toMatchObject({ status: "written" });
       await store.migrate();
       await new SqliteStore(db).migrate();
       expect(schemaOf(db)).toEqual(schema);
-      expect(rows(db, "SELECT count(*) AS n FROM scheduler_migrations")).toEqual([{ n: 2 }]);
+      expect(rows(db, "SELECT count(*) AS n FROM scheduler_migrations")).toEqual([{ n: 3 }]);
       expect(await store.getAppointment("mig", "a")).toMatchObject({ id: "a", status: "booked" });
     });
 
@@ -95,14 +97,19 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
         for (const statement of sqliteSchemaStatements({ tablePrefix: "own_" })) db.exec(statement);
         const store = new SqliteStore(db, { tablePrefix: "own_" });
         await store.migrate();
-        expect(rows(db, "SELECT version FROM own_migrations")).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(rows(db, "SELECT version FROM own_migrations")).toEqual([
+          { version: 1 },
+          { version: 2 },
+          { version: 3 },
+        ]);
         const strip = (entries: Record<string, unknown>[], prefix: string) =>
           entries.map((entry) => JSON.stringify(entry).replaceAll(prefix, "p_"));
         expect(strip(schemaOf(db, "own_"), "own_")).toEqual(strip(schemaOf(opened.db), "scheduler_"));
         expect(await store.write(booking("own", "a", START))).toMatchObject({ status: "written" });
-        expect(sqliteSchemaStatements({ fromVersion: 2 })).toHaveLength(1); // only the migrations table
-        expect(sqliteSchemaStatements({ fromVersion: 1 })).toHaveLength(1 + 10); // step 2 and its row
-        expect(() => sqliteSchemaStatements({ fromVersion: 3 })).toThrow(InvalidArgumentError);
+        expect(sqliteSchemaStatements({ fromVersion: 3 })).toHaveLength(1); // only the migrations table
+        expect(sqliteSchemaStatements({ fromVersion: 2 })).toHaveLength(1 + 14); // step 3 and its row
+        expect(sqliteSchemaStatements({ fromVersion: 1 })).toHaveLength(1 + 10 + 14); // steps 2 and 3, their rows
+        expect(() => sqliteSchemaStatements({ fromVersion: 4 })).toThrow(InvalidArgumentError);
       } finally {
         db.close();
       }
@@ -429,7 +436,11 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
         expect(outputs.map((output) => output.trim().split("\n").at(-1))).toEqual(Array(4).fill("migrated"));
         const db = target.openDatabase(file);
         try {
-          expect(rows(db, "SELECT version FROM scheduler_migrations")).toEqual([{ version: 1 }, { version: 2 }]);
+          expect(rows(db, "SELECT version FROM scheduler_migrations")).toEqual([
+            { version: 1 },
+            { version: 2 },
+            { version: 3 },
+          ]);
           expect(pragma(db, "journal_mode")).toBe("wal");
           expect(await new SqliteStore(db).write(booking("mig", "a", START))).toMatchObject({ status: "written" });
         } finally {

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import type { JsonObject, WriteRequest } from "appointment-scheduler";
+import type { BookChange, JsonObject, ResourceClaim, WriteRequest } from "appointment-scheduler";
 import type { SqliteDatabase, SqliteStatement } from "../../src/sqlite/index.js";
 
 export const DAY_MS = 86_400_000;
@@ -146,6 +146,36 @@ export function cancellation(userId: string, id: string, extra: Partial<WriteReq
     changeExpiresAtMs: 2_000,
     ...extra,
   };
+}
+
+/** `request` (a booking) as a hold until `expiresAtMs`: the same record, `held`. */
+export function asHold(request: WriteRequest, expiresAtMs: number): WriteRequest {
+  const change = request.change as BookChange;
+  return { ...request, change: { ...change, type: "hold", expiresAtMs } };
+}
+
+/**
+ * `request` (a booking or hold with one claim) claiming the first of `resourceIds` that is not full instead:
+ * a choice of the same claim on each, in that order.
+ */
+export function onAnyOf(request: WriteRequest, resourceIds: readonly string[]): WriteRequest {
+  const change = request.change as BookChange;
+  const claim = change.resource as ResourceClaim;
+  return {
+    ...request,
+    change: { ...change, resource: { anyOf: resourceIds.map((resourceId) => ({ ...claim, resourceId })) } },
+  };
+}
+
+/** A `confirm` (or, with `type`, a `release`) of the hold `id`, at `atMs`. */
+export function holdChange(
+  userId: string,
+  id: string,
+  atMs: number,
+  type: "confirm" | "release" = "confirm",
+  extra: Partial<WriteRequest> = {},
+): WriteRequest {
+  return { userId, change: { type, id }, atMs, changeExpiresAtMs: 100_000, ...extra };
 }
 
 /** SQLite's error as the driver raises it: better-sqlite3's `SqliteError`, or `node:sqlite`'s. */

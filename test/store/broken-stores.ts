@@ -514,12 +514,35 @@ export class ResourceIgnoresBuffersStore extends ReferenceStore {
 export class ResourceCheckThenInsertStore extends ReferenceStore {
   override async write(request: WriteRequest): Promise<WriteResult> {
     const { change } = request;
-    if (change.type === "cancel" || !change.resource) return super.write(request);
+    if (!("resource" in change) || !change.resource) return super.write(request);
     const answered = this.keyAnswer(request);
     if (answered) return structuredClone(answered);
     const decision = this.decide(request);
     await tick();
     this.commit(request, decision);
     return structuredClone(decision.result);
+  }
+}
+
+// ——— holds and choices ———
+
+/** Counts a held record until it is confirmed or released, whatever its expiry: a clean-up job's store. */
+export class CountsExpiredHoldsStore extends ReferenceStore {
+  protected override occupies(record: AppointmentRecord): boolean {
+    return record.status === "booked" || record.status === "held";
+  }
+}
+
+/** Confirms a hold after it expired. */
+export class ConfirmsExpiredHoldStore extends ReferenceStore {
+  protected override holdExpired(): boolean {
+    return false;
+  }
+}
+
+/** Tries a choice's claims from the last: takes a free resource, but not the first free one. */
+export class ChoiceFromTheEndStore extends ReferenceStore {
+  protected override claimOrder(claims: readonly ResourceClaim[]): readonly ResourceClaim[] {
+    return [...claims].reverse();
   }
 }

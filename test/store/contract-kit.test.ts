@@ -111,6 +111,10 @@ const brokenStores: [new () => AppointmentStore, StoreContractGroup[]][] = [
   [broken.ResourceStartInstantStore, ["semantics", "model", "concurrency"]],
   [broken.ResourceIgnoresBuffersStore, ["semantics", "model", "concurrency"]],
   [broken.ResourceCheckThenInsertStore, ["concurrency"]],
+  // Holds and choices.
+  [broken.CountsExpiredHoldsStore, ["semantics", "model", "concurrency"]],
+  [broken.ConfirmsExpiredHoldStore, ["semantics", "model"]],
+  [broken.ChoiceFromTheEndStore, ["semantics", "model", "concurrency"]],
 ];
 
 describe("the store contract kit", () => {
@@ -156,15 +160,22 @@ describe("the store contract kit", () => {
   });
 
   it("catches resource races, and capacity counted wrong, with the resource cases alone", async () => {
-    const race = named("never fill an instant over capacity");
+    const race = named("booking and holding on one or two resources at once");
     expect(race).toHaveLength(1);
     for (const BrokenStore of [
       broken.ResourceCheckThenInsertStore,
       broken.CheckThenWriteStore,
       broken.ResourceStartInstantStore,
       broken.ResourceIgnoresBuffersStore,
+      broken.CountsExpiredHoldsStore,
     ]) {
       expect(await firstCatch(race, () => new BrokenStore()), BrokenStore.name).not.toBeNull();
+    }
+    // Moves and cancels racing bookings: a store that checks and then writes lets a move into a full span.
+    const moves = named("moves, cancels and bookings of one resource at once");
+    expect(moves).toHaveLength(1);
+    for (const BrokenStore of [broken.ResourceCheckThenInsertStore, broken.CheckThenWriteStore]) {
+      expect(await firstCatch(moves, () => new BrokenStore()), BrokenStore.name).not.toBeNull();
     }
     const model = named("on two resources as a reference model does");
     expect(model).toHaveLength(1);

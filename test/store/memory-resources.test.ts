@@ -418,7 +418,8 @@ describe("MemoryStore: resource capacity under random changes", () => {
               expect(result).toEqual({ status: "stale", record: current, replayed: false });
             } else {
               const others = [...model.values()].filter((record) => record !== current);
-              const conflicting = claim && s.kind !== "cancel" ? resourceConflict(others, claim) : undefined;
+              const conflicting =
+                claim && s.kind !== "cancel" ? resourceConflict(others, claim, request.atMs) : undefined;
               if (conflicting) expect(result).toEqual({ status: "resource-full", conflicting, replayed: false });
               else expect(result.status).toBe("written");
             }

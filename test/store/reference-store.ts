@@ -50,6 +50,8 @@ export class ReferenceStore implements AppointmentStore {
   protected readonly keys = new Map<string, KeptOutcome>();
   protected feed: KeptEvent[] = [];
   protected sequence = 0;
+  /** The `atMs` of the write being decided: what a hold's expiry is judged against. */
+  protected now = 0;
 
   // ——— write: the three steps, synchronously, so that nothing interleaves ———
 
@@ -95,22 +97,45 @@ export class ReferenceStore implements AppointmentStore {
   /** Steps 2 to 4, without changing anything. */
   protected decide(request: WriteRequest): Decision {
     const { userId, change, atMs } = request;
+    this.now = atMs;
     const idempotencyKey = request.idempotency?.key ?? null;
-    if (change.type === "book") {
+    if (change.type === "book" || change.type === "hold") {
       if (this.idTaken(userId, change.id)) return { result: { status: "id-taken", replayed: false } };
-      const refusal =
-        this.occupancyRefusal(userId, change.times, change.occupancy, null) ??
-        this.resourceRefusal(change.resource ?? null, change.times, null);
-      if (refusal) return { result: refusal };
-      const record = this.booked(request);
-      return {
-        result: written(record),
-        record,
-        event: { type: "booked", record, previous: null, idempotencyKey, atMs },
-      };
+      const occupancy = this.occupancyRefusal(userId, change.times, change.occupancy, null);
+      if (occupancy) return { result: occupancy };
+      const claims = this.claimOrder(
+        !change.resource ? [] : "anyOf" in change.resource ? change.resource.anyOf : [change.resource],
+      );
+      const taken = claims.find((claim) => !this.resourceRefusal(claim, change.times, null));
+      if (claims.length > 0 && !taken) {
+        return { result: this.resourceRefusal(claims[0] as ResourceClaim, change.times, null) as WriteResult };
+      }
+      const record = this.booked(request, taken ?? null);
+      const type = change.type === "hold" ? "held" : "booked";
+      return { result: written(record), record, event: { type, record, previous: null, idempotencyKey, atMs } };
     }
     const existing = this.target(userId, change.id);
     if (!existing) return { result: { status: "not-found", replayed: false } };
+    if (change.type === "confirm" || change.type === "release") {
+      if (existing.status !== "held") return { result: { status: "not-held", record: existing, replayed: false } };
+      if (change.type === "confirm" && this.holdExpired(existing)) {
+        return { result: { status: "hold-expired", record: existing, replayed: false } };
+      }
+      const confirmed = change.type === "confirm";
+      const record: AppointmentRecord = {
+        ...existing,
+        status: confirmed ? "booked" : "released",
+        version: existing.version + 1,
+        updatedAtMs: atMs,
+      };
+      const type = confirmed ? "confirmed" : "released";
+      return {
+        result: written(record),
+        record,
+        replaced: existing,
+        event: { type, record, previous: null, idempotencyKey, atMs },
+      };
+    }
     if (!this.changeable(existing)) return { result: { status: "not-booked", record: existing, replayed: false } };
     if (this.tooLate(existing, change.earliestStartMs)) {
       return { result: { status: "too-late", record: existing, replayed: false } };
@@ -139,6 +164,21 @@ export class ReferenceStore implements AppointmentStore {
       replaced: existing,
       event: { type: "cancelled", record, previous: null, idempotencyKey, atMs },
     };
+  }
+
+  /** The order in which a choice's claims are tried: as given. */
+  protected claimOrder(claims: readonly ResourceClaim[]): readonly ResourceClaim[] {
+    return claims;
+  }
+
+  /** Whether a held record's hold has expired at the write's instant. */
+  protected holdExpired(record: AppointmentRecord): boolean {
+    return (record.holdExpiresAtMs as number) <= this.now;
+  }
+
+  /** Whether a record occupies its time at the write's instant: booked, or held and not expired. */
+  protected occupies(record: AppointmentRecord): boolean {
+    return record.status === "booked" || (record.status === "held" && !this.holdExpired(record));
   }
 
   /** Writes what was decided: the record, the event, the key's outcome. */
@@ -223,7 +263,7 @@ export class ReferenceStore implements AppointmentStore {
    */
   protected counts(record: AppointmentRecord, moving: AppointmentRecord | null): boolean {
     const usedTime = record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs;
-    return (record.status === "booked" || usedTime) && record.id !== moving?.id;
+    return (this.occupies(record) || usedTime) && record.id !== moving?.id;
   }
 
   protected holds(record: AppointmentRecord, period: MsRange): boolean {
@@ -252,7 +292,7 @@ export class ReferenceStore implements AppointmentStore {
   }
 
   protected overlaps(record: AppointmentRecord, times: AppointmentTimes): boolean {
-    return record.status === "booked" && record.startMs < times.endMs && record.endMs > times.startMs;
+    return this.occupies(record) && record.startMs < times.endMs && record.endMs > times.startMs;
   }
 
   /** The limit first, then the overlap. */
@@ -297,7 +337,7 @@ export class ReferenceStore implements AppointmentStore {
     const within = claim.candidatesStartWithin;
     return [...this.records.values()].filter(
       (r) =>
-        r.status === "booked" &&
+        this.occupies(r) &&
         r.resource !== null &&
         r.resource.resourceId === claim.resourceId &&
         r.resource.fromMs >= within.fromMs &&
@@ -327,13 +367,15 @@ export class ReferenceStore implements AppointmentStore {
 
   // ——— step 4: the records each change builds ———
 
-  protected booked(request: WriteRequest): AppointmentRecord {
-    if (request.change.type !== "book") throw new TypeError("not a booking");
-    const { id, times, metadata, resource, appointmentType } = request.change;
+  /** The record a `book` or `hold` writes, occupying the claim it took (or none). */
+  protected booked(request: WriteRequest, taken: ResourceClaim | null): AppointmentRecord {
+    const { change } = request;
+    if (change.type !== "book" && change.type !== "hold") throw new TypeError("not a booking");
+    const { id, times, metadata, appointmentType } = change;
     return {
       id,
       userId: request.userId,
-      status: "booked",
+      status: change.type === "hold" ? "held" : "booked",
       version: 1,
       ...timesOf(times),
       createdAtMs: request.atMs,
@@ -342,8 +384,9 @@ export class ReferenceStore implements AppointmentStore {
       cancellationReason: null,
       previousTimes: [],
       metadata: this.ownMetadata(metadata),
-      resource: this.spanOf(resource ?? null),
+      resource: this.spanOf(taken),
       appointmentType: appointmentType ?? null,
+      holdExpiresAtMs: change.type === "hold" ? change.expiresAtMs : null,
     };
   }
 
@@ -401,7 +444,8 @@ export class ReferenceStore implements AppointmentStore {
   }
 
   protected listedStatus(record: AppointmentRecord, status: "booked" | "holding" | "all"): boolean {
-    if (status === "holding") return this.counts(record, null);
+    const usedTime = record.cancelledAtMs !== null && record.cancelledAtMs >= record.startMs;
+    if (status === "holding") return record.status === "booked" || record.status === "held" || usedTime;
     return status === "all" || record.status === "booked";
   }
 
@@ -412,7 +456,10 @@ export class ReferenceStore implements AppointmentStore {
   async listResourceAppointments(resourceId: string, query: ResourceRecordQuery): Promise<AppointmentRecord[]> {
     const { fromMs, toMs, limit } = query;
     const listed = [...this.records.values()]
-      .filter((r) => r.status === "booked" && r.resource !== null && r.resource.resourceId === resourceId)
+      .filter(
+        (r) =>
+          (r.status === "booked" || r.status === "held") && r.resource !== null && r.resource.resourceId === resourceId,
+      )
       .filter((r) => {
         const span = r.resource as ResourceSpan;
         return (fromMs === undefined || span.toMs > fromMs) && (toMs === undefined || span.fromMs < toMs);
@@ -436,10 +483,13 @@ export class ReferenceStore implements AppointmentStore {
   }
 
   async purgeExpired(nowMs: number): Promise<number> {
-    const before = this.feed.length + this.keys.size;
+    const before = this.feed.length + this.keys.size + this.records.size;
     this.feed = this.feed.filter((kept) => kept.expiresAtMs > nowMs);
     for (const [scope, kept] of this.keys) if (kept.expiresAtMs <= nowMs) this.keys.delete(scope);
-    return before - this.feed.length - this.keys.size;
+    for (const [scope, record] of this.records) {
+      if (record.status === "held" && (record.holdExpiresAtMs as number) <= nowMs) this.records.delete(scope);
+    }
+    return before - this.feed.length - this.keys.size - this.records.size;
   }
 }
 

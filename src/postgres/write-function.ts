@@ -169,6 +169,13 @@ export function writeFunctionStatement(names: TableNames): string {
   // (booked, held and not expired, or cancelled at or after their start; all within the predicate of the
   // partial index on end times) and lie within the windows the scheduler gives, never the appointment being
   // moved. Only those that occupy their time (booked, or held and not expired) block an overlap.
+  // A record of the claimed resource (claim v_i) that occupies it at the write's instant and whose span
+  // starts within the claim's window and overlaps the claimed span, never the record being moved.
+  const claimCandidate = (alias: string) =>
+    `${alias}.resource_id = p_resource_ids[v_i] AND (${occupiesTimeSql(alias, "v_at")})
+          AND ${alias}.resource_from >= v_resource_candidates_from AND ${alias}.resource_from < v_resource_candidates_to
+          AND ${alias}.resource_from < v_resource_to AND ${alias}.resource_to > v_resource_from
+          AND NOT (${alias}.user_id = p_user_id AND ${alias}.id = p_id)`;
   const candidate = (alias: string) =>
     `${alias}.user_id = p_user_id AND (${holdsPeriodsSql(alias, "v_at")}) AND ${alias}.id <> p_id
           AND ${alias}.end_at >= v_candidates_end_from AND ${alias}.end_at < v_candidates_end_to
@@ -232,6 +239,10 @@ DECLARE
   -- and the record named for the first claim then.
   v_claim integer;
   v_resource_full boolean := false;
+  -- What the user's lock answers (nothing: it is taken in the conversions' statement).
+  v_locked text;
+  -- How many records overlap the claimed span (counted up to the capacity), for the quick test.
+  v_overlapping integer;
   v_resource_row ${appointments}%ROWTYPE;
   -- Whether the exact search has found no conflict: then the write goes without the quick test.
   v_searched boolean := false;
@@ -244,20 +255,24 @@ BEGIN
     RAISE EXCEPTION 'unknown change type %', p_type USING ERRCODE = 'invalid_parameter_value';
   END IF;
   -- Every conversion in one statement: PL/pgSQL sets up each expression it evaluates anew in every
-  -- transaction, and a dozen defaults in DECLARE cost more per call than one query (measured).
+  -- transaction, and a dozen defaults in DECLARE cost more per call than one query (measured). The same
+  -- statement serialises this user's writes: each waits in it until the previous one has committed. Under
+  -- READ COMMITTED every statement below (each with a snapshot of its own, taken after this one) then sees
+  -- that commit, so no check can be stale. (A lock in memory: no row to write. Two users whose ids hash alike
+  -- merely take turns.) Nothing has been written before it, so this transaction's id (xid) is assigned after
+  -- the lock: one user's events are in xid order. It reads no table, so nothing it sees can be stale.
   SELECT ${instantFromMs("p_at_ms")}, ${instantFromMs("p_change_expires_ms")}, ${instantFromMs("p_start_ms")},
     ${instantFromMs("p_end_ms")}, ${localFromMs("p_local_start_ms")}, ${localFromMs("p_local_end_ms")},
     ${instantFromMs("p_candidates_from_ms")}, ${instantFromMs("p_candidates_to_ms")},
     ${instantFromMs("p_candidates_end_from_ms")}, ${instantFromMs("p_candidates_end_to_ms")},
     ${localFromMs("p_period_from_ms[1]")}, ${localFromMs("p_period_to_ms[1]")},
-    ${instantFromMs("p_hold_expires_ms")}, coalesce(cardinality(p_resource_ids), 0)
+    ${instantFromMs("p_hold_expires_ms")}, coalesce(cardinality(p_resource_ids), 0),
+    ${instantFromMs("p_resource_from_ms[1]")}, ${instantFromMs("p_resource_to_ms[1]")},
+    ${instantFromMs("p_resource_candidates_from_ms[1]")}, ${instantFromMs("p_resource_candidates_to_ms[1]")},
+    pg_advisory_xact_lock(hashtext('${lockKey}'), hashtext(p_user_id))::text
   INTO v_at, v_change_expires, v_start, v_end, v_local_start, v_local_end, v_candidates_from, v_candidates_to,
-    v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to, v_hold_expires, v_claims;
-  -- Serialise this user's writes: each waits here until the previous one has committed. Under READ
-  -- COMMITTED every statement below then sees that commit, so no check can be stale. (A lock in memory: no
-  -- row to write. Two users whose ids hash alike merely take turns.) Nothing has been written before it,
-  -- so this transaction's id (xid) is assigned after the lock: one user's events are in xid order.
-  PERFORM pg_advisory_xact_lock(hashtext('${lockKey}'), hashtext(p_user_id));
+    v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to, v_hold_expires, v_claims,
+    v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to, v_locked;
 
   -- 1. The idempotency key. This user's expired keys go first, found through the primary key's user_id
   -- prefix (never a scan of other users' keys); rows that purgeExpired is deleting right now are skipped
@@ -333,15 +348,26 @@ BEGIN
     -- the resource, the claim is full, and the earliest of them (span start, user id, id) is named. The
     -- first claim not full is taken; when every one is, the first claim's record is the conflict.
     FOR v_i IN 1 .. v_claims LOOP
-      SELECT ${instantFromMs("p_resource_from_ms[v_i]")}, ${instantFromMs("p_resource_to_ms[v_i]")},
-        ${instantFromMs("p_resource_candidates_from_ms[v_i]")}, ${instantFromMs("p_resource_candidates_to_ms[v_i]")}
-      INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to;
+      -- (The first claim's times were converted with the others above.)
+      IF v_i > 1 THEN
+        SELECT ${instantFromMs("p_resource_from_ms[v_i]")}, ${instantFromMs("p_resource_to_ms[v_i]")},
+          ${instantFromMs("p_resource_candidates_from_ms[v_i]")}, ${instantFromMs("p_resource_candidates_to_ms[v_i]")}
+        INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to;
+      END IF;
+      -- The quick test, enough for most claims: fewer records than the capacity overlap the span at all, so
+      -- there is room at every instant of it, and no instant needs counting.
+      SELECT count(*) INTO v_overlapping FROM (
+        SELECT FROM ${appointments} AS r
+        WHERE ${claimCandidate("r")}
+        LIMIT p_capacities[v_i]
+      ) AS q;
+      IF v_overlapping < p_capacities[v_i] THEN
+        v_claim := v_i;
+        EXIT;
+      END IF;
       WITH occupying AS MATERIALIZED (
         SELECT r.* FROM ${appointments} AS r
-        WHERE r.resource_id = p_resource_ids[v_i] AND (${occupiesTimeSql("r", "v_at")})
-          AND r.resource_from >= v_resource_candidates_from AND r.resource_from < v_resource_candidates_to
-          AND r.resource_from < v_resource_to AND r.resource_to > v_resource_from
-          AND NOT (r.user_id = p_user_id AND r.id = p_id)
+        WHERE ${claimCandidate("r")}
       ), first_full AS (
         SELECT i.instant FROM (
           SELECT v_resource_from AS instant

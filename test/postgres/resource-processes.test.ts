@@ -207,15 +207,16 @@ describe.runIf(TEST_DATABASE_URL)(
       const booked = results.flatMap(({ attempt, outcome }) =>
         "booked" in outcome ? [{ attempt, ...outcome.booked }] : [],
       );
-      // Real contention: bookings succeeded, others were refused for every reason there is here, and every
-      // process won some of the few resources' time that the others asked for too.
+      // Real contention: bookings succeeded, others were refused for every reason there is here, and more
+      // than one process won some of the few resources' time that the others asked for too. (Not every one:
+      // a process that starts a little late may find every span it asks for taken, and that is correct.)
       expect(booked.length).toBeGreaterThan(0);
       for (const code of TYPED_REFUSALS)
         expect({ code, refused: refusals.some((r) => r.code === code) }).toEqual({ code, refused: true });
       const winners = new Set(
         results.flatMap(({ outcome }, k) => ("booked" in outcome ? [Math.floor(k / TARGETS.length)] : [])),
       );
-      expect(winners.size).toBe(PROCESSES);
+      expect(winners.size).toBeGreaterThan(1);
 
       // Hours are configuration: refused exactly where the span runs outside them.
       for (const { attempt, outcome } of results) {

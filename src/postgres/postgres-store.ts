@@ -158,6 +158,7 @@ export class PostgresStore implements AppointmentStore {
       `SELECT id, ${RECORD_COLUMNS} FROM ${appointments} AS a
       WHERE a.resource_id = $1::text AND (${mayOccupyResourceSql("a")})
         AND a.resource_to > ${instantFromMs("$2::bigint")} AND a.resource_from < ${instantFromMs("$3::bigint")}
+        AND a.resource_from >= ${instantFromMs("$5::bigint")}
       ORDER BY ${resourceOrderSql("a")}
       LIMIT $4::bigint`,
     );
@@ -351,6 +352,8 @@ export class PostgresStore implements AppointmentStore {
       query.fromMs === undefined ? MIN_BOUND_MS : lowerBoundMs(query.fromMs),
       query.toMs === undefined ? MAX_BOUND_MS : upperBoundMs(query.toMs),
       query.limit ?? null,
+      // The scheduler's bound on span starts: the index scan starts there, not at the resource's first span.
+      query.candidatesStartFrom === undefined ? MIN_BOUND_MS : lowerBoundMs(query.candidatesStartFrom),
     ];
     const rows = await this.#query<RecordRow>(this.#listResource, params, options.signal, "read");
     return rows.map(recordFromRow);

@@ -26,6 +26,14 @@ import { settledAnswer } from "./settled-answer.js";
  */
 const LONGEST_SPAN_MS = (LONGEST_DURATION_MINUTES + 2 * LONGEST_BUFFER_MINUTES) * 60_000;
 
+/**
+ * The earliest span start of a record whose span can overlap a range from `fromMs`: what a resource's
+ * listing tells the store (`candidatesStartFrom`), so that it searches spans by start from there.
+ */
+export function spansStartFrom(fromMs: number): number {
+  return fromMs - LONGEST_SPAN_MS;
+}
+
 type Resolver = (id: string, context: { signal?: AbortSignal | undefined }) => unknown;
 
 /** The scheduler's `resources`: definitions by id (checked once, at `createScheduler`), or a resolver. */

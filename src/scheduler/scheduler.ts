@@ -85,7 +85,14 @@ import {
   resolvePolicy,
 } from "./policy.js";
 import { optionKeys, readFields, readOptionFields } from "./read-fields.js";
-import { appointmentTypeOf, claimOf, ResourceDirectory, resourceClaim, withinHours } from "./resource-claims.js";
+import {
+  appointmentTypeOf,
+  claimOf,
+  ResourceDirectory,
+  resourceClaim,
+  spansStartFrom,
+  withinHours,
+} from "./resource-claims.js";
 import { settledAnswer } from "./settled-answer.js";
 import { type DateInput, parseDate, startsOn } from "./slot-grid.js";
 import { checkCount, checkEvents, checkFound, checkRecords, writeAnswerFault } from "./store-answers.js";
@@ -552,7 +559,12 @@ class PolicyScheduler implements Scheduler {
           .map(async (resource) => {
             const day = resourceDayOf(resource, times.startMs);
             const records = await this.#read(
-              () => this.#store.listResourceAppointments(resource.id, day, { signal }),
+              () =>
+                this.#store.listResourceAppointments(
+                  resource.id,
+                  { ...day, candidatesStartFrom: spansStartFrom(day.fromMs) },
+                  { signal },
+                ),
               signal,
             );
             checkRecords(records, undefined, "resource");
@@ -708,7 +720,16 @@ class PolicyScheduler implements Scheduler {
         const resource = await this.#resources.resource(id, signal);
         const bounds = this.#rangeBounds(range, resource.timeZone);
         const records = await this.#read(
-          () => this.#store.listResourceAppointments(id, { ...bounds, limit }, { signal }),
+          () =>
+            this.#store.listResourceAppointments(
+              id,
+              {
+                ...bounds,
+                limit,
+                ...(bounds.fromMs === undefined ? {} : { candidatesStartFrom: spansStartFrom(bounds.fromMs) }),
+              },
+              { signal },
+            ),
           signal,
         );
         checkRecords(records, undefined, "resource");
@@ -772,7 +793,12 @@ class PolicyScheduler implements Scheduler {
               const resource = await this.#resources.resource(id, signal);
               const { first, last } = datesAround(resource, around.fromMs, around.toMs);
               const occupying = await this.#read(
-                () => this.#store.listResourceAppointments(id, around, { signal }),
+                () =>
+                  this.#store.listResourceAppointments(
+                    id,
+                    { ...around, candidatesStartFrom: spansStartFrom(around.fromMs) },
+                    { signal },
+                  ),
                 signal,
               );
               checkRecords(occupying, undefined, "resource");

@@ -243,12 +243,23 @@ export class SqliteStore implements AppointmentStore {
     const limit = query.limit === undefined ? undefined : countArgument("query.limit", query.limit);
     const fromMs = lowerBound(query.fromMs);
     const toMs = upperBound(query.toMs);
+    const startsFrom = lowerBound(query.candidatesStartFrom);
     // The offset of the limit's last record; beyond every row without a limit (then all are read).
     const lastOffset = limit === undefined ? Number.MAX_SAFE_INTEGER : limit - 1;
     const rows = this.#read(
       options.signal,
       (statements) =>
-        statements.listResource.all(resource, fromMs, toMs, resource, fromMs, toMs, lastOffset) as RecordRow[],
+        statements.listResource.all(
+          resource,
+          fromMs,
+          toMs,
+          startsFrom,
+          resource,
+          fromMs,
+          toMs,
+          startsFrom,
+          lastOffset,
+        ) as RecordRow[],
     );
     await this.#seenDurable();
     const records = rows.map(recordFromRow).sort(compareResourceRecords);

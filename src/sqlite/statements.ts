@@ -149,13 +149,16 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
     // overlaps the range, in span start order, through the resource index. SQLite orders the ids by code points, the contract by code units: they differ only between equal
     // span starts, which the store sorts again. So that a page cut by the limit holds every record it should,
     // it reads every record whose span starts at or before the limit's last one (the subquery: its span
-    // start); the store cuts the page once sorted.
+    // start); the store cuts the page once sorted. Spans are searched by start from the caller's bound
+    // (candidatesStartFrom), not from the resource's first span ever.
     listResource: prepare(
       `SELECT ${RECORD_COLUMNS} FROM ${a}
-      WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status IN ('booked', 'held')
+      WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND resource_from_ms >= ?
+        AND status IN ('booked', 'held')
         AND resource_from_ms <= coalesce(
           (SELECT resource_from_ms FROM ${a}
-          WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND status IN ('booked', 'held')
+          WHERE resource_id = ? AND resource_to_ms > ? AND resource_from_ms < ? AND resource_from_ms >= ?
+            AND status IN ('booked', 'held')
           ORDER BY resource_from_ms LIMIT 1 OFFSET ?),
           9223372036854775807)
       ORDER BY resource_from_ms, user_id, id`,

@@ -395,6 +395,13 @@ export interface ResourceRecordQuery {
   readonly toMs?: number | undefined;
   /** At most this many records (a positive integer); all when absent. */
   readonly limit?: number | undefined;
+  /**
+   * Every record the query returns has its span start at or after this (`resource.fromMs >=`), when given:
+   * the scheduler's bound, `fromMs` minus the longest span there can be. A store may look for the records
+   * only from there (through an index on span starts, rather than from the resource's first span ever), or
+   * ignore it.
+   */
+  readonly candidatesStartFrom?: number | undefined;
 }
 
 /** Options every store operation takes. */

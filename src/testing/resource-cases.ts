@@ -368,6 +368,29 @@ export const resourceCases: StoreContractCase[] = [
   ),
 
   semantics(
+    "lists a resource's spans that overlap the range also when they start before it, with candidatesStartFrom a bound",
+    async (store, c) => {
+      const room = c.newId("room");
+      // A long span from 06:00 to 12:00 (a day-long buffer would do as well), and one within the range.
+      const two = { capacity: 2 };
+      const long = await writeOk(
+        store,
+        bookOn(c.newUser(), c.newId(), room, h(6), { ...two, minutes: 360 }),
+        "06:00–12:00",
+      );
+      const short = await writeOk(store, bookOn(c.newUser(), c.newId(), room, h(11), two), "11:00–11:30");
+      await writeOk(store, bookOn(c.newUser(), c.newId(), room, h(5), two), "05:00–05:30, before it");
+      const range = { fromMs: h(10), toMs: h(13) };
+      const plain = (await store.listResourceAppointments(room, range)).map(plainRecord);
+      assert.deepEqual(plain, [long, short], "the spans overlapping 10:00–13:00");
+      for (const candidatesStartFrom of [h(6), h(0), h(6) - 7 * HOUR * 24]) {
+        const hinted = await store.listResourceAppointments(room, { ...range, candidatesStartFrom });
+        assert.deepEqual(hinted.map(plainRecord), plain, `the same with candidatesStartFrom ${candidatesStartFrom}`);
+      }
+    },
+  ),
+
+  semantics(
     "checks the user's limit and overlap before the resource: limit-reached, then overlap, then resource-full",
     async (store, c) => {
       const room = c.newId("room");

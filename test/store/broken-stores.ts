@@ -11,6 +11,7 @@ import {
   OperationAbortedError,
   type RecordQuery,
   type ResourceClaim,
+  type ResourceRecordQuery,
   type StoreOperationOptions,
   type WriteRequest,
   type WriteResult,
@@ -544,5 +545,19 @@ export class ConfirmsExpiredHoldStore extends ReferenceStore {
 export class ChoiceFromTheEndStore extends ReferenceStore {
   protected override claimOrder(claims: readonly ResourceClaim[]): readonly ResourceClaim[] {
     return [...claims].reverse();
+  }
+}
+
+/** Reads a listing's candidatesStartFrom as if it were its range's start: drops spans that began before it. */
+export class HintAsRangeStore extends ReferenceStore {
+  override async listResourceAppointments(
+    resourceId: string,
+    query: ResourceRecordQuery,
+  ): Promise<AppointmentRecord[]> {
+    const listed = await super.listResourceAppointments(resourceId, query);
+    const from = query.fromMs;
+    return query.candidatesStartFrom === undefined || from === undefined
+      ? listed
+      : listed.filter((record) => (record.resource as NonNullable<AppointmentRecord["resource"]>).fromMs >= from);
   }
 }

@@ -115,6 +115,7 @@ const brokenStores: [new () => AppointmentStore, StoreContractGroup[]][] = [
   [broken.CountsExpiredHoldsStore, ["semantics", "model", "concurrency"]],
   [broken.ConfirmsExpiredHoldStore, ["semantics", "model"]],
   [broken.ChoiceFromTheEndStore, ["semantics", "model", "concurrency"]],
+  [broken.HintAsRangeStore, ["semantics"]],
 ];
 
 describe("the store contract kit", () => {

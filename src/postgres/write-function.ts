@@ -176,6 +176,64 @@ export function writeFunctionStatement(names: TableNames): string {
           AND ${alias}.resource_from >= v_resource_candidates_from AND ${alias}.resource_from < v_resource_candidates_to
           AND ${alias}.resource_from < v_resource_to AND ${alias}.resource_to > v_resource_from
           AND NOT (${alias}.user_id = p_user_id AND ${alias}.id = p_id)`;
+  // Fewer records than the capacity overlap the claimed span at all (claim v_i): room at every instant of
+  // it. The write statement's quick test of a claim; true without one, or when the claim was searched.
+  const roomForClaim = `(NOT v_quick_claim OR (
+          SELECT count(*) FROM (SELECT FROM ${appointments} AS r WHERE ${claimCandidate("r")} LIMIT p_capacities[v_i]) AS q
+        ) < p_capacities[v_i])`;
+  // The exact search of the claims in the order given: sets v_claim to the first with room, or leaves it
+  // NULL (and v_resource_row the first claim's conflict) when every one is full.
+  const claimSearch = `    -- Then each claim in the order given, under READ COMMITTED as of every claim committed before: the
+    -- resource's records that occupy it at the write's instant (booked, or held and not expired) whose span
+    -- starts within the claim's window and overlaps the claimed span (through the partial index on
+    -- (resource_id, resource_from)), never the record being moved. The count only rises at the claim's
+    -- start and at those spans' starts: at the first of these instants where the capacity's records occupy
+    -- the resource, the claim is full, and the earliest of them (span start, user id, id) is named. The
+    -- first claim not full is taken; when every one is, the first claim's record is the conflict.
+    FOR v_i IN 1 .. v_claims LOOP
+      -- (The first claim's times were converted with the others above.)
+      IF v_i > 1 THEN
+        SELECT ${instantFromMs("p_resource_from_ms[v_i]")}, ${instantFromMs("p_resource_to_ms[v_i]")},
+          ${instantFromMs("p_resource_candidates_from_ms[v_i]")}, ${instantFromMs("p_resource_candidates_to_ms[v_i]")}
+        INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to;
+      END IF;
+      -- The quick test, enough for most claims: fewer records than the capacity overlap the span at all, so
+      -- there is room at every instant of it, and no instant needs counting.
+      SELECT count(*) INTO v_overlapping FROM (
+        SELECT FROM ${appointments} AS r
+        WHERE ${claimCandidate("r")}
+        LIMIT p_capacities[v_i]
+      ) AS q;
+      IF v_overlapping < p_capacities[v_i] THEN
+        v_claim := v_i;
+        EXIT;
+      END IF;
+      WITH occupying AS MATERIALIZED (
+        SELECT r.* FROM ${appointments} AS r
+        WHERE ${claimCandidate("r")}
+      ), first_full AS (
+        SELECT i.instant FROM (
+          SELECT v_resource_from AS instant
+          UNION
+          SELECT o.resource_from FROM occupying AS o WHERE o.resource_from > v_resource_from
+        ) AS i
+        WHERE (SELECT count(*) FROM occupying AS o WHERE o.resource_from <= i.instant AND o.resource_to > i.instant)
+          >= p_capacities[v_i]
+        ORDER BY i.instant
+        LIMIT 1
+      )
+      SELECT o.* INTO v_row FROM occupying AS o, first_full AS f
+      WHERE o.resource_from <= f.instant AND o.resource_to > f.instant
+      ORDER BY ${resourceOrderSql("o")}
+      LIMIT 1;
+      IF NOT FOUND THEN
+        v_claim := v_i;
+        EXIT;
+      END IF;
+      IF v_i = 1 THEN
+        v_resource_row := v_row;
+      END IF;
+    END LOOP;`;
   const candidate = (alias: string) =>
     `${alias}.user_id = p_user_id AND (${holdsPeriodsSql(alias, "v_at")}) AND ${alias}.id <> p_id
           AND ${alias}.end_at >= v_candidates_end_from AND ${alias}.end_at < v_candidates_end_to
@@ -243,6 +301,8 @@ DECLARE
   v_locked text;
   -- How many records overlap the claimed span (counted up to the capacity), for the quick test.
   v_overlapping integer;
+  -- Whether the write statement tries the one claim with the quick test (searched only if it fails).
+  v_quick_claim boolean := false;
   v_resource_row ${appointments}%ROWTYPE;
   -- Whether the exact search has found no conflict: then the write goes without the quick test.
   v_searched boolean := false;
@@ -340,58 +400,17 @@ BEGIN
         PERFORM pg_advisory_xact_lock(v_lock_key);
       END LOOP;
     END IF;
-    -- Then each claim in the order given, under READ COMMITTED as of every claim committed before: the
-    -- resource's records that occupy it at the write's instant (booked, or held and not expired) whose span
-    -- starts within the claim's window and overlaps the claimed span (through the partial index on
-    -- (resource_id, resource_from)), never the record being moved. The count only rises at the claim's
-    -- start and at those spans' starts: at the first of these instants where the capacity's records occupy
-    -- the resource, the claim is full, and the earliest of them (span start, user id, id) is named. The
-    -- first claim not full is taken; when every one is, the first claim's record is the conflict.
-    FOR v_i IN 1 .. v_claims LOOP
-      -- (The first claim's times were converted with the others above.)
-      IF v_i > 1 THEN
-        SELECT ${instantFromMs("p_resource_from_ms[v_i]")}, ${instantFromMs("p_resource_to_ms[v_i]")},
-          ${instantFromMs("p_resource_candidates_from_ms[v_i]")}, ${instantFromMs("p_resource_candidates_to_ms[v_i]")}
-        INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to;
-      END IF;
-      -- The quick test, enough for most claims: fewer records than the capacity overlap the span at all, so
-      -- there is room at every instant of it, and no instant needs counting.
-      SELECT count(*) INTO v_overlapping FROM (
-        SELECT FROM ${appointments} AS r
-        WHERE ${claimCandidate("r")}
-        LIMIT p_capacities[v_i]
-      ) AS q;
-      IF v_overlapping < p_capacities[v_i] THEN
-        v_claim := v_i;
-        EXIT;
-      END IF;
-      WITH occupying AS MATERIALIZED (
-        SELECT r.* FROM ${appointments} AS r
-        WHERE ${claimCandidate("r")}
-      ), first_full AS (
-        SELECT i.instant FROM (
-          SELECT v_resource_from AS instant
-          UNION
-          SELECT o.resource_from FROM occupying AS o WHERE o.resource_from > v_resource_from
-        ) AS i
-        WHERE (SELECT count(*) FROM occupying AS o WHERE o.resource_from <= i.instant AND o.resource_to > i.instant)
-          >= p_capacities[v_i]
-        ORDER BY i.instant
-        LIMIT 1
-      )
-      SELECT o.* INTO v_row FROM occupying AS o, first_full AS f
-      WHERE o.resource_from <= f.instant AND o.resource_to > f.instant
-      ORDER BY ${resourceOrderSql("o")}
-      LIMIT 1;
-      IF NOT FOUND THEN
-        v_claim := v_i;
-        EXIT;
-      END IF;
-      IF v_i = 1 THEN
-        v_resource_row := v_row;
-      END IF;
-    END LOOP;
-    v_resource_full := v_claims > 0 AND v_claim IS NULL;
+    -- One claim is tried by the write itself, with the quick test below, as the user's occupancy is: most
+    -- claims find room, and that statement is all they cost. Several (a choice) are searched first, since
+    -- the write must know which one it takes.
+    IF v_claims = 1 THEN
+      v_i := 1;
+      v_claim := 1;
+      v_quick_claim := true;
+    ELSE
+${claimSearch}
+      v_resource_full := v_claims > 0 AND v_claim IS NULL;
+    END IF;
     LOOP
       -- Every resource full: no write to try, only the conflicts that the contract answers before it to find.
       IF NOT v_resource_full THEN
@@ -404,7 +423,7 @@ BEGIN
             v_local_start, v_local_end, 1, v_at, v_at, p_metadata, p_key, v_change_expires,
             p_resource_ids[v_claim], v_resource_from, v_resource_to, p_appointment_type,
             CASE WHEN p_type = 'hold' THEN v_hold_expires END
-          WHERE v_searched OR ${mayCollide}
+          WHERE v_searched OR ${mayCollide} AND ${roomForClaim}
           ON CONFLICT DO NOTHING;
         ELSE
           WITH w AS (
@@ -415,7 +434,7 @@ BEGIN
               previous_times = a.previous_times || jsonb_build_array(jsonb_build_object(
                 'startMs', ${msOf("a.start_at")}, 'endMs', ${msOf("a.end_at")}, 'movedAtMs', p_at_ms)),
               ${newEvent}
-            WHERE a.user_id = p_user_id AND a.id = p_id AND (v_searched OR ${mayCollide})
+            WHERE a.user_id = p_user_id AND a.id = p_id AND (v_searched OR ${mayCollide} AND ${roomForClaim})
             RETURNING 1
           )
           ${archive};
@@ -459,7 +478,13 @@ BEGIN
           EXIT;
         END IF;
       END IF;
-      -- ...then the resource.
+      -- ...then the resource: a claim tried by the write is searched now.
+      IF v_quick_claim THEN
+        v_quick_claim := false;
+        v_claim := NULL;
+${claimSearch}
+        v_resource_full := v_claim IS NULL;
+      END IF;
       IF v_resource_full THEN
         v_outcome := jsonb_build_object('status', 'resource-full', 'conflicting', ${recordJson("v_resource_row")});
         EXIT;

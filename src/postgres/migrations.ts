@@ -302,6 +302,10 @@ function holdsStatements(names: TableNames): string[] {
     // The capacity check's and listResourceAppointments' spans, now with held rows.
     `DROP INDEX ${qualifiedIndex(names, "resource_spans")}`,
     `CREATE INDEX ${names.index("resource_spans")} ON ${appointments} (resource_id, resource_from) WHERE ${mayOccupyResourceSql()}`,
+    // Each resource's longest span, in one probe: how far back the capacity check's search of spans by start
+    // must look (see longestSpanSql). The span start last: most spans are equally long, and keys that differ
+    // spare the index's deduplication of equal ones at every insert.
+    `CREATE INDEX ${names.index("resource_longest_spans")} ON ${appointments} (resource_id, (resource_to - resource_from), resource_from) WHERE ${mayOccupyResourceSql()}`,
     // purgeExpired's holds, by expiry: only held rows, so it costs bookings nothing and never scans live ones.
     `CREATE INDEX ${names.index("holds_by_expiry")} ON ${appointments} (hold_expires_at) WHERE status = 'held'`,
     `DROP FUNCTION IF EXISTS ${names.writeFunction}(${WRITE_FUNCTION_V3_ARGUMENTS.join(", ")})`,

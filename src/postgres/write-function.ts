@@ -123,6 +123,20 @@ export function recordJson(row: string): string {
 }
 
 /**
+ * The longest span (an `interval`) of the records that may occupy the resource `resourceId` (an SQL
+ * expression), or zero when there are none: one probe of the partial index on `(resource_id, resource_to -
+ * resource_from, resource_from)`. A span that overlaps a range starting at `t` starts after `t` minus it, so a
+ * search of the resource's spans by start looks back only that far, not by the longest span there could ever
+ * be (days of a practitioner's history). Only a write that holds the resource's lock can lengthen it, so read
+ * under that lock it bounds every span the write's later statements can see.
+ */
+export function longestSpanSql(appointments: string, resourceId: string): string {
+  return `coalesce((SELECT l.resource_to - l.resource_from FROM ${appointments} AS l
+            WHERE l.resource_id = ${resourceId} AND (${mayOccupyResourceSql("l")})
+            ORDER BY l.resource_to - l.resource_from DESC LIMIT 1), interval '0')`;
+}
+
+/**
  * The key of a resource's lock (a `bigint`), for a transaction-scoped advisory lock on a 64-bit key: the hash
  * of the resource id seeded with the store's. PostgreSQL keeps 64-bit keys apart from the pairs of 32-bit
  * keys the user locks take, so a resource's lock is never a user's, whatever the hashes. The same key as
@@ -193,9 +207,12 @@ export function writeFunctionStatement(names: TableNames): string {
     FOR v_i IN 1 .. v_claims LOOP
       -- (The first claim's times were converted with the others above.)
       IF v_i > 1 THEN
-        SELECT ${instantFromMs("p_resource_from_ms[v_i]")}, ${instantFromMs("p_resource_to_ms[v_i]")},
-          ${instantFromMs("p_resource_candidates_from_ms[v_i]")}, ${instantFromMs("p_resource_candidates_to_ms[v_i]")}
-        INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to;
+        SELECT c.from_at, c.to_at, greatest(c.candidates_from, c.from_at - ${longestSpanSql(appointments, "p_resource_ids[v_i]")}),
+          c.candidates_to
+        INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to
+        FROM (SELECT ${instantFromMs("p_resource_from_ms[v_i]")} AS from_at, ${instantFromMs("p_resource_to_ms[v_i]")} AS to_at,
+          ${instantFromMs("p_resource_candidates_from_ms[v_i]")} AS candidates_from,
+          ${instantFromMs("p_resource_candidates_to_ms[v_i]")} AS candidates_to) AS c;
       END IF;
       -- The quick test, enough for most claims: fewer records than the capacity overlap the span at all, so
       -- there is room at every instant of it, and no instant needs counting.
@@ -403,6 +420,13 @@ BEGIN
     -- One claim is tried by the write itself, with the quick test below, as the user's occupancy is: most
     -- claims find room, and that statement is all they cost. Several (a choice) are searched first, since
     -- the write must know which one it takes.
+    -- A claim's spans are searched by start from its span's start minus the resource's longest span (read
+    -- now, under the resource's lock, so that no longer one can come before the write), or from the
+    -- caller's window when that is later: a few spans, not the days of history the caller's window allows.
+    IF v_claims > 0 THEN
+      v_resource_candidates_from := greatest(v_resource_candidates_from,
+        v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[1]")});
+    END IF;
     IF v_claims = 1 THEN
       v_i := 1;
       v_claim := 1;

@@ -387,6 +387,10 @@ export const resourceCases: StoreContractCase[] = [
         const hinted = await store.listResourceAppointments(room, { ...range, candidatesStartFrom });
         assert.deepEqual(hinted.map(plainRecord), plain, `the same with candidatesStartFrom ${candidatesStartFrom}`);
       }
+      // A claim sees the long span that began hours before it, as a listing does: full at 11:00, and the
+      // earliest occupant (by span start) is the long one.
+      const third = bookOn(c.newUser(), c.newId(), room, h(11), two);
+      await expectOutcome(store, third, full(long), "11:00 with 06:00–12:00 and 11:00–11:30 there");
     },
   ),
 

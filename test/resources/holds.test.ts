@@ -20,14 +20,7 @@ import {
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
-
-const weekdays = (hours: [string, string][]) => ({
-  monday: hours,
-  tuesday: hours,
-  wednesday: hours,
-  thursday: hours,
-  friday: hours,
-});
+import { weekdays } from "./support.js";
 
 /** A clinic of three practitioners in New York, on a clock the test moves. */
 function clinic(extra: Partial<SchedulerOptions> = {}) {

@@ -14,14 +14,7 @@ import {
 } from "appointment-scheduler";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-
-const weekdays = (hours: [string, string][]) => ({
-  monday: hours,
-  tuesday: hours,
-  wednesday: hours,
-  thursday: hours,
-  friday: hours,
-});
+import { weekdays } from "./support.js";
 
 /** The docs' two-practitioner clinic, in New York. */
 function clinic(extra: Partial<SchedulerOptions> = {}) {

@@ -223,17 +223,33 @@ export function holdFieldsOf(options: unknown): WriteFields & { readonly ttlMs: 
   const fields = writeFieldsOf(options, "metadata", HOLD_OPTION_KEYS);
   const ttl = options === undefined ? undefined : readField(options as object, "ttl", "options");
   if (ttl === undefined) return { ...fields, ttlMs: DEFAULT_HOLD_MS };
+  const ttlMs = fixedDurationMs(ttl, "options.ttl", SHORTEST_HOLD_MS, LONGEST_HOLD_MS, {
+    type: "ttl must be a Temporal duration, as { minutes: 10 }",
+    range: "ttl must be from 10 seconds to 1 hour",
+  });
+  return { ...fields, ttlMs };
+}
+
+/**
+ * A duration of a fixed length, in whole milliseconds from `shortestMs` to `longestMs`: a Temporal duration
+ * or its ISO form, days taken as 24 hours (calendar units, weeks to years, have no fixed length and are
+ * refused). Otherwise {@link InvalidArgumentError} for `argument`, with the `type` or the `range` message.
+ */
+export function fixedDurationMs(
+  value: unknown,
+  argument: string,
+  shortestMs: number,
+  longestMs: number,
+  messages: { readonly type: string; readonly range: string },
+): number {
   let ms: number;
   try {
-    // Calendar units (weeks, months, years) have no fixed length and throw.
-    ms = Temporal.Duration.from(ttl as Temporal.DurationLike | string).total({ unit: "milliseconds" });
+    ms = Temporal.Duration.from(value as Temporal.DurationLike | string).total({ unit: "milliseconds" });
   } catch (cause) {
-    throw new InvalidArgumentError("options.ttl", "ttl must be a Temporal duration, as { minutes: 10 }", { cause });
+    throw new InvalidArgumentError(argument, messages.type, { cause });
   }
-  if (!(ms >= SHORTEST_HOLD_MS && ms <= LONGEST_HOLD_MS)) {
-    throw new InvalidArgumentError("options.ttl", "ttl must be from 10 seconds to 1 hour");
-  }
-  return { ...fields, ttlMs: Math.floor(ms) };
+  if (!(ms >= shortestMs && ms <= longestMs)) throw new InvalidArgumentError(argument, messages.range);
+  return Math.floor(ms);
 }
 
 /** A resource id or type name: 1 to 255 characters of well-formed Unicode without NUL, or `null` when absent. */

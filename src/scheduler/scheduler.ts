@@ -37,6 +37,7 @@ import {
   type RecordQuery,
   type ResourceChoice,
   type ResourceClaim,
+  type ResourceRecordQuery,
   type WriteRequest,
   type WriteResult,
 } from "../store/appointment-store.js";
@@ -58,6 +59,7 @@ import {
   availabilityFieldsOf,
   type BookOptions,
   type CancelOptions,
+  fixedDurationMs,
   type HoldOptions,
   holdFieldsOf,
   LIST_OPTION_KEYS,
@@ -545,38 +547,40 @@ class PolicyScheduler implements Scheduler {
   ): Promise<ResourceClaim | ResourceChoice> {
     const resources = await Promise.all(asked.ids.map((id) => this.#resources.resource(id, signal)));
     if (!asked.choice) return resourceClaim(resources[0] as Resource, times, type);
-    const claims = resources.flatMap((resource) => {
+    const open = resources.flatMap((resource) => {
       const claim = claimOf(resource, times, type);
-      return withinHours(resource, claim) ? [claim] : [];
+      return withinHours(resource, claim) ? [{ resource, claim }] : [];
     });
     // None within its hours: the first one's error says why.
-    if (claims.length === 0) return resourceClaim(resources[0] as Resource, times, type);
-    if (asked.order === "least-booked" && claims.length > 1) {
+    if (open.length === 0) return resourceClaim(resources[0] as Resource, times, type);
+    if (asked.order === "least-booked" && open.length > 1) {
       const nowMs = this.#nowMs();
-      const counts = await Promise.all(
-        resources
-          .filter((resource) => claims.some((claim) => claim.resourceId === resource.id))
-          .map(async (resource) => {
-            const day = resourceDayOf(resource, times.startMs);
-            const records = await this.#read(
-              () =>
-                this.#store.listResourceAppointments(
-                  resource.id,
-                  { ...day, candidatesStartFrom: spansStartFrom(day.fromMs) },
-                  { signal },
-                ),
-              signal,
-            );
-            checkRecords(records, undefined, "resource");
-            return records.filter((record) => occupiesTime(record, nowMs)).length;
-          }),
+      const counted = await Promise.all(
+        open.map(async ({ resource, claim }) => {
+          const records = await this.#resourceRecords(resource.id, resourceDayOf(resource, times.startMs), signal);
+          return { claim, count: records.filter((record) => occupiesTime(record, nowMs)).length };
+        }),
       );
       // A stable sort: ties keep the order given.
-      const order = claims.map((claim, index) => ({ claim, count: counts[index] as number }));
-      order.sort((a, b) => a.count - b.count);
-      return { anyOf: order.map(({ claim }) => claim) };
+      counted.sort((a, b) => a.count - b.count);
+      return { anyOf: counted.map(({ claim }) => claim) };
     }
-    return { anyOf: claims };
+    return { anyOf: open.map(({ claim }) => claim) };
+  }
+
+  /**
+   * A resource's booked and held records (every user's) whose spans overlap `range`, read with the bound on
+   * their span starts that lets a store search from there (see `spansStartFrom`), and checked.
+   */
+  async #resourceRecords(
+    resourceId: string,
+    range: ResourceRecordQuery,
+    signal: AbortSignal | undefined,
+  ): Promise<AppointmentRecord[]> {
+    const query = range.fromMs === undefined ? range : { ...range, candidatesStartFrom: spansStartFrom(range.fromMs) };
+    const records = await this.#read(() => this.#store.listResourceAppointments(resourceId, query, { signal }), signal);
+    checkRecords(records, undefined, "resource");
+    return records;
   }
 
   confirm(userId: UserId, holdId: string, options?: WriteOptions): Promise<Appointment> {
@@ -719,20 +723,7 @@ class PolicyScheduler implements Scheduler {
         const id = nameOf(resourceId, "resourceId") as string;
         const resource = await this.#resources.resource(id, signal);
         const bounds = this.#rangeBounds(range, resource.timeZone);
-        const records = await this.#read(
-          () =>
-            this.#store.listResourceAppointments(
-              id,
-              {
-                ...bounds,
-                limit,
-                ...(bounds.fromMs === undefined ? {} : { candidatesStartFrom: spansStartFrom(bounds.fromMs) }),
-              },
-              { signal },
-            ),
-          signal,
-        );
-        checkRecords(records, undefined, "resource");
+        const records = await this.#resourceRecords(id, { ...bounds, limit }, signal);
         // Expired holds occupy nothing: a store keeps them until purgeExpired.
         const nowMs = this.#nowMs();
         return records
@@ -792,16 +783,7 @@ class PolicyScheduler implements Scheduler {
             resourceIds.map(async (id) => {
               const resource = await this.#resources.resource(id, signal);
               const { first, last } = datesAround(resource, around.fromMs, around.toMs);
-              const occupying = await this.#read(
-                () =>
-                  this.#store.listResourceAppointments(
-                    id,
-                    { ...around, candidatesStartFrom: spansStartFrom(around.fromMs) },
-                    { signal },
-                  ),
-                signal,
-              );
-              checkRecords(occupying, undefined, "resource");
+              const occupying = await this.#resourceRecords(id, around, signal);
               return { resource, hours: workingInstants(resource, first, last), occupying };
             }),
           );
@@ -1138,19 +1120,10 @@ function changesQueryOf(options: unknown): { after: string | undefined; limit: n
 
 function retentionOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  let ms: number;
-  try {
-    // Days are taken as 24 hours; calendar units (weeks, months, years) have no fixed length and throw.
-    ms = Temporal.Duration.from(value as Temporal.DurationLike | string).total({ unit: "milliseconds" });
-  } catch (cause) {
-    throw new InvalidArgumentError(`options.${name}`, `${name} must be a Temporal duration in days or smaller units`, {
-      cause,
-    });
-  }
-  if (!(ms >= 1000 && ms <= LONGEST_RETENTION_MS)) {
-    throw new InvalidArgumentError(`options.${name}`, `${name} must be from 1 second to 3650 days`);
-  }
-  return Math.floor(ms);
+  return fixedDurationMs(value, `options.${name}`, 1000, LONGEST_RETENTION_MS, {
+    type: `${name} must be a Temporal duration in days or smaller units`,
+    range: `${name} must be from 1 second to 3650 days`,
+  });
 }
 
 /**

@@ -683,7 +683,11 @@ class PolicyScheduler implements Scheduler {
             const resource = span ? await this.#resources.resource(span.resourceId, fields.signal) : null;
             const claim = resource ? resourceClaim(resource, slot.times, type) : null;
             try {
-              return await this.#move(user, appointmentId, slot, claim, record?.version ?? null, fields, timeZone);
+              // Conditional on the version read only when something read decides the move (a type, a resource):
+              // a plain appointment moves as it would unread, and concurrent moves of it never make it stale.
+              const decided = record !== null && (record.appointmentType != null || record.resource != null);
+              const expectedVersion = decided ? record.version : null;
+              return await this.#move(user, appointmentId, slot, claim, expectedVersion, fields, timeZone);
             } catch (error) {
               if (!(error instanceof StaleMoveError) || attempt >= MOVE_ATTEMPTS) throw unstale(error);
             }

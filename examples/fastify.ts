@@ -3,7 +3,6 @@
  *
  * Run it with `npx tsx examples/fastify.ts`: `PORT` defaults to 5000.
  */
-import type { AddressInfo } from "node:net";
 import type { Scheduler } from "appointment-scheduler";
 import {
   APPOINTMENTS_ROUTE,
@@ -14,7 +13,7 @@ import {
   type RequestBody,
 } from "appointment-scheduler/http";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
-import { type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
+import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
 
 type AppointmentsRoute = { Params: { userId: string } };
 
@@ -48,11 +47,10 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
 }
 
 export async function startFastifyServer(options: ServerOptions): Promise<RunningServer> {
-  const { port = 0, host = "127.0.0.1" } = options;
   const app = createFastifyApp(options.scheduler, options.http);
-  await app.listen({ port, host });
-  const { port: actualPort } = app.server.address() as AddressInfo;
-  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`, close: () => app.close() };
+  // Fastify's own server, listened on and stopped as every example's is (the shutdown in listen()).
+  await app.ready();
+  return listen(app.server, options);
 }
 
 function send(reply: FastifyReply, { status, headers, body }: HttpResponse): FastifyReply {

@@ -1,16 +1,11 @@
 /**
- * The seed's appointments API on Express 5: routing only, `appointment-scheduler/http` does the rest.
+ * The appointments API on Express 5: routing only, `appointment-scheduler/http` does the rest.
  *
  * Run it with `npm start` (or `npx tsx examples/express.ts`): `PORT` defaults to 5000.
  */
 import { createServer } from "node:http";
 import type { Scheduler } from "appointment-scheduler";
-import {
-  APPOINTMENTS_ROUTE,
-  type AppointmentsHttpOptions,
-  createAppointmentsHttpApi,
-  type HttpResponse,
-} from "appointment-scheduler/http";
+import { type AppointmentsHttpOptions, createAppointmentsHttpApi, type HttpResponse } from "appointment-scheduler/http";
 import express, { type ErrorRequestHandler, type Response } from "express";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
 
@@ -23,13 +18,12 @@ export function createExpressApp(scheduler: Scheduler, options?: AppointmentsHtt
   app.disable("x-powered-by");
 
   // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
-  app.get(APPOINTMENTS_ROUTE, async (req, res) => {
-    send(res, await api.list(req.params.userId, req.query));
-  });
-  app.post(APPOINTMENTS_ROUTE, async (req, res) => {
-    send(res, await api.book(req.params.userId, { headers: req.headers, body: req }));
-  });
-  app.use((req, res) => send(res, api.unmatched(req.path)));
+  for (const route of api.routes) {
+    app[METHOD[route.method]](route.path, async (req, res) => {
+      send(res, await route.handle({ params: req.params, query: req.query, headers: req.headers, body: req }));
+    });
+  }
+  app.use((req, res) => send(res, api.unmatched(req.path, req.method)));
   const onError: ErrorRequestHandler = (error, _req, res, _next) => send(res, api.error(error));
   app.use(onError);
   return app;
@@ -38,6 +32,9 @@ export function createExpressApp(scheduler: Scheduler, options?: AppointmentsHtt
 export function startExpressServer(options: ServerOptions): Promise<RunningServer> {
   return listen(createServer(createExpressApp(options.scheduler, options.http)), options);
 }
+
+/** Express's registration method of each of the API's methods. */
+const METHOD = { GET: "get", POST: "post", PATCH: "patch", DELETE: "delete" } as const;
 
 function send(res: Response, { status, headers, body }: HttpResponse): void {
   res.status(status).set(headers).json(body);

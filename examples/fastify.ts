@@ -1,21 +1,17 @@
 /**
- * The seed's appointments API on Fastify 5: routing only, `appointment-scheduler/http` does the rest.
+ * The appointments API on Fastify 5: routing only, `appointment-scheduler/http` does the rest.
  *
  * Run it with `npx tsx examples/fastify.ts`: `PORT` defaults to 5000.
  */
 import type { Scheduler } from "appointment-scheduler";
 import {
-  APPOINTMENTS_ROUTE,
   type AppointmentsHttpOptions,
   createAppointmentsHttpApi,
   type HttpResponse,
-  matchAppointmentsPath,
   type RequestBody,
 } from "appointment-scheduler/http";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
-
-type AppointmentsRoute = { Params: { userId: string } };
 
 export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHttpOptions): FastifyInstance {
   const api = createAppointmentsHttpApi(scheduler, options);
@@ -29,17 +25,29 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
-  app.get<AppointmentsRoute>(APPOINTMENTS_ROUTE, async (request, reply) =>
-    send(reply, await api.list(request.params.userId, request.query as Record<string, unknown>)),
-  );
-  app.post<AppointmentsRoute>(APPOINTMENTS_ROUTE, async (request, reply) =>
-    send(reply, await api.book(request.params.userId, { headers: request.headers, body: request.body as RequestBody })),
-  );
+  for (const route of api.routes) {
+    app.route<{ Params: Record<string, string> }>({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) =>
+        send(
+          reply,
+          await route.handle({
+            params: request.params,
+            query: request.query as Record<string, unknown>,
+            headers: request.headers,
+            body: request.body as RequestBody,
+          }),
+        ),
+    });
+  }
   // Requests for another path or method are answered on arrival, in place of a not-found handler: that one
-  // runs only after Fastify has judged the body's Content-Type. (Fastify also routes "/api/appointments/".)
+  // runs only after Fastify has judged the body's Content-Type.
   // A callback hook: it runs for every request, and an async one would cost each of them a promise.
+  // Fastify also routes "/api/appointments/" (an empty `:userId`) and dot segments ("/api/appointments/.."),
+  // which name nothing in the other frameworks: answered here, before Fastify judges a body's Content-Type.
   app.addHook("onRequest", (request, reply, done) => {
-    if (request.is404 || matchAppointmentsPath(request.url) === null) send(reply, api.unmatched(request.url));
+    if (request.is404 || namesNothing(request.params)) send(reply, api.unmatched(request.url, request.method));
     else done();
   });
   app.setErrorHandler((error, _request, reply) => send(reply, api.error(error)));
@@ -51,6 +59,13 @@ export async function startFastifyServer(options: ServerOptions): Promise<Runnin
   // Fastify's own server, listened on and stopped as every example's is (the shutdown in listen()).
   await app.ready();
   return listen(app.server, options);
+}
+
+function namesNothing(params: unknown): boolean {
+  for (const value of Object.values(params as Record<string, string>)) {
+    if (value === "" || value === "." || value === "..") return true;
+  }
+  return false;
 }
 
 function send(reply: FastifyReply, { status, headers, body }: HttpResponse): FastifyReply {

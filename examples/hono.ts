@@ -1,5 +1,5 @@
 /**
- * The seed's appointments API on Hono 4 with `@hono/node-server`: routing only, `appointment-scheduler/http`
+ * The appointments API on Hono 4 with `@hono/node-server`: routing only, `appointment-scheduler/http`
  * does the rest.
  *
  * Run it with `npx tsx examples/hono.ts`: `PORT` defaults to 5000.
@@ -7,12 +7,7 @@
 import type { Server } from "node:http";
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
 import type { Scheduler } from "appointment-scheduler";
-import {
-  APPOINTMENTS_ROUTE,
-  type AppointmentsHttpOptions,
-  createAppointmentsHttpApi,
-  type HttpResponse,
-} from "appointment-scheduler/http";
+import { type AppointmentsHttpOptions, createAppointmentsHttpApi, type HttpResponse } from "appointment-scheduler/http";
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
@@ -26,15 +21,21 @@ export function createHonoApp(
 
   // The helper reads the raw body stream, so every framework rejects bad bodies alike. On Node.js the
   // request itself is the cheaper stream to read; elsewhere (or in app.request()), the Fetch Request's body.
-  app.get(APPOINTMENTS_ROUTE, async (c) => send(c, await api.list(c.req.param("userId"), c.req.url)));
-  app.post(APPOINTMENTS_ROUTE, async (c) => {
-    const incoming = c.env?.incoming;
-    const request = incoming
-      ? { headers: incoming.headers, body: incoming }
-      : { headers: c.req.raw.headers, body: c.req.raw.body };
-    return send(c, await api.book(c.req.param("userId"), request));
-  });
-  app.notFound((c) => send(c, api.unmatched(c.req.path)));
+  for (const route of api.routes) {
+    app.on(route.method, route.path, async (c) => {
+      const incoming = c.env?.incoming;
+      return send(
+        c,
+        await route.handle({
+          params: c.req.param(),
+          query: c.req.url,
+          headers: incoming ? incoming.headers : c.req.raw.headers,
+          body: incoming ?? c.req.raw.body,
+        }),
+      );
+    });
+  }
+  app.notFound((c) => send(c, api.unmatched(c.req.path, c.req.method)));
   app.onError((error, c) => send(c, api.error(error)));
   return app;
 }

@@ -1,5 +1,5 @@
 /**
- * The seed's appointments API on Koa 3 with `@koa/router`: routing only, `appointment-scheduler/http` does
+ * The appointments API on Koa 3 with `@koa/router`: routing only, `appointment-scheduler/http` does
  * the rest.
  *
  * Run it with `npx tsx examples/koa.ts`: `PORT` defaults to 5000.
@@ -7,12 +7,7 @@
 import { createServer } from "node:http";
 import Router from "@koa/router";
 import type { Scheduler } from "appointment-scheduler";
-import {
-  APPOINTMENTS_ROUTE,
-  type AppointmentsHttpOptions,
-  createAppointmentsHttpApi,
-  type HttpResponse,
-} from "appointment-scheduler/http";
+import { type AppointmentsHttpOptions, createAppointmentsHttpApi, type HttpResponse } from "appointment-scheduler/http";
 import Koa, { type Context } from "koa";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
 
@@ -22,10 +17,11 @@ export function createKoaApp(scheduler: Scheduler, options?: AppointmentsHttpOpt
   const router = new Router({ strict: true, sensitive: true });
 
   // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
-  router.get(APPOINTMENTS_ROUTE, async (ctx) => send(ctx, await api.list(ctx.params.userId, ctx.query)));
-  router.post(APPOINTMENTS_ROUTE, async (ctx) =>
-    send(ctx, await api.book(ctx.params.userId, { headers: ctx.headers, body: ctx.req })),
-  );
+  for (const route of api.routes) {
+    router[METHOD[route.method]](route.path, async (ctx) =>
+      send(ctx, await route.handle({ params: ctx.params, query: ctx.query, headers: ctx.headers, body: ctx.req })),
+    );
+  }
 
   const app = new Koa();
   // The helper answers (and reports) every failure of a request; what would still reach Koa's default error
@@ -39,13 +35,16 @@ export function createKoaApp(scheduler: Scheduler, options?: AppointmentsHttpOpt
     }
   });
   app.use(router.routes());
-  app.use((ctx) => send(ctx, api.unmatched(ctx.path)));
+  app.use((ctx) => send(ctx, api.unmatched(ctx.path, ctx.method)));
   return app;
 }
 
 export function startKoaServer(options: ServerOptions): Promise<RunningServer> {
   return listen(createServer(createKoaApp(options.scheduler, options.http).callback()), options);
 }
+
+/** The router's registration method of each of the API's methods. */
+const METHOD = { GET: "get", POST: "post", PATCH: "patch", DELETE: "delete" } as const;
 
 function send(ctx: Context, { status, headers, body }: HttpResponse): void {
   ctx.status = status;

@@ -3,15 +3,16 @@
  * environment, and running a server from the command line (`PORT`, `HOST`, a clean stop on SIGINT/SIGTERM).
  */
 import { once } from "node:events";
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { type AddressInfo, isIP } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
 import { createScheduler, type Scheduler } from "appointment-scheduler";
-import type { AppointmentsHttpOptions } from "appointment-scheduler/http";
+import { type AppointmentsHttpOptions, answerClientError, originForm } from "appointment-scheduler/http";
 import { lockDataDir } from "./data-dir-lock.js";
+import { jwtAuthenticate, MIN_SECRET_LENGTH } from "./jwt-auth.js";
 
 /** How every example's `start…Server` function is called. Tests inject their own scheduler and port 0. */
 export interface ServerOptions {
@@ -51,51 +52,188 @@ export interface SchedulerFromEnv {
  * start; that is safe when several instances start at once. `DATABASE_MIGRATE=false` skips that, for a
  * server whose schema is managed elsewhere: one connected to a Citus worker, whose migrations run on the
  * coordinator only (see docs/scaling.md).
+ *
+ * Every setting is checked before anything is opened: a bad one rejects with an {@link InvalidSettingError}.
  */
 export async function schedulerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SchedulerFromEnv> {
-  const options = env.TABLE_PREFIX ? { tablePrefix: env.TABLE_PREFIX } : {};
-  if (env.DATABASE_URL) {
-    // Each store's driver is loaded only when chosen: a server holds in memory only the one it uses.
-    const [{ default: pg }, { PostgresStore }] = await Promise.all([
-      import("pg"),
-      import("appointment-scheduler/postgres"),
-    ]);
-    const pool = new pg.Pool({
-      connectionString: env.DATABASE_URL,
-      // Bounds every statement on the server, so that a booking stuck behind a lock ends, and a statement
-      // the server cancelled is known not to have committed (408 TIMED_OUT). A booking still running at the
-      // request's deadline is answered 504 OUTCOME_UNKNOWN; the client retries with its Idempotency-Key.
-      statement_timeout: 5_000,
-      connectionTimeoutMillis: 5_000,
-    });
-    // An idle connection that the server drops (a restart) must not crash the process: the pool replaces it.
-    pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
-    const store = new PostgresStore(pool, { ...options, preparedStatements: true });
-    try {
-      if (migrateFromEnv(env.DATABASE_MIGRATE)) await store.migrate();
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return { scheduler: createScheduler({ store }), storage: "PostgreSQL (DATABASE_URL)", close: () => pool.end() };
+  return openStore(storeSettingsFromEnv(env));
+}
+
+/** A setting of the environment that cannot be right. Its message names the setting and what it must be. */
+export class InvalidSettingError extends Error {
+  override readonly name = "InvalidSettingError";
+  constructor(
+    /** The environment variable: `PORT`. */
+    readonly setting: string,
+    message: string,
+  ) {
+    super(message);
   }
-  const dataDir = env.DATA_DIR || ".data";
-  switch (embeddedStoreFromEnv(env.STORE)) {
-    case "sqlite":
-      return openSqlite(dataDir, options, env.STORE === undefined || env.STORE === "");
-    case "pglite":
-      return openPglite(dataDir, options);
-  }
+}
+
+/** `"<setting> must be <what>, not <value>"`, the value quoted as JSON so that the message stays one line. */
+function invalid(setting: string, what: string, value: string): InvalidSettingError {
+  return new InvalidSettingError(setting, `${setting} must be ${what}, not ${JSON.stringify(value)}`);
 }
 
 /** The stores that keep appointments in `DATA_DIR`, by the value of `STORE`. */
 export type EmbeddedStoreKind = "sqlite" | "pglite";
 
+/** Where the appointments go, as the environment says, checked. */
+type StoreSettings = { readonly tablePrefix: string | undefined } & (
+  | { readonly kind: "postgres"; readonly url: string; readonly migrate: boolean }
+  | {
+      readonly kind: EmbeddedStoreKind;
+      readonly dataDir: string;
+      /** `STORE` was not set: SQLite by default. */
+      readonly byDefault: boolean;
+    }
+);
+
+/**
+ * The store settings of `env`, or an {@link InvalidSettingError} for the first that cannot be right. `STORE`
+ * and `DATABASE_MIGRATE` are checked also where they do not apply (a mistyped one is a mistake anyway); an
+ * empty value is the default, as an unset one.
+ */
+function storeSettingsFromEnv(env: NodeJS.ProcessEnv): StoreSettings {
+  const embedded = embeddedStoreFromEnv(env.STORE);
+  const migrate = migrateFromEnv(env.DATABASE_MIGRATE);
+  if (env.DATABASE_URL) {
+    return {
+      kind: "postgres",
+      url: env.DATABASE_URL,
+      migrate,
+      tablePrefix: tablePrefixFromEnv(env.TABLE_PREFIX, "postgres"),
+    };
+  }
+  return {
+    kind: embedded,
+    dataDir: dataDirFromEnv(env.DATA_DIR),
+    byDefault: env.STORE === undefined || env.STORE === "",
+    tablePrefix: tablePrefixFromEnv(env.TABLE_PREFIX, embedded),
+  };
+}
+
 /** `STORE`: the embedded store, default `sqlite`. */
 function embeddedStoreFromEnv(value: string | undefined): EmbeddedStoreKind {
   if (value === undefined || value === "" || value === "sqlite") return "sqlite";
   if (value === "pglite") return "pglite";
-  throw new Error(`STORE must be sqlite or pglite, not "${value}"`);
+  throw invalid("STORE", "sqlite or pglite", value);
+}
+
+/** Whether to migrate the PostgreSQL server's schema at start: `DATABASE_MIGRATE`, default `true`. */
+function migrateFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value === "" || value === "true") return true;
+  if (value === "false") return false;
+  throw invalid("DATABASE_MIGRATE", "true or false", value);
+}
+
+/**
+ * `TABLE_PREFIX`, as the store of `kind` accepts it (`SqliteStore` and `PostgresStore` check it the same way
+ * when they are created, after the database is open), or `undefined` for the store's default.
+ */
+function tablePrefixFromEnv(value: string | undefined, kind: "postgres" | EmbeddedStoreKind): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  // SQLite keeps names that start with `sqlite_` for itself.
+  if (kind === "sqlite" ? !/^(?!sqlite_)[a-z_][a-z0-9_]{0,39}$/.test(value) : !/^[a-z_][a-z0-9_]{0,39}$/.test(value)) {
+    const rule = "1 to 40 characters of a-z, 0-9 and _, not starting with a digit";
+    throw invalid("TABLE_PREFIX", kind === "sqlite" ? `${rule} or sqlite_` : rule, value);
+  }
+  return value;
+}
+
+/** `DATA_DIR`, default `.data`: a directory, or nothing yet (it is created at start). */
+function dataDirFromEnv(value: string | undefined): string {
+  const dataDir = value || ".data";
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dataDir, { throwIfNoEntry: false })?.isDirectory() ?? true;
+  } catch (error) {
+    // ENOTDIR: a file on the way to it. Any other failure (no permission) is for the opening to report.
+    isDirectory = (error as NodeJS.ErrnoException).code !== "ENOTDIR";
+  }
+  if (!isDirectory) throw invalid("DATA_DIR", "a directory", dataDir);
+  return dataDir;
+}
+
+/** `PORT`: the port to listen on, default 5000 (as the seed); 0 for any free port. */
+function portFromEnv(value: string | undefined): number {
+  if (value === undefined || value === "") return 5000;
+  const port = Number(value);
+  if (!/^[0-9]{1,5}$/.test(value) || port > 65535) throw invalid("PORT", "an integer from 0 to 65535", value);
+  return port;
+}
+
+/** A host name: dot-separated labels of letters, digits, `-` (and `_`, as container names have). */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
+
+/** `HOST`: the host name or IP address to listen on, default `localhost`. */
+/**
+ * `AUTH_JWT_SECRET`: when set, the API takes HS256 bearer tokens signed with it (see jwt-auth.ts); unset or
+ * empty, it is open, as the seed's was.
+ */
+function httpFromEnv(secret: string | undefined): AppointmentsHttpOptions {
+  if (secret === undefined || secret === "") return {};
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new InvalidSettingError(
+      "AUTH_JWT_SECRET",
+      `AUTH_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters (it has ${secret.length})`,
+    );
+  }
+  return { authenticate: jwtAuthenticate(secret) };
+}
+
+function hostFromEnv(value: string | undefined): string {
+  if (value === undefined || value === "") return "localhost";
+  if (isIP(value) === 0 && !HOST_NAME.test(value)) {
+    throw invalid("HOST", "a host name or an IP address (without brackets or port)", value);
+  }
+  return value;
+}
+
+/** Opens the store of `settings`. */
+async function openStore(settings: StoreSettings): Promise<SchedulerFromEnv> {
+  const options = settings.tablePrefix === undefined ? {} : { tablePrefix: settings.tablePrefix };
+  switch (settings.kind) {
+    case "postgres":
+      return openPostgres(settings.url, options, settings.migrate);
+    case "sqlite":
+      return openSqlite(settings.dataDir, options, settings.byDefault);
+    case "pglite":
+      return openPglite(settings.dataDir, options);
+  }
+}
+
+/** The PostgreSQL server of `url`, through a `pg` pool. */
+async function openPostgres(
+  url: string,
+  options: { tablePrefix?: string },
+  migrate: boolean,
+): Promise<SchedulerFromEnv> {
+  // Each store's driver is loaded only when chosen: a server holds in memory only the one it uses.
+  const [{ default: pg }, { PostgresStore }] = await Promise.all([
+    import("pg"),
+    import("appointment-scheduler/postgres"),
+  ]);
+  const pool = new pg.Pool({
+    connectionString: url,
+    // Bounds every statement on the server, so that a booking stuck behind a lock ends, and a statement
+    // the server cancelled is known not to have committed (408 TIMED_OUT). A booking still running at the
+    // request's deadline is answered 504 OUTCOME_UNKNOWN; the client retries with its Idempotency-Key.
+    statement_timeout: 5_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle connection that the server drops (a restart) must not crash the process: the pool replaces it.
+  pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+  try {
+    const store = new PostgresStore(pool, { ...options, preparedStatements: true });
+    if (migrate) await store.migrate();
+    return { scheduler: createScheduler({ store }), storage: "PostgreSQL (DATABASE_URL)", close: () => pool.end() };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 /** The SQLite file of `DATA_DIR`. */
@@ -172,15 +310,35 @@ async function openPglite(dataDir: string, options: { tablePrefix?: string }): P
   return { scheduler: createScheduler({ store }), storage: `PGlite in ${dataDir}`, close };
 }
 
-/** Whether to migrate the PostgreSQL server's schema at start: `DATABASE_MIGRATE`, default `true`. */
-function migrateFromEnv(value: string | undefined): boolean {
-  if (value === undefined || value === "" || value === "true") return true;
-  if (value === "false") return false;
-  throw new Error(`DATABASE_MIGRATE must be true or false, not "${value}"`);
-}
-
-/** Starts `server` on `port` and `host` and resolves once it listens. */
+/**
+ * Starts `server` on `port` and `host` and resolves once it listens. Before that, it makes the server answer
+ * as the API does also where no framework runs, and stop promptly:
+ *
+ * - a request Node.js rejects before any route runs (not valid HTTP, headers too large) gets a JSON error
+ *   `{code, message}` ({@link answerClientError}), in place of Node.js's bare status line or the
+ *   framework's own answer (Fastify installs one at creation: every other `'clientError'` listener is removed);
+ * - a request target in absolute form (`GET http://host/api/appointments/1`) is routed by its path
+ *   ({@link originForm}, in the first `'request'` listener, so before the framework's);
+ * - `close()` stops accepting connections, closes the idle ones at once, answers the requests in flight (and
+ *   any that still arrive on an open connection) with `Connection: close`, closing each connection right
+ *   after its response, and resolves once none is left. A connection still open 10 s later is cut.
+ */
 export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: ServerOptions): Promise<RunningServer> {
+  server.removeAllListeners("clientError");
+  server.on("clientError", answerClientError);
+  // The responses not finished yet, to end their connections once they are, when the server stops.
+  const inFlight = new Set<ServerResponse>();
+  let stopping = false;
+  server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url !== undefined) req.url = originForm(req.url);
+    if (stopping) {
+      // Set before the framework answers: Node.js then sends `Connection: close` and ends the connection.
+      res.setHeader("Connection", "close");
+      return;
+    }
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+  });
   server.listen(port, host);
   await once(server, "listening");
   const { port: actualPort } = server.address() as AddressInfo;
@@ -189,8 +347,15 @@ export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: S
     url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        stopping = true;
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader("Connection", "close");
+          // Too late to say so: its connection is closed as soon as it is idle, after the response.
+          else res.once("finish", () => server.closeIdleConnections());
+        }
+        // Stops accepting, and (Node.js 19 and later) closes the connections that are idle now; resolves once
+        // the last connection has closed.
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
         // In-flight requests end within their deadline; a connection still open well after that is cut.
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
@@ -202,26 +367,43 @@ export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: S
 /**
  * When `moduleUrl` is the program being run (`npx tsx examples/express.ts`, `npm start`), serves the API on
  * `PORT` (default 5000, as the seed) and `HOST` (default `localhost`) until SIGINT or SIGTERM, then stops
- * the server and the store and exits with code 0. Does nothing when the module is imported (by the tests).
+ * the server (see {@link listen}) and the store and exits with code 0. Does nothing when the module is
+ * imported (by the tests).
+ *
+ * A setting that cannot be right (`PORT=abc`), a store that cannot be opened or a port that is taken stops it
+ * at start with one line on stderr and exit code 1, before anything is opened for a bad setting.
  */
 export async function runIfMain(moduleUrl: string, start: (options: ServerOptions) => Promise<RunningServer>) {
   if (!isMainModule(moduleUrl)) return;
-  const port = portFromEnv(process.env.PORT);
-  const host = process.env.HOST || "localhost";
+  let port: number;
+  let host: string;
+  let storeSettings: StoreSettings;
+  let http: AppointmentsHttpOptions;
+  try {
+    port = portFromEnv(process.env.PORT);
+    host = hostFromEnv(process.env.HOST);
+    storeSettings = storeSettingsFromEnv(process.env);
+    http = httpFromEnv(process.env.AUTH_JWT_SECRET);
+  } catch (error) {
+    if (!(error instanceof InvalidSettingError)) throw error;
+    console.error(`Invalid setting: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
   let store: SchedulerFromEnv;
   try {
-    store = await schedulerFromEnv();
+    store = await openStore(storeSettings);
   } catch (error) {
-    console.error(`Could not open the appointment store: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`Could not open the appointment store: ${messageOf(error)}`);
     process.exitCode = 1;
     return;
   }
   let server: RunningServer;
   try {
-    server = await start({ scheduler: store.scheduler, port, host });
+    server = await start({ scheduler: store.scheduler, port, host, http });
   } catch (error) {
     await store.close();
-    console.error(`Could not start on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`Could not start on ${host}:${port}: ${messageOf(error)}`);
     process.exitCode = 1;
     return;
   }
@@ -236,14 +418,31 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
       stop(signal).then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error(error);
+          console.error(`Could not stop cleanly: ${messageOf(error)}`);
           process.exit(1);
         },
       );
     });
   }
   // Announced once the handlers are in place: a signal right after the line still stops the server cleanly.
-  console.log(`Appointments API listening on ${server.url} (Ctrl+C to stop), appointments in ${store.storage}`);
+  const access = http.authenticate ? "bearer tokens signed with AUTH_JWT_SECRET" : "open to all (no AUTH_JWT_SECRET)";
+  console.log(
+    `Appointments API listening on ${server.url} (Ctrl+C to stop), appointments in ${store.storage}, ${access}`,
+  );
+}
+
+/**
+ * An error's message on one line (a driver's may span several), followed by its causes' (a store's
+ * "could not be reached" says why only in its cause: `connect ECONNREFUSED 127.0.0.1:5432`).
+ */
+function messageOf(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
+    const message = current instanceof Error ? current.message : String(current);
+    if (message !== "" && !messages.includes(message)) messages.push(message.replace(/\s*\n\s*/g, " "));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return messages.join(": ");
 }
 
 /** True when the module at `moduleUrl` is the script Node.js (or tsx) was started with. */
@@ -255,11 +454,4 @@ function isMainModule(moduleUrl: string): boolean {
   } catch {
     return false;
   }
-}
-
-function portFromEnv(value: string | undefined): number {
-  if (value === undefined || value === "") return 5000;
-  const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port > 65535) throw new Error(`PORT must be a number from 0 to 65535, not "${value}"`);
-  return port;
 }

@@ -1,9 +1,10 @@
 /**
- * The seed's one route, `/api/appointments/<user id>`, and what its path parameter may be.
+ * The seed's route, `/api/appointments/<user id>`, and what a user id on a path may be.
  *
  * @module
  */
 import { HttpRequestError } from "./http-request-error.js";
+import { pathOf } from "./routes.js";
 
 /**
  * The route in the `:param` syntax that Express, Fastify, Hono and Koa share. Register `GET` and `POST` on
@@ -48,12 +49,6 @@ export function matchAppointmentsPath(pathOrUrl: string): string | null {
     return null;
   }
   return userId === "." || userId === ".." ? null : userId;
-}
-
-/** `pathOrUrl` without its query and fragment. */
-export function pathOf(pathOrUrl: string): string {
-  const end = pathOrUrl.search(/[?#]/);
-  return end === -1 ? pathOrUrl : pathOrUrl.slice(0, end);
 }
 
 /**

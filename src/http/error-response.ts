@@ -35,7 +35,8 @@ const CLOSE_CONNECTION: Partial<Record<number, Readonly<Record<string, string>>>
  */
 export function errorResponse(error: unknown): HttpResponse<ErrorBody> {
   const typed = typedError(error);
-  if (typed) return codeResponse(typed.code, typed.message);
+  if (typed)
+    return codeResponse(typed.code, typed.message, error instanceof HttpRequestError ? error.headers : undefined);
   // decodeURIComponent's error: frameworks that decode path parameters eagerly (Express) raise it for a
   // segment that is not valid percent-encoding. Such a path names nothing, as it does for those that don't.
   if (error instanceof URIError) return codeResponse("ROUTE_NOT_FOUND", "Not found");

@@ -4,9 +4,8 @@
  *
  * @module
  */
-
+import type { AppointmentJson, ChangeJson, SlotJson } from "./appointment-json.js";
 import type { ResponseErrorCode } from "./status-table.js";
-import type { WireAppointment } from "./wire-format.js";
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -18,17 +17,41 @@ export interface ErrorBody {
 
 /** The body of `GET /api/appointments/:userId`: a page of the user's appointments, sorted by start. */
 export interface AppointmentListBody {
-  readonly appointments: readonly WireAppointment[];
-  /** `null` on the last page; otherwise the `after` query parameter of the next page. */
+  readonly appointments: readonly AppointmentJson[];
+  /** `null` on the last page; otherwise the `cursor` query parameter of the next page. */
   readonly next_cursor: string | null;
 }
 
+/** The body of `GET /api/availability/:userId`: the starts the user could book on `date`, in time order. */
+export interface AvailabilityBody {
+  readonly date: string;
+  readonly slots: readonly SlotJson[];
+}
+
+/** The body of `GET /api/resources/:resourceId/appointments`: every user's appointments on the resource. */
+export interface ResourceAppointmentsBody {
+  readonly appointments: readonly AppointmentJson[];
+}
+
+/** The body of `GET /api/changes`: events in commit order, and where to read on. */
+export interface ChangesBody {
+  readonly changes: readonly ChangeJson[];
+  /** Save it once the events are processed, and pass it as `after` next time. */
+  readonly cursor: string | null;
+}
+
 /** Any body the helper answers. */
-export type ResponseBody = AppointmentListBody | WireAppointment | ErrorBody;
+export type ResponseBody =
+  | AppointmentListBody
+  | AppointmentJson
+  | AvailabilityBody
+  | ResourceAppointmentsBody
+  | ChangesBody
+  | ErrorBody;
 
 /**
- * A response to send: `status`, extra `headers` (such as `Allow` on a 405), and a `body` to send as JSON
- * (`Content-Type: application/json`; the framework's JSON reply does both).
+ * A response to send: `status`, extra `headers` (such as `Allow` on a 405, `Location` on a 201), and a `body`
+ * to send as JSON (`Content-Type: application/json`; the framework's JSON reply does both).
  */
 export interface HttpResponse<Body extends ResponseBody = ResponseBody> {
   readonly status: number;

@@ -173,32 +173,6 @@ async function nextChunk<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Pr
   }
 }
 
-/**
- * Parses a booking body: a JSON object whose `appointment` is a string (other fields are ignored, as the
- * seed ignored them).
- *
- * @throws 400 `INVALID_JSON` for text that is not JSON, 400 `INVALID_BODY` for JSON of another shape.
- */
-export function readAppointmentField(text: string): string {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new HttpRequestError("INVALID_JSON", "Request body must be valid JSON", { cause });
-  }
-  const appointment =
-    typeof json === "object" && json !== null && !Array.isArray(json) && Object.hasOwn(json, "appointment")
-      ? (json as { appointment: unknown }).appointment
-      : undefined;
-  if (typeof appointment !== "string") {
-    throw new HttpRequestError(
-      "INVALID_BODY",
-      'Request body must be a JSON object with a string "appointment", such as {"appointment": "2021-04-22 11:30"}',
-    );
-  }
-  return appointment;
-}
-
 const utf8Encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

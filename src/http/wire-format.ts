@@ -8,7 +8,6 @@ import { Temporal } from "temporal-polyfill";
 import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import type { Appointment } from "../model/appointment.js";
 import { readFields } from "../scheduler/read-fields.js";
-import type { AppointmentRecord } from "../store/appointment-store.js";
 import { DAY_MS, isoDate } from "../time/civil-date.js";
 import { temporalKind } from "../time/temporal-kind.js";
 
@@ -33,14 +32,6 @@ export function toWireAppointment(appointment: Pick<Appointment, "start" | "end"
   }
   const { start, end } = readFields(appointment, ["start", "end"], "appointment");
   return { start_time: formatZoned(start, "appointment.start"), end_time: formatZoned(end, "appointment.end") };
-}
-
-/**
- * The seed's JSON form of a stored record shown in `timeZone`: the same text as `toWireAppointment` of the
- * appointment the record stands for, without building its `Temporal` objects.
- */
-export function wireAppointmentFromRecord(record: AppointmentRecord, timeZone: string): WireAppointment {
-  return { start_time: formatEpochMs(record.startMs, timeZone), end_time: formatEpochMs(record.endMs, timeZone) };
 }
 
 /**
@@ -73,18 +64,75 @@ export function formatZoned(time: unknown, argument: string): string {
  * `Temporal` object is built.
  */
 export function formatEpochMs(epochMs: number, timeZone: string): string {
-  const offset = fixedOffsetMs(timeZone);
-  // Anything but a whole number (a store that broke its contract) fails in Temporal, as it would there.
-  const local = offset === undefined || !Number.isInteger(epochMs) ? undefined : localWireTime(epochMs + offset);
-  return local ?? formatZoned(new Temporal.ZonedDateTime(BigInt(epochMs) * 1_000_000n, timeZone), "time");
+  return instantTexts(epochMs, timeZone).wire;
+}
+
+/**
+ * The instant `epochMs` in `timeZone` as RFC 3339 with the zone's offset there, `2021-04-22T11:30:00+00:00`:
+ * unlike the seed's form, it tells the two occurrences of a repeated hour apart. Seconds are always given;
+ * fractions only when the instant has them.
+ *
+ * @example
+ * ```ts
+ * formatRfc3339(Date.UTC(2021, 10, 7, 5, 30), "America/New_York"); // "2021-11-07T01:30:00-04:00"
+ * ```
+ */
+export function formatRfc3339(epochMs: number, timeZone: string): string {
+  return instantTexts(epochMs, timeZone).rfc3339;
+}
+
+/**
+ * Both forms of one instant, from one look-up of the zone's offset and one computation of the local date:
+ * what every appointment in an answer needs twice.
+ */
+export function instantTexts(epochMs: number, timeZone: string): { wire: string; rfc3339: string } {
+  let offset = fixedOffsetMs(timeZone);
+  let zoned: Temporal.ZonedDateTime | undefined;
+  if (offset === undefined || !Number.isInteger(epochMs)) {
+    // Anything but a whole number (a store that broke its contract) fails here, in Temporal.
+    zoned = new Temporal.ZonedDateTime(BigInt(epochMs) * 1_000_000n, timeZone);
+    offset = zoned.offsetNanoseconds / 1_000_000;
+  }
+  const local = localDateTime(epochMs + offset);
+  if (local === undefined || offset % 60_000 !== 0) {
+    // Outside the years 0000–9999, or an offset with seconds (local mean time before 1900), which RFC 3339
+    // cannot write: the instant in UTC, which it can; the wire form as Temporal's fields print it.
+    zoned ??= new Temporal.ZonedDateTime(BigInt(epochMs) * 1_000_000n, timeZone);
+    return {
+      wire: local ? `${local.date} ${hoursMinutes(local.minuteOfDay)}` : isoFieldsWireTime(zoned),
+      rfc3339: Temporal.Instant.fromEpochMilliseconds(epochMs).toString(),
+    };
+  }
+  const { date, minuteOfDay, msOfMinute } = local;
+  const hm = hoursMinutes(minuteOfDay);
+  // Seconds as Temporal prints them: always; a fraction only with the digits it needs.
+  const seconds = msOfMinute === 0 ? "00" : pad(Math.floor(msOfMinute / 1000), 2);
+  const fraction = msOfMinute % 1000 === 0 ? "" : `.${pad(msOfMinute % 1000, 3).replace(/0+$/, "")}`;
+  return { wire: `${date} ${hm}`, rfc3339: `${date}T${hm}:${seconds}${fraction}${offsetText(offset)}` };
 }
 
 /** `YYYY-MM-DD HH:mm` of local wall-clock milliseconds; `undefined` outside the years 0000–9999. */
 function localWireTime(localMs: number): string | undefined {
+  const local = localDateTime(localMs);
+  return local && `${local.date} ${hoursMinutes(local.minuteOfDay)}`;
+}
+
+/** The date, minute of the day and milliseconds into the minute of local wall-clock milliseconds. */
+function localDateTime(localMs: number): { date: string; minuteOfDay: number; msOfMinute: number } | undefined {
   const epochDay = Math.floor(localMs / DAY_MS);
   if (epochDay < FIRST_DAY_OF_YEAR_0 || epochDay > LAST_DAY_OF_YEAR_9999) return undefined;
-  const minuteOfDay = Math.floor((localMs - epochDay * DAY_MS) / 60_000);
-  return `${isoDate(epochDay)} ${pad(Math.floor(minuteOfDay / 60), 2)}:${pad(minuteOfDay % 60, 2)}`;
+  const msOfDay = localMs - epochDay * DAY_MS;
+  return { date: isoDate(epochDay), minuteOfDay: Math.floor(msOfDay / 60_000), msOfMinute: msOfDay % 60_000 };
+}
+
+function hoursMinutes(minuteOfDay: number): string {
+  return `${pad(Math.floor(minuteOfDay / 60), 2)}:${pad(minuteOfDay % 60, 2)}`;
+}
+
+/** `+HH:MM` / `-HH:MM` of an offset of whole minutes, in milliseconds. */
+function offsetText(offsetMs: number): string {
+  const minutes = Math.abs(offsetMs) / 60_000;
+  return `${offsetMs < 0 ? "-" : "+"}${pad(Math.floor(minutes / 60), 2)}:${pad(minutes % 60, 2)}`;
 }
 
 /** Outside the wire form's years: Temporal's own fields, whatever they print. */

@@ -381,7 +381,12 @@ export type Presenter<T> = (record: AppointmentRecord, timeZone: string) => T;
  */
 export interface RecordOperations {
   book<T>(userId: UserId, start: DateTimeInput, options: BookOptions | undefined, present: Presenter<T>): Promise<T>;
-  list<T>(userId: UserId, options: ListOptions | undefined, present: Presenter<T>): Promise<AppointmentPage<T>>;
+  list<T>(
+    userId: UserId,
+    range: ListRange | undefined,
+    options: ListOptions | undefined,
+    present: Presenter<T>,
+  ): Promise<AppointmentPage<T>>;
 }
 
 /**
@@ -476,7 +481,7 @@ class PolicyScheduler implements Scheduler {
   static recordOperations(scheduler: PolicyScheduler): RecordOperations {
     return {
       book: (userId, start, options, present) => scheduler.#book(userId, start, options, present),
-      list: (userId, options, present) => scheduler.#list(userId, undefined, options, present),
+      list: (userId, range, options, present) => scheduler.#list(userId, range, options, present),
     };
   }
 

@@ -1,8 +1,8 @@
 /**
  * The record operations (`recordOperationsOf`, used by `appointment-scheduler/http`) give the store's records
  * to a presenter instead of building Temporal objects. With the HTTP layer's presenter
- * (`wireAppointmentFromRecord`) they must give exactly what the public methods give, formatted by
- * `toWireAppointment`: the same text, the same errors, the same stored appointments, in any zone and under
+ * (`appointmentJsonFromRecord`) they must give exactly what the public methods give, formatted by
+ * `appointmentJsonOf`: the same text, the same errors, the same stored appointments, in any zone and under
  * any policy, with idempotency keys and metadata. And they must never bypass a scheduler whose `book` or
  * `list` someone replaced.
  */
@@ -17,11 +17,10 @@ import {
   type Scheduler,
   type SchedulerOptions,
 } from "appointment-scheduler";
-import { toWireAppointment } from "appointment-scheduler/http";
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { describe, expect, it } from "vitest";
-import { wireAppointmentFromRecord } from "../../src/http/wire-format.js";
+import { appointmentJsonFromRecord, appointmentJsonOf } from "../../src/http/appointment-json.js";
 import { appointmentFromRecord } from "../../src/scheduler/appointment.js";
 import { recordOperationsOf } from "../../src/scheduler/scheduler.js";
 
@@ -137,7 +136,7 @@ function twins(options: SchedulerOptions): [Scheduler, Scheduler] {
 }
 
 describe("record operations", () => {
-  it("with the wire presenter, answer as the public methods formatted by toWireAppointment (property)", async () => {
+  it("with the wire presenter, answer as the public methods formatted by appointmentJsonOf (property)", async () => {
     await fc.assert(
       fc.asyncProperty(
         zone,
@@ -152,11 +151,11 @@ describe("record operations", () => {
             viaPublic,
             async (userId, start, options) => {
               const appointment = await viaPublic.book(userId, start, options);
-              return { id: appointment.id, answer: toWireAppointment(appointment) };
+              return { id: appointment.id, answer: appointmentJsonOf(appointment) };
             },
             async (userId, options) => {
               const page = await viaPublic.list(userId, undefined, options);
-              return { appointments: page.appointments.map(toWireAppointment), nextCursor: page.nextCursor };
+              return { appointments: page.appointments.map(appointmentJsonOf), nextCursor: page.nextCursor };
             },
           );
           const actual = await answers(
@@ -166,11 +165,11 @@ describe("record operations", () => {
               // The record itself, to find the id, and the wire form the HTTP layer would send.
               const [id, answer] = await records.book(userId, start, options, (record, zone) => [
                 record.id,
-                wireAppointmentFromRecord(record, zone),
+                appointmentJsonFromRecord(record, zone),
               ]);
               return { id, answer };
             },
-            (userId, options) => records.list(userId, options, wireAppointmentFromRecord),
+            (userId, options) => records.list(userId, undefined, options, appointmentJsonFromRecord),
           );
           expect(actual).toEqual(expected);
           // The same appointments were stored, whole (ids, versions, metadata, statuses), and the public
@@ -201,7 +200,7 @@ describe("record operations", () => {
           expect(await outcome(records.book(s.userId, s.start, bookOptions(s), appointmentFromRecord))).toEqual(
             await outcome(viaPublic.book(s.userId, s.start, bookOptions(s))),
           );
-          expect(await outcome(records.list(s.userId, s.list, appointmentFromRecord))).toEqual(
+          expect(await outcome(records.list(s.userId, undefined, s.list, appointmentFromRecord))).toEqual(
             await outcome(viaPublic.list(s.userId, undefined, s.list)),
           );
         }
@@ -212,7 +211,7 @@ describe("record operations", () => {
 
   it("reject bad arguments with the public methods' errors", async () => {
     const records = recordOperationsOf(createScheduler());
-    const present = wireAppointmentFromRecord;
+    const present = appointmentJsonFromRecord;
     await expect(records?.book("", "2021-04-22 11:30", undefined, present)).rejects.toMatchObject({
       code: "INVALID_USER_ID",
     });
@@ -223,10 +222,10 @@ describe("record operations", () => {
       code: "INVALID_ARGUMENT",
       argument: "options.idempotencyKey",
     });
-    await expect(records?.list(1, "not options" as never, present)).rejects.toMatchObject({
+    await expect(records?.list(1, undefined, "not options" as never, present)).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
     });
-    await expect(records?.list(1, { status: "cancelled" as never }, present)).rejects.toMatchObject({
+    await expect(records?.list(1, undefined, { status: "cancelled" as never }, present)).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
       argument: "options.status",
     });

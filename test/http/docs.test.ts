@@ -8,7 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { createScheduler, ERROR_CODES } from "appointment-scheduler";
 import { HTTP_ERROR_CODES, HTTP_STATUS_BY_CODE } from "appointment-scheduler/http";
 import { describe, expect, it } from "vitest";
-import { startExpressServer } from "../../examples/express.js";
+import { startFastifyServer } from "../../examples/fastify.js";
 import { readOpenApiDocument } from "./openapi-checker.js";
 import { send } from "./support.js";
 
@@ -80,6 +80,8 @@ describe("docs/openapi.yaml", () => {
 
   it.each([
     ["BadRequest", 400],
+    ["Unauthorized", 401],
+    ["Forbidden", 403],
     ["NotFound", 404],
     ["MethodNotAllowed", 405],
     ["RequestTimeout", 408],
@@ -87,6 +89,7 @@ describe("docs/openapi.yaml", () => {
     ["ContentTooLarge", 413],
     ["UnsupportedMediaType", 415],
     ["UnprocessableContent", 422],
+    ["RequestHeaderFieldsTooLarge", 431],
     ["InternalServerError", 500],
     ["ServiceUnavailable", 503],
     ["GatewayTimeout", 504],
@@ -99,27 +102,37 @@ describe("docs/openapi.yaml", () => {
   });
 
   it("documents, for each operation, the statuses the API can answer", () => {
-    const operations = openApi.paths["/api/appointments/{userId}"] as Record<string, { responses: object }>;
-    expect(Object.keys(operations.get?.responses ?? {})).toEqual(["200", "400", "404", "408", "500", "503"]);
-    expect(Object.keys(operations.post?.responses ?? {})).toEqual([
-      "201",
-      "400",
-      "404",
-      "408",
-      "409",
-      "413",
-      "415",
-      "422",
-      "500",
-      "503",
-      "504",
-    ]);
+    // Every route: credentials (401, 403), a deadline (408), malformed HTTP and headers too large before
+    // any route (400, 431), a bug (500), the store (503). Writes add conflicts, keys and unknown outcomes;
+    // those with a JSON body add its limit and media type.
+    const common = ["400", "401", "403", "408", "431", "500", "503"];
+    const write = [...common, "409", "422", "504"];
+    const withBody = [...write, "413", "415"];
+    const expected: Record<string, string[]> = {
+      listAppointments: ["200", ...common, "404"],
+      bookAppointment: ["201", ...withBody, "404"],
+      holdAppointment: ["201", ...withBody, "404"],
+      getAppointment: ["200", ...common, "404"],
+      cancelAppointment: ["200", ...withBody, "404"],
+      rescheduleAppointment: ["200", ...withBody, "404"],
+      confirmHold: ["200", ...write, "404"],
+      releaseHold: ["200", ...write, "404"],
+      availability: ["200", ...common, "404"],
+      resourceAppointments: ["200", ...common, "404"],
+      changes: ["200", ...common],
+    };
+    const documented = Object.fromEntries(
+      operationsOf(openApi).map(({ operation }) => [
+        operation.operationId,
+        Object.keys(operation.responses ?? {}).sort(),
+      ]),
+    );
+    expect(documented).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([name, statuses]) => [name, [...statuses].sort()])),
+    );
   });
 
-  it("documents the Idempotency-Key header of a booking, up to 255 characters", () => {
-    const operations = openApi.paths["/api/appointments/{userId}"] as Record<string, { parameters?: unknown[] }>;
-    const refs = (operations.post?.parameters ?? []) as { $ref?: string }[];
-    expect(refs.map((parameter) => parameter.$ref)).toEqual(["#/components/parameters/IdempotencyKey"]);
+  it("documents the Idempotency-Key header of every write, up to 255 characters, and no header on reads", () => {
     const parameter = resolvePointer(openApi, "#/components/parameters/IdempotencyKey") as {
       name: string;
       in: string;
@@ -128,9 +141,23 @@ describe("docs/openapi.yaml", () => {
     };
     expect(parameter).toMatchObject({ name: "Idempotency-Key", in: "header", required: false });
     expect(parameter.schema.maxLength).toBe(255);
-    // A list takes its page in the query, never a key: it writes nothing.
-    const listParameters = (operations.get?.parameters ?? []) as { name?: string; in?: string }[];
-    expect(listParameters.map((p) => `${p.in} ${p.name}`)).toEqual(["query limit", "query after"]);
+    for (const { method, operation } of operationsOf(openApi)) {
+      const headers = (operation.parameters ?? [])
+        .map((p) => ((p as { $ref?: string }).$ref ? resolvePointer(openApi, (p as { $ref: string }).$ref) : p))
+        .filter((p) => (p as { in?: string }).in === "header")
+        .map((p) => (p as { name: string }).name);
+      // A read takes its page in the query, never a key: it writes nothing.
+      expect(headers, operation.operationId).toEqual(method === "get" ? [] : ["Idempotency-Key"]);
+    }
+    const list = openApi.paths["/api/appointments/{userId}"]?.get as { parameters?: { name?: string; in?: string }[] };
+    expect((list.parameters ?? []).map((p) => `${p.in} ${p.name}`)).toEqual([
+      "query from",
+      "query to",
+      "query status",
+      "query limit",
+      "query cursor",
+      "query after",
+    ]);
   });
 
   it("resolves every $ref, and every schema compiles as JSON Schema 2020-12", () => {
@@ -174,12 +201,20 @@ function parseCurl(command: string) {
     } else if (word === "-d") body = words[++i];
     else url = word;
   }
-  return {
-    method: method ?? (body === undefined ? "GET" : "POST"),
-    path: new URL(`http://${url}`).pathname,
-    headers,
-    body,
-  };
+  const { pathname, search } = new URL(`http://${url}`);
+  return { method: method ?? (body === undefined ? "GET" : "POST"), path: `${pathname}${search}`, headers, body };
+}
+
+/** Every operation of the document, with its method. */
+function operationsOf(document: typeof openApi) {
+  return Object.values(document.paths).flatMap((item) =>
+    Object.entries(item)
+      .filter(([method]) => ["get", "post", "put", "patch", "delete"].includes(method))
+      .map(([method, operation]) => ({
+        method,
+        operation: operation as { operationId?: string; parameters?: unknown[]; responses?: object },
+      })),
+  );
 }
 
 function resolvePointer(document: unknown, ref: string): unknown {
@@ -199,14 +234,42 @@ function curlSession(markdown: string): { command: string; output: string }[] {
   }));
 }
 
-/** Runs the exchanges in order against a fresh default example server and compares every answer. */
+/** An appointment id as the default scheduler makes them. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/**
+ * Runs the exchanges in order against a fresh default example server (`npm start`'s) and compares every
+ * answer. Ids are new in every run: each id the document shows stands for the id the server answered in
+ * the same place, the same one wherever the document repeats it (in a later command's URL too), and no two
+ * ids of the document stand for one of the server's.
+ */
 async function expectAnswersAsShown(exchanges: { command: string; output: string }[]): Promise<void> {
-  const server = await startExpressServer({ scheduler: createScheduler() });
+  const server = await startFastifyServer({ scheduler: createScheduler() });
+  const served = new Map<string, string>(); // the document's id → the server's
+  const shown = new Map<string, string>(); // the server's id → the document's
+  const match = (actual: unknown, expected: unknown): unknown => {
+    if (typeof expected === "string" && UUID.test(expected) && typeof actual === "string" && UUID.test(actual)) {
+      if (!served.has(expected) && !shown.has(actual)) {
+        served.set(expected, actual);
+        shown.set(actual, expected);
+      }
+      return shown.get(actual) ?? actual;
+    }
+    if (Array.isArray(actual)) return actual.map((item, index) => match(item, (expected as unknown[])?.[index]));
+    if (typeof actual === "object" && actual !== null) {
+      return Object.fromEntries(
+        Object.entries(actual).map(([key, value]) => [key, match(value, (expected as Record<string, unknown>)?.[key])]),
+      );
+    }
+    return actual;
+  };
   try {
     for (const { command, output } of exchanges) {
-      const { method, path, headers, body } = parseCurl(command);
+      const { method, path, headers, body } = parseCurl(command.replace(UUIDS, (id) => served.get(id) ?? id));
       const response = await send(server.url, { method, path, headers, ...(body === undefined ? {} : { body }) });
-      expect(response.json, command).toEqual(JSON.parse(output));
+      const expected = JSON.parse(output) as unknown;
+      expect(match(response.json, expected), command).toEqual(expected);
     }
   } finally {
     await server.close();

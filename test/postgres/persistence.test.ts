@@ -60,12 +60,12 @@ describe("npm start's example server across a restart", () => {
 
   it("finds its appointments again in SQLite under DATA_DIR, by default", async () => {
     const dataDir = dir(newDataDir);
-    expect(await bookThenRestart({ DATA_DIR: dataDir })).toEqual(SURVIVOR);
+    expect(await bookThenRestart({ DATA_DIR: dataDir })).toMatchObject(SURVIVOR);
     expect(existsSync(join(dataDir, SQLITE_FILE_NAME))).toBe(true);
   });
 
   it("finds its appointments again in PGlite under DATA_DIR, with STORE=pglite", async () => {
-    expect(await bookThenRestart({ DATA_DIR: dir(newPgliteDataDir), STORE: "pglite" })).toEqual(SURVIVOR);
+    expect(await bookThenRestart({ DATA_DIR: dir(newPgliteDataDir), STORE: "pglite" })).toMatchObject(SURVIVOR);
   });
 
   it("refuses, by default, a DATA_DIR that holds the earlier default's PGlite database, naming STORE=pglite", async () => {
@@ -83,7 +83,9 @@ describe("npm start's example server across a restart", () => {
     async () => {
       const prefix = uniquePrefix();
       try {
-        expect(await bookThenRestart({ DATABASE_URL: TEST_DATABASE_URL, TABLE_PREFIX: prefix })).toEqual(SURVIVOR);
+        expect(await bookThenRestart({ DATABASE_URL: TEST_DATABASE_URL, TABLE_PREFIX: prefix })).toMatchObject(
+          SURVIVOR,
+        );
       } finally {
         const pool = serverPool();
         await dropSchema(pool, prefix);

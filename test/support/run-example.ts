@@ -51,13 +51,7 @@ export function newPgliteDataDir(): string {
  * otherwise, its appointments go to a fresh `DATA_DIR` and not to a `DATABASE_URL` of the test's own environment.
  */
 export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promise<RunningExample> {
-  const { DATABASE_URL: _notInherited, ...inherited } = process.env;
-  const ownDataDir = env.DATA_DIR === undefined && env.DATABASE_URL === undefined ? newDataDir() : undefined;
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(file)], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { child, exited } = spawnExample(file, env);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -65,11 +59,6 @@ export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promis
   child.stderr.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  // "close", not "exit": all it printed has been read by then.
-  const exited = once(child, "close").then((how) => {
-    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
-    return how;
-  }) as Promise<[number | null, NodeJS.Signals | null]>;
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
@@ -79,6 +68,57 @@ export async function runExample(file: URL, env: NodeJS.ProcessEnv = {}): Promis
     exited.then(([code, signal]) => reject(new ExampleExitedError(code, signal, output)));
   });
   return { child, url, exited, output: () => output };
+}
+
+/** How an example that stopped by itself exited, and what it printed on each stream. */
+export interface ExampleExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `file` as {@link runExample} does, until it exits by itself (a bad setting, a port in use), and
+ * resolves with how; kills it (SIGKILL) if it still runs after `timeoutMs`.
+ */
+export async function runExampleToExit(
+  file: URL,
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 15_000,
+): Promise<ExampleExit> {
+  const { child, exited } = spawnExample(file, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code, signal] = await exited.finally(() => clearTimeout(timer));
+  return { code, signal, stdout, stderr };
+}
+
+/**
+ * Starts `file` with tsx as Node.js's loader, from the repository root, on `PORT=0` and a fresh `DATA_DIR`
+ * (removed once it has exited) unless `env` says otherwise, without a `DATABASE_URL` of the test's own.
+ */
+function spawnExample(file: URL, env: NodeJS.ProcessEnv) {
+  const { DATABASE_URL: _notInherited, ...inherited } = process.env;
+  const ownDataDir = env.DATA_DIR === undefined && env.DATABASE_URL === undefined ? newDataDir() : undefined;
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(file)], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  // "close", not "exit": all it printed has been read by then.
+  const exited = once(child, "close").then((how) => {
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    return how;
+  }) as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited };
 }
 
 /** Stops a running example with `signal` and resolves with how it exited. */

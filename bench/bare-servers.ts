@@ -7,6 +7,7 @@
  * a few lines (`bare-rule`: `BaselineBooker`, the in-memory baseline), which is what any server that books
  * at all must do on top of the framework: the floor of what a booking server can reach against the bare one.
  */
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import Router from "@koa/router";
@@ -23,32 +24,60 @@ export interface BareAnswers {
   book(userId: string, body: unknown): { status: number; body: unknown };
 }
 
-const LIST = { appointments: [{ start_time: "2021-04-22 11:30", end_time: "2021-04-22 12:00" }] };
+/** An appointment as the examples answer it (`AppointmentJson`): the seed's two fields and the ledger's. */
+const FIXED_APPOINTMENT = {
+  id: "0b5b7d0e-3c8e-4f51-9a51-1d2f8c0e6a11",
+  user_id: "1",
+  status: "booked",
+  start_time: "2021-04-22 11:30",
+  end_time: "2021-04-22 12:00",
+  start: "2021-04-22T11:30:00+00:00",
+  end: "2021-04-22T12:00:00+00:00",
+  version: 1,
+  type: null,
+  resource: null,
+  hold_expires_at: null,
+  cancellation_reason: null,
+  metadata: null,
+};
+const LIST = { appointments: [FIXED_APPOINTMENT], next_cursor: null };
 
 /** The same JSON as the examples answer, with no work behind it. */
 export const fixedAnswers: BareAnswers = {
   list: () => LIST,
-  book: (_userId, body) => ({
+  book: (userId, body) => ({
     status: 201,
-    body: { start_time: (body as { appointment?: string }).appointment ?? "", end_time: "2021-04-22 12:00" },
+    body: { ...FIXED_APPOINTMENT, user_id: userId, start_time: (body as { appointment?: string }).appointment ?? "" },
   }),
 };
 
-/** The seed's rule in a few lines: `BaselineBooker`, and `Date#toISOString` for the times. */
+/**
+ * The seed's rule in a few lines: `BaselineBooker`, `crypto.randomUUID` for ids, and `Date#toISOString` for
+ * the times, answering the examples' JSON.
+ */
 export function fewLinesRuleAnswers(): BareAnswers {
   const booker = new BaselineBooker();
-  const wire = ({ startMs, endMs }: BaselineAppointment) => ({
-    start_time: baselineWireTime(startMs),
-    end_time: baselineWireTime(endMs),
+  const ids = new WeakMap<BaselineAppointment, string>();
+  const rfc3339 = (epochMs: number) => `${new Date(epochMs).toISOString().slice(0, 19)}+00:00`;
+  const wire = (userId: string, appointment: BaselineAppointment) => ({
+    ...FIXED_APPOINTMENT,
+    id: ids.get(appointment),
+    user_id: userId,
+    start_time: baselineWireTime(appointment.startMs),
+    end_time: baselineWireTime(appointment.endMs),
+    start: rfc3339(appointment.startMs),
+    end: rfc3339(appointment.endMs),
   });
   return {
-    list: (userId) => ({ appointments: booker.list(userId).map(wire) }),
+    list: (userId) => ({
+      appointments: booker.list(userId).map((appointment) => wire(userId, appointment)),
+      next_cursor: null,
+    }),
     book: (userId, body) => {
       try {
-        return {
-          status: 201,
-          body: wire(booker.book(userId, String((body as { appointment?: unknown }).appointment))),
-        };
+        const appointment = booker.book(userId, String((body as { appointment?: unknown }).appointment));
+        ids.set(appointment, randomUUID());
+        return { status: 201, body: wire(userId, appointment) };
       } catch (error) {
         return { status: 400, body: { message: (error as Error).message } };
       }

@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { type AddressInfo, isIP } from "node:net";
+import { type AddressInfo, isIP, type Socket } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
@@ -326,18 +326,16 @@ async function openPglite(dataDir: string, options: { tablePrefix?: string }): P
 export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: ServerOptions): Promise<RunningServer> {
   server.removeAllListeners("clientError");
   server.on("clientError", answerClientError);
-  // The responses not finished yet, to end their connections once they are, when the server stops.
-  const inFlight = new Set<ServerResponse>();
-  let stopping = false;
-  server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url !== undefined) req.url = originForm(req.url);
-    if (stopping) {
-      // Set before the framework answers: Node.js then sends `Connection: close` and ends the connection.
-      res.setHeader("Connection", "close");
-      return;
-    }
-    inFlight.add(res);
-    res.once("close", () => inFlight.delete(res));
+  // The open connections, to end each once its response in flight is answered, when the server stops.
+  // Tracked per connection, not per request: a keep-alive connection carries many requests.
+  const connections = new Set<Socket & { _httpMessage?: ServerResponse | null }>();
+  server.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+  });
+  server.prependListener("request", (req: IncomingMessage) => {
+    // Absolute form (RFC 9112 §3.2.2) is rare: the common origin form costs one character test.
+    if (req.url !== undefined && req.url[0] !== "/") req.url = originForm(req.url);
   });
   server.listen(port, host);
   await once(server, "listening");
@@ -347,8 +345,14 @@ export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: S
     url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
-        stopping = true;
-        for (const res of inFlight) {
+        // Requests still arriving on open connections: Node.js then sends `Connection: close` and ends them.
+        server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+          res.setHeader("Connection", "close");
+        });
+        for (const socket of connections) {
+          // The connection's response in flight, as Node.js attaches it (private, but stable since 0.x).
+          const res = socket._httpMessage;
+          if (!res) continue;
           if (!res.headersSent) res.setHeader("Connection", "close");
           // Too late to say so: its connection is closed as soon as it is idle, after the response.
           else res.once("finish", () => server.closeIdleConnections());

@@ -9,6 +9,7 @@ import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import type { Appointment } from "../model/appointment.js";
 import { appointmentIdOf } from "../scheduler/appointment-id.js";
 import { recordOperationsOf, type Scheduler } from "../scheduler/scheduler.js";
+import { parseDate } from "../time/parse-date.js";
 import {
   type Authenticate,
   type Authorize,
@@ -341,7 +342,8 @@ export function createAppointmentsHttpApi(
       const userId = userOf("availability", context);
       const { date, ...options } = availabilityParamsOf(context.request.query);
       const slots = await scheduler.availability(userId, date, { signal: context.signal, ...options });
-      return ok<AvailabilityBody>({ date, slots: slots.map(slotJsonOf) });
+      // The date as the scheduler read it (`2021-04-22`, whatever annotation the query gave it).
+      return ok<AvailabilityBody>({ date: parseDate(date, "date").toString(), slots: slots.map(slotJsonOf) });
     },
 
     resourceAppointments: async ({ request, signal, principal }) => {

@@ -223,6 +223,10 @@ describe("availability", () => {
   it("gives the starts the user could book, with the free resources when asked, and agrees with booking", async () => {
     const { call } = clinic();
     const open = await call("GET", "/api/availability/7?date=2030-04-22");
+    // The date as the scheduler read it, without the annotation the query gave it.
+    expect(bodyOf(await call("GET", "/api/availability/7?date=2030-04-22%5Bu-ca%3Diso8601%5D")).date).toBe(
+      "2030-04-22",
+    );
     expect(open.status).toBe(200);
     expect(bodyOf(open).slots).toHaveLength(48);
     const withResource = await call("GET", "/api/availability/7?date=2030-04-22&resource=dr-lee");

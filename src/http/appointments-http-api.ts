@@ -370,12 +370,13 @@ export function createAppointmentsHttpApi(
   /** Runs a route's handler: the deadline, who is asking, and whatever it throws as its error response. */
   const answer =
     (handler: Handler) =>
-    async (request: RouteRequest): Promise<HttpResponse> => {
+    async (given: RouteRequest): Promise<HttpResponse> => {
       try {
+        const request = given ?? {};
         const signal = deadline();
         // No hook, no promise: the open API's requests (the seed's) pay nothing for access control.
         const principal = access.authenticate ? await authenticateRequest(access, request.headers, signal) : null;
-        return await handler({ request: request ?? {}, signal, principal });
+        return await handler({ request, signal, principal });
       } catch (caught) {
         return error(caught);
       }

@@ -4,7 +4,7 @@
  * @module
  */
 import { HttpRequestError } from "./http-request-error.js";
-import { pathOf } from "./routes.js";
+import { matchRoute } from "./routes.js";
 
 /**
  * The route in the `:param` syntax that Express, Fastify, Hono and Koa share. Register `GET` and `POST` on
@@ -19,9 +19,6 @@ export const APPOINTMENTS_ROUTE = "/api/appointments/:userId";
 
 /** The methods the route answers, as the `Allow` header of a 405 lists them. */
 export const APPOINTMENTS_ROUTE_METHODS = ["GET", "HEAD", "POST"] as const;
-
-/** One path segment after the prefix, nothing more (as the frameworks match it: no trailing slash). */
-const ROUTE_PATTERN = /^\/api\/appointments\/([^/]+)$/;
 
 /** Longest canonical user id: the core's limit for string ids. */
 const MAX_USER_ID_DIGITS = 255;
@@ -39,16 +36,8 @@ const MAX_USER_ID_DIGITS = 255;
  * ```
  */
 export function matchAppointmentsPath(pathOrUrl: string): string | null {
-  const path = pathOf(pathOrUrl);
-  const segment = ROUTE_PATTERN.exec(path)?.[1];
-  if (segment === undefined) return null;
-  let userId: string;
-  try {
-    userId = decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-  return userId === "." || userId === ".." ? null : userId;
+  const match = matchRoute("GET", pathOrUrl);
+  return match.kind === "route" && match.route.name === "listAppointments" ? (match.params.userId ?? null) : null;
 }
 
 /**

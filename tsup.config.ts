@@ -3,10 +3,11 @@ import { defineConfig } from "tsup";
 import { fixSourceMapFiles } from "./scripts/source-maps.js";
 
 export default defineConfig({
-  // One entry per public subpath; package.json "exports" lists the same five (a test checks both agree).
+  // One entry per public subpath; package.json "exports" lists the same six (a test checks both agree).
   entry: {
     index: "src/index.ts",
     http: "src/http/index.ts",
+    icalendar: "src/icalendar/index.ts",
     postgres: "src/postgres/index.ts",
     sqlite: "src/sqlite/index.ts",
     testing: "src/testing/index.ts",

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^appointment-scheduler$/, replacement: src("index.ts") },
-      { find: /^appointment-scheduler\/(http|postgres|sqlite|testing)$/, replacement: src("$1/index.ts") },
+      { find: /^appointment-scheduler\/(http|icalendar|postgres|sqlite|testing)$/, replacement: src("$1/index.ts") },
     ],
   },
   test: {

@@ -37,7 +37,9 @@ export function startExpressServer(options: ServerOptions): Promise<RunningServe
 const METHOD = { GET: "get", POST: "post", PATCH: "patch", DELETE: "delete" } as const;
 
 function send(res: Response, { status, headers, body }: HttpResponse): void {
-  res.status(status).set(headers).json(body);
+  // A string is the calendar feed, whose headers give its Content-Type; everything else is JSON.
+  if (typeof body === "string") res.status(status).set(headers).send(body);
+  else res.status(status).set(headers).json(body);
 }
 
 await runIfMain(import.meta.url, startExpressServer);

@@ -51,6 +51,8 @@ export function startHonoServer(options: ServerOptions): Promise<RunningServer> 
  * The charset is stated as the other examples state it.
  */
 function send(c: Context, { status, headers, body }: HttpResponse): Response {
+  // A string is the calendar feed, whose headers give its Content-Type; everything else is JSON.
+  if (typeof body === "string") return c.body(body, status as ContentfulStatusCode, headers);
   return c.json(body, status as ContentfulStatusCode, {
     ...headers,
     "Content-Type": "application/json; charset=utf-8",

@@ -49,6 +49,7 @@ const METHOD = { GET: "get", POST: "post", PATCH: "patch", DELETE: "delete" } as
 function send(ctx: Context, { status, headers, body }: HttpResponse): void {
   ctx.status = status;
   ctx.set(headers);
+  // Koa sends a string as text, keeping the Content-Type set above (the calendar feed's); the rest as JSON.
   ctx.body = body;
 }
 

@@ -27,13 +27,14 @@ export function startNodeHttpServer(options: ServerOptions): Promise<RunningServ
 }
 
 function send(req: IncomingMessage, res: ServerResponse, { status, headers, body }: HttpResponse): void {
-  const json = JSON.stringify(body);
+  // A string is the calendar feed, whose headers give its Content-Type; everything else is JSON.
+  const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, {
-    ...headers,
     "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(json),
+    ...headers,
+    "Content-Length": Buffer.byteLength(text),
   });
-  res.end(req.method === "HEAD" ? undefined : json);
+  res.end(req.method === "HEAD" ? undefined : text);
 }
 
 await runIfMain(import.meta.url, startNodeHttpServer);

@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
 import { createScheduler, type Scheduler } from "appointment-scheduler";
-import { type AppointmentsHttpOptions, answerClientError, originForm } from "appointment-scheduler/http";
+import {
+  type AppointmentsHttpOptions,
+  answerClientError,
+  answerConnect,
+  createCalendarFeedTokens,
+  originForm,
+} from "appointment-scheduler/http";
 import { lockDataDir } from "./data-dir-lock.js";
 import { jwtAuthenticate, MIN_SECRET_LENGTH } from "./jwt-auth.js";
 
@@ -170,8 +176,9 @@ const HOST_NAME =
 
 /** `HOST`: the host name or IP address to listen on, default `localhost`. */
 /**
- * `AUTH_JWT_SECRET`: when set, the API takes HS256 bearer tokens signed with it (see jwt-auth.ts); unset or
- * empty, it is open, as the seed's was.
+ * `AUTH_JWT_SECRET`: when set, the API takes HS256 bearer tokens signed with it (see jwt-auth.ts), and the
+ * calendar feed URLs carry tokens signed with it too (`GET /api/appointments/:userId/calendar-link` gives a
+ * user theirs; a new secret revokes them all). Unset or empty, the API is open, as the seed's was.
  */
 function httpFromEnv(secret: string | undefined): AppointmentsHttpOptions {
   if (secret === undefined || secret === "") return {};
@@ -181,7 +188,7 @@ function httpFromEnv(secret: string | undefined): AppointmentsHttpOptions {
       `AUTH_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters (it has ${secret.length})`,
     );
   }
-  return { authenticate: jwtAuthenticate(secret) };
+  return { authenticate: jwtAuthenticate(secret), calendar: { tokens: createCalendarFeedTokens({ secret }) } };
 }
 
 function hostFromEnv(value: string | undefined): string {
@@ -317,6 +324,7 @@ async function openPglite(dataDir: string, options: { tablePrefix?: string }): P
  * - a request Node.js rejects before any route runs (not valid HTTP, headers too large) gets a JSON error
  *   `{code, message}` ({@link answerClientError}), in place of Node.js's bare status line or the
  *   framework's own answer (Fastify installs one at creation: every other `'clientError'` listener is removed);
+ * - a `CONNECT` request, which reaches no route, gets 405 `METHOD_NOT_ALLOWED` in JSON ({@link answerConnect});
  * - a request target in absolute form (`GET http://host/api/appointments/1`) is routed by its path
  *   ({@link originForm}, in the first `'request'` listener, so before the framework's);
  * - `close()` stops accepting connections, closes the idle ones at once, answers the requests in flight (and
@@ -326,6 +334,9 @@ async function openPglite(dataDir: string, options: { tablePrefix?: string }): P
 export async function listen(server: Server, { port = 0, host = "127.0.0.1" }: ServerOptions): Promise<RunningServer> {
   server.removeAllListeners("clientError");
   server.on("clientError", answerClientError);
+  // CONNECT (a proxy's method) reaches no route: without a listener Node.js cuts the connection silently.
+  server.removeAllListeners("connect");
+  server.on("connect", answerConnect);
   // The open connections, to end each once its response in flight is answered, when the server stops.
   // Tracked per connection, not per request: a keep-alive connection carries many requests.
   const connections = new Set<Socket & { _httpMessage?: ServerResponse | null }>();

@@ -130,7 +130,7 @@ export function authorizeRequest(access: AccessControl, principal: Principal | n
 }
 
 /** A 401, which tells the client how to authenticate (RFC 9110 §11.6.1). */
-function authenticationRequired(message: string): HttpRequestError {
+export function authenticationRequired(message: string): HttpRequestError {
   return new HttpRequestError("AUTHENTICATION_REQUIRED", message, {
     headers: { "WWW-Authenticate": 'Bearer realm="appointments"' },
   });

@@ -26,12 +26,15 @@ import {
   slotJsonOf,
 } from "./appointment-json.js";
 import { parseUserIdParam } from "./appointments-route.js";
+import { calendarFeedOf, type FeedCalendarOptions } from "./calendar-feed.js";
+import type { CalendarFeedTokens } from "./calendar-feed-tokens.js";
 import { deadlineSignals } from "./deadline-signals.js";
 import { codeResponse, errorResponse } from "./error-response.js";
 import { HttpRequestError } from "./http-request-error.js";
 import type {
   AppointmentListBody,
   AvailabilityBody,
+  CalendarLinkBody,
   ChangesBody,
   ErrorBody,
   HttpResponse,
@@ -79,6 +82,22 @@ export interface AppointmentsHttpOptions {
   readonly authenticate?: Authenticate;
   /** Which principal may act on which path; default {@link defaultAuthorize}. */
   readonly authorize?: Authorize;
+  /** The per-user calendar feed, `GET /api/appointments/:userId/calendar.ics`: see docs/icalendar.md. */
+  readonly calendar?: CalendarFeedOptions;
+}
+
+/** Options of the calendar feed routes. */
+export interface CalendarFeedOptions {
+  /**
+   * Lets the feed URL carry its own credential (`?token=`), for calendar clients, which cannot send an
+   * `Authorization` header; see {@link createCalendarFeedTokens}. Without it the feed takes the API's usual
+   * credentials only (none on an open API).
+   */
+  readonly tokens?: CalendarFeedTokens;
+  /** How the calendar reads: its name, the domain of the events' UIDs, summaries; see docs/icalendar.md. */
+  readonly calendar?: FeedCalendarOptions;
+  /** How many days before today the feed reaches back. Default `90`. */
+  readonly pastDays?: number;
 }
 
 /** What a route's handler needs from the request, as the framework gives it. */
@@ -209,6 +228,7 @@ export function createAppointmentsHttpApi(
   }
   const access = accessControlOf(options?.authenticate, options?.authorize);
   const keys = new KeysInFlight();
+  const feed = calendarFeedOf(options?.calendar);
 
   const error = (caught: unknown): HttpResponse<ErrorBody> => {
     const response = errorResponse(caught);
@@ -291,6 +311,20 @@ export function createAppointmentsHttpApi(
       );
     },
 
+    calendarFeed: async (context) => {
+      const userId = userOf("calendarFeed", context);
+      return {
+        status: 200,
+        headers: feed.headers,
+        body: await feed.calendar(scheduler, userId, context.signal),
+      };
+    },
+
+    calendarLink: async (context) => {
+      const userId = userOf("calendarLink", context);
+      return ok<CalendarLinkBody>({ path: await feed.path(userId, context.signal) });
+    },
+
     getAppointment: async (context) => {
       const userId = userOf("getAppointment", context);
       const appointment = await scheduler.get(userId, appointmentIdParam(context.request), { signal: context.signal });
@@ -369,20 +403,25 @@ export function createAppointmentsHttpApi(
 
   /** Runs a route's handler: the deadline, who is asking, and whatever it throws as its error response. */
   const answer =
-    (handler: Handler) =>
+    (name: RouteName, handler: Handler) =>
     async (given: RouteRequest): Promise<HttpResponse> => {
       try {
         const request = given ?? {};
         const signal = deadline();
         // No hook, no promise: the open API's requests (the seed's) pay nothing for access control.
-        const principal = access.authenticate ? await authenticateRequest(access, request.headers, signal) : null;
+        const principal =
+          name === "calendarFeed" && feed.tokens
+            ? await feed.principal(request, signal, () => authenticateRequest(access, request.headers, signal))
+            : access.authenticate
+              ? await authenticateRequest(access, request.headers, signal)
+              : null;
         return await handler({ request, signal, principal });
       } catch (caught) {
         return error(caught);
       }
     };
 
-  const routes: ApiRoute[] = ROUTES.map((route) => ({ ...route, handle: answer(handlers[route.name]) }));
+  const routes: ApiRoute[] = ROUTES.map((route) => ({ ...route, handle: answer(route.name, handlers[route.name]) }));
   const byName = new Map(routes.map((route) => [route.name, route]));
   const route = (name: RouteName) => byName.get(name) as ApiRoute;
 
@@ -398,7 +437,12 @@ export function createAppointmentsHttpApi(
     handle: async (method, url, request) => {
       const match = matchRoute(method, url);
       if (match.kind !== "route") return unmatched(url, method);
-      return route(match.route.name).handle({ ...request, params: match.params, query: url });
+      return route(match.route.name).handle({
+        headers: request?.headers,
+        body: request?.body,
+        params: match.params,
+        query: url,
+      });
     },
     list: (userIdParam, query, headers) =>
       route("listAppointments").handle({ params: { userId: userIdParam }, query, headers }) as Promise<

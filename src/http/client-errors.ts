@@ -112,9 +112,39 @@ export function answerClientError(error: Error, socket: ClientErrorSocket): void
   socket.end(clientErrorResponse(code, message), () => socket.destroy());
 }
 
+/**
+ * A listener for a `node:http` server's `'connect'` event: answers a `CONNECT` request (a proxy's method,
+ * which Node.js hands to no route; without a listener it cuts the connection without a word) with 405
+ * `METHOD_NOT_ALLOWED` and the methods the API has in `Allow`, then closes the connection.
+ *
+ * @example
+ * ```ts
+ * server.on("connect", answerConnect);
+ * ```
+ */
+export function answerConnect(_request: unknown, socket: ClientErrorSocket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const cut = setTimeout(() => socket.destroy(), 1_000);
+  cut.unref();
+  socket.once("close", () => clearTimeout(cut));
+  socket.end(
+    clientErrorResponse("METHOD_NOT_ALLOWED", "CONNECT is not supported: this server is not a proxy", {
+      Allow: "GET, HEAD, POST, PATCH, DELETE",
+    }),
+    () => socket.destroy(),
+  );
+}
+
 /** The bytes of a complete HTTP/1.1 response with the JSON error `code`. */
-function clientErrorResponse(code: ResponseErrorCode, message: string): Uint8Array {
-  const { status, headers, body } = codeResponse(code, message);
+function clientErrorResponse(
+  code: ResponseErrorCode,
+  message: string,
+  extraHeaders?: Readonly<Record<string, string>>,
+): Uint8Array {
+  const { status, headers, body } = codeResponse(code, message, extraHeaders);
   const json = JSON.stringify(body);
   const fields: Record<string, string> = {
     ...headers,

@@ -40,8 +40,19 @@ export interface ChangesBody {
   readonly cursor: string | null;
 }
 
-/** Any body the helper answers. */
+/** `GET /api/appointments/:userId/calendar-link`: the path of the user's calendar feed, with its token. */
+export interface CalendarLinkBody {
+  /** Relative to the API's origin, e.g. `/api/appointments/42/calendar.ics?token=…`. */
+  readonly path: string;
+}
+
+/**
+ * Any body the helper answers: JSON, or text (a string, only for the calendar feed) to send as it is with the
+ * `Content-Type` its headers give.
+ */
 export type ResponseBody =
+  | string
+  | CalendarLinkBody
   | AppointmentListBody
   | AppointmentJson
   | AvailabilityBody
@@ -51,7 +62,8 @@ export type ResponseBody =
 
 /**
  * A response to send: `status`, extra `headers` (such as `Allow` on a 405, `Location` on a 201), and a `body`
- * to send as JSON (`Content-Type: application/json`; the framework's JSON reply does both).
+ * to send as JSON (`Content-Type: application/json`; the framework's JSON reply does both), or, when the body
+ * is a string (the calendar feed), as that text, with the `Content-Type` in `headers`.
  */
 export interface HttpResponse<Body extends ResponseBody = ResponseBody> {
   readonly status: number;

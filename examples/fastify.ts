@@ -1,7 +1,8 @@
 /**
  * The appointments API on Fastify 5: routing only, `appointment-scheduler/http` does the rest.
  *
- * Run it with `npx tsx examples/fastify.ts`: `PORT` defaults to 5000.
+ * Run it with `npx tsx examples/fastify.ts`: `PORT` defaults to 5000. It also serves the booking page
+ * (examples/booking-page/) at `/`: open http://localhost:5000/.
  */
 import type { Scheduler } from "appointment-scheduler";
 import {
@@ -11,6 +12,7 @@ import {
   type RequestBody,
 } from "appointment-scheduler/http";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import { BOOKING_PAGE_FILES } from "./booking-page/serve.js";
 import { listen, type RunningServer, runIfMain, type ServerOptions } from "./scheduler-from-env.js";
 
 export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHttpOptions): FastifyInstance {
@@ -40,6 +42,10 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
           }),
         ),
     });
+  }
+  // The booking page: `GET` (and `HEAD`) of its few files, each at its own path (see booking-page/serve.ts).
+  for (const file of BOOKING_PAGE_FILES) {
+    app.get(file.path, (request, reply) => send(reply, file.respond(request.headers)));
   }
   // Requests for another path or method are answered on arrival, in place of a not-found handler: that one
   // runs only after Fastify has judged the body's Content-Type.

@@ -296,9 +296,13 @@ async function loadAppointments() {
 
 async function loadSlots() {
   const query = new URLSearchParams({ date: state.date });
-  // A moved appointment keeps its practitioner: offer the times at which that one is free.
-  const resources = state.moving?.resource ?? RESOURCES;
-  if (resources !== "") query.set("resource", resources);
+  if (state.moving) {
+    // The times this appointment could move to: its own time counts against none of them (so the same date
+    // is offered too), and it keeps its practitioner and type.
+    query.set("moving", state.moving.id);
+  } else if (RESOURCES !== "") {
+    query.set("resource", RESOURCES);
+  }
   const result = await request("GET", `/api/availability/${state.userId}?${query}`);
   if (!result.ok) return result;
   state.choices = result.data.slots.flatMap((slot) =>
@@ -362,9 +366,7 @@ function renderSlots() {
 function noSlotsText() {
   const text = `There are no free times on ${formatDate(state.date)}.`;
   const mine = state.appointments.find((appointment) => dateOf(appointment.start) === state.date);
-  if (state.moving && dateOf(state.moving.start) === state.date) {
-    return `${text} To change the time of this appointment, choose another date above.`;
-  }
+  if (state.moving) return `${text} Please choose another date.`;
   if (mine) return `${text} You already have an appointment that day, at ${clockOf(mine.start)}.`;
   return `${text} Please choose another date.`;
 }

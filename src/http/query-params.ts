@@ -67,11 +67,15 @@ export function listParamsOf(query: ListQuery): ListParams {
   };
 }
 
-/** `GET /api/availability/:userId`: `date` (required), `resource` (repeated, or comma-separated), `type`. */
+/**
+ * `GET /api/availability/:userId`: `date` (required), `resource` (repeated, or comma-separated), `type`, and
+ * `moving` (an appointment id: the starts it could be moved to).
+ */
 export function availabilityParamsOf(query: ListQuery): {
   readonly date: string;
   readonly resources?: string[];
   readonly type?: string;
+  readonly moving?: string;
 } {
   const read = readerOf(query);
   const date = single(read, "date");
@@ -84,6 +88,7 @@ export function availabilityParamsOf(query: ListQuery): {
     date,
     ...optional("resources", resources.length > 0 ? resources : undefined),
     ...optional("type", single(read, "type")),
+    ...optional("moving", single(read, "moving")),
   };
 }
 

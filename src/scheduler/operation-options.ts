@@ -270,13 +270,15 @@ export interface AvailabilityFields {
   /** The resources asked for, or `null` for none. */
   readonly resources: readonly string[] | null;
   readonly appointmentType: string | null;
+  /** The id of the appointment to offer new starts for, or `null`. */
+  readonly moving: string | null;
 }
 
-const AVAILABILITY_OPTION_KEYS = ["signal", "resources", "type"];
+const AVAILABILITY_OPTION_KEYS = ["signal", "resources", "type", "moving"];
 
 /** Reads `availability`'s options. */
 export function availabilityFieldsOf(options: unknown): AvailabilityFields {
-  if (options === undefined) return { signal: undefined, resources: null, appointmentType: null };
+  if (options === undefined) return { signal: undefined, resources: null, appointmentType: null, moving: null };
   const signal = signalOf(options, AVAILABILITY_OPTION_KEYS);
   const list = readField(options as object, "resources", "options");
   let resources: string[] | null = null;
@@ -290,7 +292,22 @@ export function availabilityFieldsOf(options: unknown): AvailabilityFields {
     }
   }
   const appointmentType = nameOf(readField(options as object, "type", "options"), "options.type");
-  return { signal, resources, appointmentType };
+  const movingId = readField(options as object, "moving", "options");
+  let moving: string | null = null;
+  if (movingId !== undefined) {
+    if (typeof movingId !== "string") {
+      throw new InvalidArgumentError("options.moving", "moving must be the id of the appointment to move");
+    }
+    // A move keeps the appointment's type and resource: asking for others would offer starts it cannot take.
+    if (resources !== null || appointmentType !== null) {
+      throw new InvalidArgumentError(
+        "options.moving",
+        "moving offers starts for the appointment's own type and resource: leave type and resources out",
+      );
+    }
+    moving = movingId;
+  }
+  return { signal, resources, appointmentType, moving };
 }
 
 /** Options `listByResource` takes. */

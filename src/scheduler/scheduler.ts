@@ -160,6 +160,15 @@ export interface AvailabilityOptions extends OperationOptions {
   readonly resources?: readonly string[] | undefined;
   /** The appointment type to offer starts for (its duration and buffers). */
   readonly type?: string | undefined;
+  /**
+   * The id of one of the user's booked appointments: offer the starts that `reschedule(userId, moving, start)`
+   * would accept now. Its own time does not count against them (a move never collides with the time it
+   * leaves), and its type and resource apply, so `type` and `resources` must be left out.
+   *
+   * @throws AppointmentNotFoundError, AppointmentCancelledError, AppointmentNotBookedError (a hold),
+   *   AppointmentStartedError and TooLateToChangeError, as `reschedule` would.
+   */
+  readonly moving?: string | undefined;
 }
 
 /** Options of {@link Scheduler.listByResource}. */
@@ -745,11 +754,16 @@ class PolicyScheduler implements Scheduler {
   availability(userId: UserId, date: DateInput, options?: AvailabilityOptions): Promise<AvailableSlot[]> {
     return this.#withOptions(
       () => availabilityFieldsOf(options),
-      ({ signal, resources: resourceIds, appointmentType }) => {
+      ({ signal, resources: askedResources, appointmentType, moving }) => {
         normalizeUserId(userId); // the user id first, as in every operation
         const day = parseDate(date, "date");
         return this.#userOperation(userId, signal, async (user, timeZone) => {
-          const type = appointmentTypeOf(this.policy, appointmentType);
+          // For a move: the appointment's own type and resource, and its own records left out of the checks.
+          const moved = moving === null ? null : await this.#movableRecord(user, moving, timeZone, signal);
+          const type = appointmentTypeOf(this.policy, moved ? (moved.appointmentType ?? null) : appointmentType);
+          const resourceIds = moved ? (moved.resource ? [moved.resource.resourceId] : null) : askedResources;
+          const others = (records: readonly AppointmentRecord[]) =>
+            moved ? records.filter((record) => record.id !== moved.id) : records;
           const window = this.#bookingWindow(timeZone);
           // Holds count as of now, as a booking's write would count them.
           const nowMs = this.#nowMs();
@@ -775,8 +789,9 @@ class PolicyScheduler implements Scheduler {
             signal,
           );
           checkRecords(records, user, "holding");
+          const counted = others(records);
           const open = offered.filter(
-            ({ slot }) => occupancyConflict(records, slot.times, slot.occupancy, nowMs) === undefined,
+            ({ slot }) => occupancyConflict(counted, slot.times, slot.occupancy, nowMs) === undefined,
           );
           if (resourceIds === null) return open.map(({ start, end }) => ({ start, end }));
           if (open.length === 0) return [];
@@ -792,7 +807,7 @@ class PolicyScheduler implements Scheduler {
             resourceIds.map(async (id) => {
               const resource = await this.#resources.resource(id, signal);
               const { first, last } = datesAround(resource, around.fromMs, around.toMs);
-              const occupying = await this.#resourceRecords(id, around, signal);
+              const occupying = others(await this.#resourceRecords(id, around, signal));
               return { resource, hours: workingInstants(resource, first, last), occupying };
             }),
           );
@@ -901,6 +916,32 @@ class PolicyScheduler implements Scheduler {
   }
 
   /**
+   * The user's appointment `id` as `availability({ moving })` reads it: one that `reschedule` could move now,
+   * or the error `reschedule` would give (its write checks the same against the store, atomically).
+   */
+  async #movableRecord(
+    user: string,
+    id: string,
+    timeZone: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AppointmentRecord> {
+    const appointmentId = appointmentIdOf(id);
+    const record = await this.#read(() => this.#store.getAppointment(user, appointmentId, { signal }), signal);
+    checkFound(record, user, appointmentId);
+    if (record === null) throw new AppointmentNotFoundError(appointmentId);
+    if (record.status !== "booked") {
+      const appointment = appointmentFromRecord(record, timeZone);
+      if (record.status === "cancelled") throw new AppointmentCancelledError(appointment);
+      throw new AppointmentNotBookedError(appointment);
+    }
+    const now = this.#currentInstant();
+    if (record.startMs < this.#earliestChangeStartMs(now, timeZone, "rescheduleNotice")) {
+      throw this.#tooLate(record, "move", now.epochMilliseconds, timeZone);
+    }
+    return record;
+  }
+
+  /**
    * Parses a start, checks it against everything but the store's occupancy check (limit and overlap, which
    * the store makes atomically), and gives what the booking would occupy.
    */
@@ -953,10 +994,15 @@ class PolicyScheduler implements Scheduler {
   }
 
   /** The error of a `too-late` answer: the appointment has started, or its notice has run out. */
-  #tooLate(record: AppointmentRecord, change: AppointmentChange, atMs: number, timeZone: string): SchedulerError {
+  #tooLate(
+    record: AppointmentRecord,
+    changeType: AppointmentChange["type"],
+    atMs: number,
+    timeZone: string,
+  ): SchedulerError {
     const appointment = appointmentFromRecord(record, timeZone);
     if (record.startMs <= atMs) return new AppointmentStartedError(appointment);
-    const rule: ChangeNoticeRule = change.type === "cancel" ? "cancellationNotice" : "rescheduleNotice";
+    const rule: ChangeNoticeRule = changeType === "cancel" ? "cancellationNotice" : "rescheduleNotice";
     const notice = this.policy[rule] ?? new Temporal.Duration();
     return new TooLateToChangeError(rule, appointment.start.subtract(notice), appointment);
   }
@@ -1046,7 +1092,7 @@ class PolicyScheduler implements Scheduler {
           Temporal.Instant.fromEpochMilliseconds(result.record.holdExpiresAtMs as number),
         );
       case "too-late":
-        throw this.#tooLate(result.record, change, atMs, timeZone);
+        throw this.#tooLate(result.record, change.type, atMs, timeZone);
       case "id-taken":
         throw new InvalidArgumentError(
           "options.generateId",

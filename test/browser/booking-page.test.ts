@@ -275,10 +275,21 @@ describe.skipIf(!hasBrowser)("the booking page in Chromium", () => {
     expect(await listed(page)).toEqual([expect.stringContaining("Wednesday 23 April 2031, 14:30 to 15:00")]);
     await page.getByRole("button", { name: "Book this time" }).waitFor({ state: "hidden" });
 
+    // And to another time the same day, which a booking could not take (one a day): a move is offered it.
+    await page
+      .getByRole("button", { name: "Change time of the appointment on Wednesday 23 April 2031 at 14:30" })
+      .click();
+    await page.getByRole("button", { name: "Show free times" }).click();
+    await announced(page, "free times on Wednesday 23 April 2031.");
+    await page.getByRole("radio", { name: "16:00" }).check();
+    await page.getByRole("button", { name: "Move to this time" }).click();
+    await announced(page, "Moved to Wednesday 23 April 2031 at 16:00.");
+    expect(await listed(page)).toEqual([expect.stringContaining("Wednesday 23 April 2031, 16:00 to 16:30")]);
+
     // Every write carried a key of its own (the retry aside).
     const pageWrites = writes.filter((write) => write.url.includes("/api/appointments/1002"));
-    expect(pageWrites.map((write) => write.method)).toEqual(["POST", "POST", "PATCH"]);
-    expect(new Set(pageWrites.map((write) => write.key)).size).toBe(2);
+    expect(pageWrites.map((write) => write.method)).toEqual(["POST", "POST", "PATCH", "PATCH"]);
+    expect(new Set(pageWrites.map((write) => write.key)).size).toBe(3);
 
     // The picture for the docs: a date chosen, its free times, one appointment.
     await page.getByLabel("Date").fill("2031-04-24");

@@ -119,7 +119,7 @@ describe("docs/openapi.yaml", () => {
       rescheduleAppointment: ["200", ...withBody, "404"],
       confirmHold: ["200", ...write, "404"],
       releaseHold: ["200", ...write, "404"],
-      availability: ["200", ...common, "404"],
+      availability: ["200", ...common, "404", "409"],
       resourceAppointments: ["200", ...common, "404"],
       changes: ["200", ...common],
     };

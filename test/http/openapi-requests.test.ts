@@ -76,6 +76,8 @@ interface Parameter {
   readonly explode?: boolean;
   readonly example?: unknown;
   readonly schema?: { readonly type?: string };
+  /** A query parameter that names one of the user's appointments (`moving`): filled with a made one's id. */
+  readonly "x-appointment-id"?: boolean;
 }
 
 interface RequestBodyObject {
@@ -192,7 +194,12 @@ function exampleRequests(operation: DocumentedOperation): ExampleRequest[] {
     ...bodies.map((body) => build("required parameters", required, body)),
     ...(bodyRequired ? [] : [build("required parameters", required, undefined)]),
     ...optional.map((parameter) => build(`${parameter.in} ${parameter.name}`, [...required, parameter], firstBody)),
-    build("every parameter", [...required, ...optional.filter((p) => !p.deprecated)], bodies[0]),
+    // A parameter naming an appointment (`moving`) takes the place of others (`resource`, `type`): alone only.
+    build(
+      "every parameter",
+      [...required, ...optional.filter((p) => !p.deprecated && !p["x-appointment-id"])],
+      bodies[0],
+    ),
   ];
   const seen = new Set<string>();
   return requests.filter(({ query, headers, body }) => {
@@ -291,10 +298,21 @@ function pathOf(template: string, params: Readonly<Record<string, string>>): str
 
 function rawRequest(
   example: ExampleRequest,
-  overrides: { pathParams?: Record<string, string>; authorization?: string | undefined; method?: string } = {},
+  overrides: {
+    pathParams?: Record<string, string>;
+    authorization?: string | undefined;
+    method?: string;
+    appointmentId?: string;
+  } = {},
 ): RawRequest {
   const params = { ...example.pathParams, ...overrides.pathParams };
-  const query = new URLSearchParams(example.query as [string, string][]).toString();
+  const idParams = new Set(example.operation.parameters.filter((p) => p["x-appointment-id"]).map((p) => p.name));
+  const query = new URLSearchParams(
+    example.query.map(([name, value]): [string, string] => [
+      name,
+      idParams.has(name) && overrides.appointmentId !== undefined ? overrides.appointmentId : value,
+    ]),
+  ).toString();
   return {
     method: overrides.method ?? example.operation.method,
     path: `${pathOf(example.operation.template, params)}${query === "" ? "" : `?${query}`}`,
@@ -338,17 +356,23 @@ async function sendExample(
   await seed(session.scheduler);
   const pathParams: Record<string, string> = options.userId === undefined ? {} : { userId: options.userId };
   const what = `${example.operation.name} (${example.what})`;
-  if (example.operation.template.includes("{id}")) {
+  const namesAppointment = example.operation.parameters.some(
+    (p) => p["x-appointment-id"] && example.query.some(([name]) => name === p.name),
+  );
+  let appointmentId: string | undefined;
+  if (example.operation.template.includes("{id}") || namesAppointment) {
     const maker = operationNamed(MAKES_ID[example.operation.name] ?? "bookAppointment");
     const [making] = exampleRequests(maker);
     if (!making) throw new Error(`${maker.name} has no example request`);
     // Made by a service, which may act on any user (an open API ignores the header).
     const makingRequest = rawRequest(making, { pathParams, authorization: CREDENTIALS.service });
     const made = await exchange(session, makingRequest, maker.success, `making the appointment for ${what}`);
-    pathParams.id = (made.json as { id: string }).id;
+    appointmentId = (made.json as { id: string }).id;
+    if (example.operation.template.includes("{id}")) pathParams.id = appointmentId;
   }
   const request = rawRequest(example, {
     pathParams,
+    ...(appointmentId === undefined ? {} : { appointmentId }),
     authorization: options.authorization,
     ...(options.method === undefined ? {} : { method: options.method }),
   });

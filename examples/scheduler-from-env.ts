@@ -450,7 +450,7 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
  * An error's message on one line (a driver's may span several), followed by its causes' (a store's
  * "could not be reached" says why only in its cause: `connect ECONNREFUSED 127.0.0.1:5432`).
  */
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   const messages: string[] = [];
   for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
     const message = current instanceof Error ? current.message : String(current);
@@ -461,7 +461,7 @@ function messageOf(error: unknown): string {
 }
 
 /** True when the module at `moduleUrl` is the script Node.js (or tsx) was started with. */
-function isMainModule(moduleUrl: string): boolean {
+export function isMainModule(moduleUrl: string): boolean {
   const script = process.argv[1];
   if (!script) return false;
   try {

@@ -104,12 +104,18 @@ export function answerClientError(error: Error, socket: ClientErrorSocket): void
     return;
   }
   const { code, message } = (nodeCode === undefined ? undefined : ANSWERS.get(nodeCode)) ?? MALFORMED;
-  // Closed once the answer is written (not at once: a close with the answer still queued would lose it), and
-  // in any case soon, should the client not read it.
+  answerAndClose(socket, clientErrorResponse(code, message));
+}
+
+/**
+ * Writes `response` and closes the connection once it is written (not at once: a close with the answer still
+ * queued would lose it), and in any case soon, should the client not read it.
+ */
+function answerAndClose(socket: ClientErrorSocket, response: Uint8Array): void {
   const cut = setTimeout(() => socket.destroy(), 1_000);
   cut.unref();
   socket.once("close", () => clearTimeout(cut));
-  socket.end(clientErrorResponse(code, message), () => socket.destroy());
+  socket.end(response, () => socket.destroy());
 }
 
 /**
@@ -127,14 +133,11 @@ export function answerConnect(_request: unknown, socket: ClientErrorSocket): voi
     socket.destroy();
     return;
   }
-  const cut = setTimeout(() => socket.destroy(), 1_000);
-  cut.unref();
-  socket.once("close", () => clearTimeout(cut));
-  socket.end(
+  answerAndClose(
+    socket,
     clientErrorResponse("METHOD_NOT_ALLOWED", "CONNECT is not supported: this server is not a proxy", {
       Allow: "GET, HEAD, POST, PATCH, DELETE",
     }),
-    () => socket.destroy(),
   );
 }
 

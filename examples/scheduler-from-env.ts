@@ -18,7 +18,6 @@ import {
   originForm,
 } from "appointment-scheduler/http";
 import { lockDataDir } from "./data-dir-lock.js";
-import { jwtAuthenticate, MIN_SECRET_LENGTH } from "./jwt-auth.js";
 
 /** How every example's `start…Server` function is called. Tests inject their own scheduler and port 0. */
 export interface ServerOptions {
@@ -180,8 +179,10 @@ const HOST_NAME =
  * calendar feed URLs carry tokens signed with it too (`GET /api/appointments/:userId/calendar-link` gives a
  * user theirs; a new secret revokes them all). Unset or empty, the API is open, as the seed's was.
  */
-function httpFromEnv(secret: string | undefined): AppointmentsHttpOptions {
+async function httpFromEnv(secret: string | undefined): Promise<AppointmentsHttpOptions> {
   if (secret === undefined || secret === "") return {};
+  // Loaded only here: an open server neither needs `jose` nor spends its start loading it.
+  const { jwtAuthenticate, MIN_SECRET_LENGTH } = await import("./jwt-auth.js");
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new InvalidSettingError(
       "AUTH_JWT_SECRET",
@@ -398,7 +399,7 @@ export async function runIfMain(moduleUrl: string, start: (options: ServerOption
     port = portFromEnv(process.env.PORT);
     host = hostFromEnv(process.env.HOST);
     storeSettings = storeSettingsFromEnv(process.env);
-    http = httpFromEnv(process.env.AUTH_JWT_SECRET);
+    http = await httpFromEnv(process.env.AUTH_JWT_SECRET);
   } catch (error) {
     if (!(error instanceof InvalidSettingError)) throw error;
     console.error(`Invalid setting: ${error.message}`);

@@ -22,6 +22,13 @@ import { promisify } from "node:util";
 const fdatasyncAsync = promisify(fdatasync);
 const fsyncAsync = promisify(fsync);
 
+/**
+ * How long the log's file descriptor stays open after its last sync. Opening and closing it cost more than a
+ * fifth of a sync's time, so a busy store keeps it; an idle one gives it back, since the store has no close
+ * of its own (it does not own the database) to give it back at.
+ */
+const IDLE_CLOSE_MS = 2_000;
+
 interface Waiter {
   readonly commit: number;
   readonly resolve: () => void;
@@ -36,6 +43,10 @@ export class LogSync {
   #running = false;
   #directorySynced = false;
   #waiters: Waiter[] = [];
+  /** The log's descriptor while syncs keep coming (see {@link IDLE_CLOSE_MS}), and when it was last used. */
+  #fd: number | undefined;
+  #lastSyncMs = 0;
+  #idleCheck: NodeJS.Timeout | undefined;
 
   /** `databaseFile`: the main database file's path (its log is `<databaseFile>-wal`). */
   constructor(databaseFile: string) {
@@ -89,21 +100,19 @@ export class LogSync {
   /**
    * `fdatasync` of the log, and once, of its directory (the log's entry in it must survive too, as SQLite
    * ensures for a new log). No log file means nothing is waiting in one: SQLite removes it only after a
-   * checkpoint copied it all into the database and synced that.
+   * checkpoint copied it all into the database and synced that, and never while this store's connection has
+   * the database open (a log open here is the log the connection writes).
    */
   async #syncLog(): Promise<void> {
-    // Opening and closing a file take microseconds: done here, so that only the sync waits in the pool.
-    let fd: number;
-    try {
-      fd = openSync(this.#logFile, "r+");
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "ENOENT") return;
-      throw error;
-    }
+    const fd = this.#openLog();
+    if (fd === undefined) return;
+    this.#lastSyncMs = performance.now();
     try {
       await fdatasyncAsync(fd);
-    } finally {
-      closeSync(fd);
+    } catch (error) {
+      // Not used again: after a failed sync, Linux may answer the next one on it as if all were well.
+      this.#dropLog();
+      throw error;
     }
     if (!this.#directorySynced && process.platform !== "win32") {
       const directory = openSync(dirname(this.#logFile), "r");
@@ -114,5 +123,38 @@ export class LogSync {
       }
       this.#directorySynced = true;
     }
+  }
+
+  /** The log's descriptor, opened when none is (`undefined`: no log file), kept until the store is idle. */
+  #openLog(): number | undefined {
+    if (this.#fd !== undefined) return this.#fd;
+    try {
+      this.#fd = openSync(this.#logFile, "r+");
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+      throw error;
+    }
+    this.#idleCheck ??= setTimeout(() => this.#closeWhenIdle(), IDLE_CLOSE_MS).unref();
+    return this.#fd;
+  }
+
+  /** Closes the log's descriptor when no sync has used it for {@link IDLE_CLOSE_MS}; else looks again later. */
+  #closeWhenIdle(): void {
+    this.#idleCheck = undefined;
+    const idleMs = performance.now() - this.#lastSyncMs;
+    if (this.#fd === undefined) return;
+    if (this.#running || idleMs < IDLE_CLOSE_MS) {
+      const delayMs = this.#running ? IDLE_CLOSE_MS : IDLE_CLOSE_MS - idleMs;
+      this.#idleCheck = setTimeout(() => this.#closeWhenIdle(), Math.max(1, delayMs)).unref();
+      return;
+    }
+    this.#dropLog();
+  }
+
+  /** Closes the log's descriptor, if open: the next sync opens it again. */
+  #dropLog(): void {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd !== undefined) closeSync(fd);
   }
 }

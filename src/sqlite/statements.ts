@@ -9,6 +9,14 @@ import type { SqliteConnection, SqliteStatement } from "./driver-adapter.js";
 import { ARCHIVED_EVENT_COLUMNS, CURRENT_EVENT_COLUMNS, RECORD_COLUMNS } from "./record-rows.js";
 import type { TableNames } from "./table-names.js";
 
+/**
+ * A statement's `LIMIT` from its parameter. Not a bare `LIMIT ?`: SQLite (3.47 and later) reads a bare
+ * parameter's value when it plans the statement, and so marks the statement to be prepared again whenever
+ * that parameter is bound, which is every time it runs (it cost a one-row list about 13 µs, more than the
+ * list itself). The `CAST` makes the limit an expression, evaluated when the statement runs.
+ */
+const LIMIT = "LIMIT CAST(? AS INTEGER)";
+
 /** The statements that need no table: the transaction's own, and those of each write's savepoint in it. */
 export interface TransactionStatements {
   readonly begin: SqliteStatement;
@@ -66,7 +74,7 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
   const list = (where: string) =>
     prepare(`SELECT ${RECORD_COLUMNS} FROM ${a}
       WHERE user_id = ? AND end_ms > ? AND start_ms < ? AND (start_ms, id) > (?, ?) AND ${where}
-      ORDER BY start_ms, id LIMIT ?`);
+      ORDER BY start_ms, id ${LIMIT}`);
   // A changed version's position: one more than the largest ever handed out, under the write lock. An UPDATE
   // of the rowid is not recorded in sqlite_sequence, an INSERT is, and a deleted (purged) row may have held
   // the largest: the larger of both (see migrations.ts, step 3).
@@ -168,13 +176,13 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
       `SELECT ${ARCHIVED_EVENT_COLUMNS} FROM ${c} WHERE id > ?
       UNION ALL
       SELECT ${CURRENT_EVENT_COLUMNS} FROM ${a} WHERE change_id > ?
-      ORDER BY position LIMIT ?`,
+      ORDER BY position ${LIMIT}`,
     ),
     userChanges: prepare(
       `SELECT ${ARCHIVED_EVENT_COLUMNS} FROM ${c} WHERE id > ? AND user_id = ?
       UNION ALL
       SELECT ${CURRENT_EVENT_COLUMNS} FROM ${a} WHERE change_id > ? AND user_id = ?
-      ORDER BY position LIMIT ?`,
+      ORDER BY position ${LIMIT}`,
     ),
     purgeKeys: prepare(`DELETE FROM ${k} WHERE expires_ms <= ?`),
     // Archived events in feed order up to the first one still kept, without an index on their expiry.

@@ -15,6 +15,9 @@ import { openStore, sqliteTargets } from "./targets.js";
 /** Every `fdatasync` and `fsync`, with the path its descriptor was opened on; a test may hold them back. */
 const syncs = vi.hoisted(() => ({
   calls: [] as { path: string; kind: "fdatasync" | "fsync" }[],
+  /** Every path opened, and every descriptor closed (by its path). */
+  opened: [] as string[],
+  closed: [] as string[],
   /** When set, each sync waits for this promise (and fails when it rejects). */
   gate: undefined as Promise<void> | undefined,
 }));
@@ -25,7 +28,12 @@ vi.mock("node:fs", async (importOriginal) => {
   const openSync = (...args: Parameters<typeof actual.openSync>): number => {
     const fd = actual.openSync(...args);
     paths.set(fd, String(args[0]));
+    syncs.opened.push(String(args[0]));
     return fd;
+  };
+  const closeSync = (fd: number): void => {
+    syncs.closed.push(paths.get(fd) ?? "?");
+    actual.closeSync(fd);
   };
   const held =
     (kind: "fdatasync" | "fsync", run: typeof actual.fsync) =>
@@ -36,7 +44,12 @@ vi.mock("node:fs", async (importOriginal) => {
         (error: Error) => callback(error),
       );
     };
-  const replaced = { openSync, fdatasync: held("fdatasync", actual.fdatasync), fsync: held("fsync", actual.fsync) };
+  const replaced = {
+    openSync,
+    closeSync,
+    fdatasync: held("fdatasync", actual.fdatasync),
+    fsync: held("fsync", actual.fsync),
+  };
   return { ...actual, ...replaced, default: { ...actual, ...replaced } };
 });
 
@@ -64,8 +77,11 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 }
 
 afterEach(() => {
+  vi.useRealTimers();
   syncs.gate = undefined;
   syncs.calls.length = 0;
+  syncs.opened.length = 0;
+  syncs.closed.length = 0;
 });
 
 const START = Date.UTC(2021, 3, 22, 10);
@@ -138,6 +154,31 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
       }
     },
   );
+
+  it.skipIf(skip)("keeps the log open while syncs keep coming, and closes it once the store is idle", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "performance"] });
+    const opened = await openStore(target);
+    try {
+      syncs.opened.length = 0;
+      syncs.closed.length = 0;
+      for (let n = 0; n < 5; n++) await opened.store.write(booking(`k${n}`, "a", START));
+      expect(syncs.calls.filter((call) => call.path.endsWith("-wal"))).toHaveLength(6); // with migrate()'s
+      const logOpens = () => syncs.opened.filter((path) => path.endsWith("-wal")).length;
+      const logCloses = () => syncs.closed.filter((path) => path.endsWith("-wal")).length;
+      expect([logOpens(), logCloses()]).toEqual([0, 0]); // the descriptor migrate() opened, kept
+      vi.advanceTimersByTime(1_000);
+      await opened.store.write(booking("k5", "a", START)); // a sync within the idle time keeps it open
+      vi.advanceTimersByTime(1_500);
+      expect(logCloses()).toBe(0);
+      vi.advanceTimersByTime(1_000); // two seconds without a sync
+      expect(logCloses()).toBe(1);
+      await opened.store.write(booking("k6", "a", START)); // opened again for the next sync
+      expect([logOpens(), logCloses()]).toEqual([1, 1]);
+    } finally {
+      vi.useRealTimers();
+      await opened.close();
+    }
+  });
 
   it.skipIf(skip)("reports a failed sync as an unknown outcome, which a retry with the same key settles", async () => {
     const opened = await openStore(target);

@@ -19,6 +19,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 /** The example `npm start` runs (package.json's `start` script). */
 const START_SCRIPT = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.start as string;
 const EXAMPLE = /examples\/\S+\.ts/.exec(START_SCRIPT)?.[0] ?? "examples/express.ts";
+/** The script's Node.js arguments before the example (`--import tsx/esm`), as `node` runs them under npm. */
+const NODE_ARGS = /^node\s+(.*?)\s*examples\//.exec(START_SCRIPT)?.[1]?.split(/\s+/).filter(Boolean) ?? ["--import", "tsx"];
 
 /** A process of `command`, in a process group of its own (npm and tsx start children), with a fresh DATA_DIR. */
 function startProcess(command: string, args: string[], dataDir: string) {
@@ -65,9 +67,9 @@ async function firstStartMs(): Promise<number> {
   }
 }
 
-/** The example `npm start` runs, started as `node --import tsx <example>` (what npm and tsx end up running). */
+/** The example `npm start` runs, started as its script starts it, without npm (`node --import tsx/esm <example>`). */
 async function startExampleProcess(dataDir: string) {
-  const started = startProcess(process.execPath, ["--import", "tsx", EXAMPLE], dataDir);
+  const started = startProcess(process.execPath, [...NODE_ARGS, EXAMPLE], dataDir);
   return { url: await started.url, pid: started.child.pid as number, stop: started.stop };
 }
 
@@ -224,7 +226,7 @@ export async function embeddedBenchmark({ quick }: { quick: boolean }): Promise<
 
   return {
     title: "The embedded default: npm start as users run it",
-    method: `\`${START_SCRIPT}\` as \`npm start\` runs it (\`node --import tsx ${EXAMPLE}\`, its default store persisting to a fresh \`DATA_DIR\`) against the bare \`node:http\` server and against the same example over \`MemoryStore\` (the HTTP section's servers), each in a process of its own, under the HTTP section's POST/GET mix; ${rounds} × ${seconds} s each after a 1 s warm-up. The SQLite row: \`createScheduler({ store: new SqliteStore(db) })\` booking one new user after the other, each awaited, against a bare \`INSERT\` of one row in its own transaction on a file with the same settings (better-sqlite3, WAL, \`synchronous = FULL\`), in this process, alternating. The first start is \`npm start\` itself, from the command to the first answer of a GET. The memory is the server process's resident set (\`VmRSS\`) after 10,000 bookings through HTTP, 8 at a time.`,
+    method: `\`${START_SCRIPT}\` as \`npm start\` runs it (without npm: \`node ${NODE_ARGS.join(" ")} ${EXAMPLE}\`; its default store persisting to a fresh \`DATA_DIR\`) against the bare \`node:http\` server and against the same example over \`MemoryStore\` (the HTTP section's servers), each in a process of its own, under the HTTP section's POST/GET mix; ${rounds} × ${seconds} s each after a 1 s warm-up. The SQLite row: \`createScheduler({ store: new SqliteStore(db) })\` booking one new user after the other, each awaited, against a bare \`INSERT\` of one row in its own transaction on a file with the same settings (better-sqlite3, WAL, \`synchronous = FULL\`), in this process, alternating. The first start is \`npm start\` itself, from the command to the first answer of a GET. The memory is the server process's resident set (\`VmRSS\`) after 10,000 bookings through HTTP, 8 at a time.`,
     comparisons,
     notes,
   };

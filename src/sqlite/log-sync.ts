@@ -11,7 +11,9 @@
  * the log at each commit; it still syncs the log before a checkpoint copies it into the database, so a
  * commit is durable once the log holding it has been synced, by a checkpoint or by us. A commit can be seen
  * by other connections before it is durable (a process that read it may act on it); in this process nothing
- * is answered before the commits it saw are synced.
+ * is answered before the commits it depends on are synced: a write waits for every commit before it (its
+ * checks read the whole database), a read of one user's records for the commits that changed that user's
+ * records (nothing else can change what it answers), any other read for every commit.
  *
  * @module
  */
@@ -40,6 +42,10 @@ export class LogSync {
   readonly #logFile: string;
   #committed = 0;
   #synced = 0;
+  /** The last commit that changed each user's records, while it may not be synced yet. */
+  #userCommits = new Map<string, number>();
+  /** The last commit that may have changed any user's records (a purge, a migration). */
+  #commitOfAll = 0;
   #running = false;
   #directorySynced = false;
   #waiters: Waiter[] = [];
@@ -53,17 +59,24 @@ export class LogSync {
     this.#logFile = `${databaseFile}-wal`;
   }
 
-  /** Records that the connection has just committed: the next {@link durable} waits for a sync. */
-  committed(): void {
+  /**
+   * Records that the connection has just committed: the next {@link durable} waits for a sync. `users`: the
+   * users whose records the commit changed; without it, it may have changed anyone's.
+   */
+  committed(users?: Iterable<string>): void {
     this.#committed += 1;
+    if (users === undefined) this.#commitOfAll = this.#committed;
+    else for (const user of users) this.#userCommits.set(user, this.#committed);
   }
 
   /**
-   * Resolves once every commit recorded so far is on the disk: at once when none is waiting for a sync.
-   * Rejects with the sync's error when it failed (the commits are then of unknown durability).
+   * Resolves once every commit recorded so far is on the disk, or with `userId`, every one that changed that
+   * user's records (or may have: see {@link committed}); at once when none is waiting for a sync. Rejects with
+   * the sync's error when it failed (the commits are then of unknown durability).
    */
-  durable(): Promise<void> {
-    const commit = this.#committed;
+  durable(userId?: string): Promise<void> {
+    const commit =
+      userId === undefined ? this.#committed : Math.max(this.#commitOfAll, this.#userCommits.get(userId) ?? 0);
     if (this.#synced >= commit) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#waiters.push({ commit, resolve, reject });
@@ -85,6 +98,7 @@ export class LogSync {
           failure = { error };
         }
         this.#synced = target;
+        for (const [user, commit] of this.#userCommits) if (commit <= target) this.#userCommits.delete(user);
         const settled = this.#waiters.filter((waiter) => waiter.commit <= target);
         this.#waiters = this.#waiters.filter((waiter) => waiter.commit > target);
         for (const waiter of settled) {

@@ -225,7 +225,7 @@ export class SqliteStore implements AppointmentStore {
         status === "all" ? statements.listAll : status === "holding" ? statements.listHolding : statements.listBooked;
       return statement.all(...params) as RecordRow[];
     });
-    await this.#seenDurable();
+    await this.#seenDurable(userId);
     return rows.map(recordFromRow);
   }
 
@@ -272,7 +272,7 @@ export class SqliteStore implements AppointmentStore {
     options: StoreOperationOptions = {},
   ): Promise<AppointmentRecord | null> {
     const row = this.#read(options.signal, (statements) => statements.get.get(userId, id) as RecordRow | undefined);
-    await this.#seenDurable();
+    await this.#seenDurable(userId);
     return row ? recordFromRow(row) : null;
   }
 
@@ -290,7 +290,7 @@ export class SqliteStore implements AppointmentStore {
         ? (statements.changes.all(after, after, limit) as EventRow[])
         : (statements.userChanges.all(after, userId, after, userId, limit) as EventRow[]),
     );
-    await this.#seenDurable();
+    await this.#seenDurable(userId);
     return rows.map(eventFromRow);
   }
 
@@ -390,7 +390,8 @@ export class SqliteStore implements AppointmentStore {
       answered.push([write, applied.result]);
     }
     try {
-      if (wrote) this.#commit();
+      // The users whose records the batch changed: a later read of one of them waits for this commit's sync.
+      if (wrote) this.#commit(answered.map(([write]) => write.request.userId));
       else this.#rollBack();
     } catch (error) {
       for (const [write] of answered) write.settlement = { error };
@@ -466,11 +467,12 @@ export class SqliteStore implements AppointmentStore {
 
   /**
    * After a read: waits until the commits it may have seen are durable (see `log-sync.ts`), so that nothing
-   * answered shows a write that a power loss could still take back. A failed sync was reported to the writes
-   * it concerned; the read answers what it read.
+   * answered shows a write that a power loss could still take back; for a read of one user's records
+   * (`userId`), only the commits that changed that user's records, the only ones that can change its answer.
+   * A failed sync was reported to the writes it concerned; the read answers what it read.
    */
-  async #seenDurable(): Promise<void> {
-    await this.#logSync?.durable().catch(() => undefined);
+  async #seenDurable(userId?: string): Promise<void> {
+    await this.#logSync?.durable(userId).catch(() => undefined);
   }
 
   /** Before an operation: a fired signal stops it (nothing is done), as does a closed database. */
@@ -488,13 +490,16 @@ export class SqliteStore implements AppointmentStore {
     }
   }
 
-  /** `COMMIT`. Its failure is rethrown as it is: the write may have reached the disk (an unknown outcome). */
-  #commit(): void {
+  /**
+   * `COMMIT`. Its failure is rethrown as it is: the write may have reached the disk (an unknown outcome).
+   * `users`: those whose records the transaction changed; without it, it may have changed anyone's.
+   */
+  #commit(users?: readonly string[]): void {
     try {
       this.#transaction.commit.run();
-      this.#logSync?.committed();
+      this.#logSync?.committed(users);
     } catch (error) {
-      this.#logSync?.committed(); // it may have committed: what is answered after it waits for a sync too
+      this.#logSync?.committed(users); // it may have committed: what is answered after it waits for a sync too
       if (this.#connection.inTransaction() !== false) {
         try {
           this.#transaction.rollback.run();

@@ -129,6 +129,51 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
   });
 
   it.skipIf(skip)(
+    "answers a read of one user without waiting for the sync of another user's commit, and every other read after it",
+    async () => {
+      const opened = await openStore(target);
+      try {
+        const { store } = opened;
+        await store.write(booking("b", "b1", START)); // synced: nothing of b is waiting
+        const gate = holdSyncs();
+        const write = store.write(booking("a", "a1", START));
+        await settled(write); // committed, its sync held back
+        // b's records, its appointment and its feed: nothing a's commit changed.
+        const readsOfB = [
+          store.listAppointments("b", { status: "booked" }),
+          store.getAppointment("b", "b1"),
+          store.readChanges({ limit: 10, userId: "b" }),
+        ];
+        for (const read of readsOfB) expect(await settled(read)).toBe(true);
+        expect(await readsOfB[0]).toMatchObject([{ id: "b1" }]);
+        // a's records, the whole feed and a resource's day view can show the commit: they wait for its sync.
+        const waiting = [
+          store.listAppointments("a", { status: "booked" }),
+          store.getAppointment("a", "a1"),
+          store.readChanges({ limit: 10, userId: "a" }),
+          store.readChanges({ limit: 10 }),
+          store.listResourceAppointments("room", {}),
+        ];
+        for (const read of waiting) expect(await settled(read)).toBe(false);
+        gate.open();
+        await write;
+        expect(await waiting[0]).toMatchObject([{ id: "a1" }]);
+        await Promise.all(waiting);
+        // A purge may change anyone's records: after it, a read of b waits for its sync too.
+        const purgeGate = holdSyncs();
+        const purge = store.purgeExpired(START);
+        await settled(purge);
+        const afterPurge = store.listAppointments("b", { status: "booked" });
+        expect(await settled(afterPurge)).toBe(false);
+        purgeGate.open();
+        await Promise.all([purge, afterPurge]);
+      } finally {
+        await opened.close();
+      }
+    },
+  );
+
+  it.skipIf(skip)(
     "syncs once for the commits made before a sync began, and again for those made during it",
     async () => {
       const opened = await openStore(target);

@@ -20,7 +20,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const START_SCRIPT = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.start as string;
 const EXAMPLE = /examples\/\S+\.ts/.exec(START_SCRIPT)?.[0] ?? "examples/express.ts";
 /** The script's Node.js arguments before the example (`--import tsx/esm`), as `node` runs them under npm. */
-const NODE_ARGS = /^node\s+(.*?)\s*examples\//.exec(START_SCRIPT)?.[1]?.split(/\s+/).filter(Boolean) ?? ["--import", "tsx"];
+const NODE_ARGS = /^node\s+(.*?)\s*examples\//.exec(START_SCRIPT)?.[1]?.split(/\s+/).filter(Boolean) ?? [
+  "--import",
+  "tsx",
+];
 
 /** A process of `command`, in a process group of its own (npm and tsx start children), with a fresh DATA_DIR. */
 function startProcess(command: string, args: string[], dataDir: string) {

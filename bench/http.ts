@@ -127,8 +127,8 @@ async function measureRotating<V extends Variant>(
 }
 
 export async function httpBenchmark({ quick }: { quick: boolean }): Promise<Section> {
-  const seconds = quick ? 1 : 4;
-  const rounds = quick ? 1 : 2;
+  const seconds = quick ? 1 : 3;
+  const rounds = quick ? 1 : 4;
   const variants = ["bare", "bare-rule", "example"] as const;
   const comparisons: Comparison[] = [];
   const notes: string[] = [];

@@ -185,18 +185,15 @@ export function writeFunctionStatement(names: TableNames): string {
   // moved. Only those that occupy their time (booked, or held and not expired) block an overlap.
   // A record of the claimed resource (claim v_i) that occupies it at the write's instant and whose span
   // starts within the claim's window and overlaps the claimed span, never the record being moved.
-  const claimCandidate = (alias: string, windowFrom = "v_resource_candidates_from") =>
+  const claimCandidate = (alias: string) =>
     `${alias}.resource_id = p_resource_ids[v_i] AND (${occupiesTimeSql(alias, "v_at")})
-          AND ${alias}.resource_from >= ${windowFrom} AND ${alias}.resource_from < v_resource_candidates_to
+          AND ${alias}.resource_from >= v_resource_candidates_from AND ${alias}.resource_from < v_resource_candidates_to
           AND ${alias}.resource_from < v_resource_to AND ${alias}.resource_to > v_resource_from
           AND NOT (${alias}.user_id = p_user_id AND ${alias}.id = p_id)`;
   // Fewer records than the capacity overlap the claimed span at all (claim v_i): room at every instant of
   // it. The write statement's quick test of a claim; true without one, or when the claim was searched.
-  // Its window starts at the claim's span start minus the resource's longest span, read here, by the write
-  // statement (its snapshot is taken under the resource's lock, so no longer span can come before it).
   const roomForClaim = `(NOT v_quick_claim OR (
-          SELECT count(*) FROM (SELECT FROM ${appointments} AS r WHERE ${claimCandidate("r", `greatest(v_resource_candidates_from,
-            v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[v_i]")})`)} LIMIT p_capacities[v_i]) AS q
+          SELECT count(*) FROM (SELECT FROM ${appointments} AS r WHERE ${claimCandidate("r")} LIMIT p_capacities[v_i]) AS q
         ) < p_capacities[v_i])`;
   // The exact search of the claims in the order given: sets v_claim to the first with room, or leaves it
   // NULL (and v_resource_row the first claim's conflict) when every one is full.
@@ -317,7 +314,7 @@ DECLARE
   -- and the record named for the first claim then.
   v_claim integer;
   v_resource_full boolean := false;
-  -- What the locks of the conversions' statement answer (nothing: the user's, and one claim's resource's).
+  -- What the user's lock answers (nothing: it is taken in the conversions' statement).
   v_locked text;
   -- How many records overlap the claimed span (counted up to the capacity), for the quick test.
   v_overlapping integer;
@@ -341,8 +338,6 @@ BEGIN
   -- that commit, so no check can be stale. (A lock in memory: no row to write. Two users whose ids hash alike
   -- merely take turns.) Nothing has been written before it, so this transaction's id (xid) is assigned after
   -- the lock: one user's events are in xid order. It reads no table, so nothing it sees can be stale.
-  -- A change that claims one resource takes that resource's lock here too, after the user's (a CASE tests its
-  -- conditions in order, and a void is not NULL): a statement less than taking it apart.
   SELECT ${instantFromMs("p_at_ms")}, ${instantFromMs("p_change_expires_ms")}, ${instantFromMs("p_start_ms")},
     ${instantFromMs("p_end_ms")}, ${localFromMs("p_local_start_ms")}, ${localFromMs("p_local_end_ms")},
     ${instantFromMs("p_candidates_from_ms")}, ${instantFromMs("p_candidates_to_ms")},
@@ -351,9 +346,7 @@ BEGIN
     ${instantFromMs("p_hold_expires_ms")}, coalesce(cardinality(p_resource_ids), 0),
     ${instantFromMs("p_resource_from_ms[1]")}, ${instantFromMs("p_resource_to_ms[1]")},
     ${instantFromMs("p_resource_candidates_from_ms[1]")}, ${instantFromMs("p_resource_candidates_to_ms[1]")},
-    CASE WHEN pg_advisory_xact_lock(hashtext('${lockKey}'), hashtext(p_user_id)) IS NULL THEN NULL
-      WHEN cardinality(p_resource_ids) = 1 AND p_type IN ('book', 'hold', 'move')
-        THEN pg_advisory_xact_lock(${resourceLockKeySql(names, "p_resource_ids[1]")})::text END
+    pg_advisory_xact_lock(hashtext('${lockKey}'), hashtext(p_user_id))::text
   INTO v_at, v_change_expires, v_start, v_end, v_local_start, v_local_end, v_candidates_from, v_candidates_to,
     v_candidates_end_from, v_candidates_end_to, v_periods_from, v_periods_to, v_hold_expires, v_claims,
     v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to, v_locked;
@@ -415,8 +408,9 @@ BEGIN
     -- fixed order for every write, so no two writes wait for each other in a cycle. (Locking only the
     -- resource taken would need the lock of a later claim after counting an earlier one, in the choice's
     -- order.) Freeing a resource (a cancel, a release, a move elsewhere) takes no lock: it can only make room.
-    -- (One claim's lock was taken with the user's, above.)
-    IF v_claims > 1 THEN
+    IF v_claims = 1 THEN
+      PERFORM pg_advisory_xact_lock(${resourceLockKeySql(names, "p_resource_ids[1]")});
+    ELSIF v_claims > 1 THEN
       SELECT array_agg(d.key ORDER BY d.key) INTO v_lock_keys
       FROM (SELECT DISTINCT ${resourceLockKeySql(names, "u.id")} AS key FROM unnest(p_resource_ids) AS u(id)) AS d;
       FOREACH v_lock_key IN ARRAY v_lock_keys LOOP
@@ -429,16 +423,15 @@ BEGIN
     -- A claim's spans are searched by start from its span's start minus the resource's longest span (read
     -- now, under the resource's lock, so that no longer one can come before the write), or from the
     -- caller's window when that is later: a few spans, not the days of history the caller's window allows.
-    -- (The quick test of one claim reads it in the write statement: see roomForClaim.)
+    IF v_claims > 0 THEN
+      v_resource_candidates_from := greatest(v_resource_candidates_from,
+        v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[1]")});
+    END IF;
     IF v_claims = 1 THEN
       v_i := 1;
       v_claim := 1;
       v_quick_claim := true;
     ELSE
-      IF v_claims > 0 THEN
-        v_resource_candidates_from := greatest(v_resource_candidates_from,
-          v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[1]")});
-      END IF;
 ${claimSearch}
       v_resource_full := v_claims > 0 AND v_claim IS NULL;
     END IF;
@@ -513,8 +506,6 @@ ${claimSearch}
       IF v_quick_claim THEN
         v_quick_claim := false;
         v_claim := NULL;
-        v_resource_candidates_from := greatest(v_resource_candidates_from,
-          v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[1]")});
 ${claimSearch}
         v_resource_full := v_claim IS NULL;
       END IF;

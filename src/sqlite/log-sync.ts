@@ -148,21 +148,23 @@ export class LogSync {
       if ((error as { code?: unknown }).code === "ENOENT") return undefined;
       throw error;
     }
-    this.#idleCheck ??= setTimeout(() => this.#closeWhenIdle(), IDLE_CLOSE_MS).unref();
+    if (this.#idleCheck === undefined) this.#checkIdleIn(IDLE_CLOSE_MS);
     return this.#fd;
+  }
+
+  /** Looks, after `delayMs`, whether the descriptor has gone unused for {@link IDLE_CLOSE_MS}. */
+  #checkIdleIn(delayMs: number): void {
+    this.#idleCheck = setTimeout(() => this.#closeWhenIdle(), Math.max(1, delayMs)).unref();
   }
 
   /** Closes the log's descriptor when no sync has used it for {@link IDLE_CLOSE_MS}; else looks again later. */
   #closeWhenIdle(): void {
     this.#idleCheck = undefined;
-    const idleMs = performance.now() - this.#lastSyncMs;
     if (this.#fd === undefined) return;
-    if (this.#running || idleMs < IDLE_CLOSE_MS) {
-      const delayMs = this.#running ? IDLE_CLOSE_MS : IDLE_CLOSE_MS - idleMs;
-      this.#idleCheck = setTimeout(() => this.#closeWhenIdle(), Math.max(1, delayMs)).unref();
-      return;
-    }
-    this.#dropLog();
+    // A sync under way is use; else, the time left until the last one is IDLE_CLOSE_MS old.
+    const leftMs = this.#running ? IDLE_CLOSE_MS : IDLE_CLOSE_MS - (performance.now() - this.#lastSyncMs);
+    if (leftMs > 0) this.#checkIdleIn(leftMs);
+    else this.#dropLog();
   }
 
   /** Closes the log's descriptor, if open: the next sync opens it again. */

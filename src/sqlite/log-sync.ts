@@ -15,9 +15,12 @@
  * checks read the whole database), a read of one user's records for the commits that changed that user's
  * records (nothing else can change what it answers), any other read for every commit.
  *
+ * A lone write is the exception (see {@link LogSync.durableAfterBatch}): when its batch held only it, no sync
+ * is under way and syncs have been fast, its commit is synced at once, on the event loop, as `FULL` would.
+ *
  * @module
  */
-import { closeSync, fdatasync, fsync, openSync } from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, fsync, fsyncSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 
@@ -30,6 +33,14 @@ const fsyncAsync = promisify(fsync);
  * of its own (it does not own the database) to give it back at.
  */
 const IDLE_CLOSE_MS = 2_000;
+
+/**
+ * How long a sync may have taken for the next lone write's sync to run on the event loop (see
+ * {@link LogSync.durableAfterBatch}). Handing a sync to the thread pool and being woken at its end cost a lone
+ * booking 50–100 µs more than syncing in place on the machine of docs/benchmarks.md, as much as a fast disk's
+ * sync itself; once a sync takes a millisecond, that is a small share, and blocking the loop for it is not.
+ */
+const IN_PLACE_SYNC_MAX_MS = 1;
 
 interface Waiter {
   readonly commit: number;
@@ -52,6 +63,8 @@ export class LogSync {
   /** The log's descriptor while syncs keep coming (see {@link IDLE_CLOSE_MS}), and when it was last used. */
   #fd: number | undefined;
   #lastSyncMs = 0;
+  /** How long the last sync took (from its start until it was seen done); `Infinity` before the first. */
+  #lastSyncTookMs = Number.POSITIVE_INFINITY;
   #idleCheck: NodeJS.Timeout | undefined;
 
   /** `databaseFile`: the main database file's path (its log is `<databaseFile>-wal`). */
@@ -84,6 +97,33 @@ export class LogSync {
     });
   }
 
+  /**
+   * {@link durable} for every commit, after a batch of `writes` writes has committed. A lone write (a batch of
+   * one) whose commit nothing else waits on, while no sync is under way, is synced here, on the event loop,
+   * when the last sync took under {@link IN_PLACE_SYNC_MAX_MS}: the promise is settled when this returns. A
+   * request that arrives meanwhile waits out that one fast sync, and finds the next batch holding more than
+   * one write, which syncs off the loop again: so a busy server keeps gathering commits into each sync, and a
+   * lone caller gets the latency of `FULL`.
+   */
+  durableAfterBatch(writes: number): Promise<void> {
+    const inPlace =
+      writes === 1 &&
+      !this.#running &&
+      this.#waiters.length === 0 &&
+      this.#synced < this.#committed &&
+      this.#lastSyncTookMs < IN_PLACE_SYNC_MAX_MS;
+    if (!inPlace) return this.durable();
+    const target = this.#committed;
+    let failure: { error: unknown } | undefined;
+    try {
+      this.#syncLogInPlace();
+    } catch (error) {
+      failure = { error };
+    }
+    this.#markSynced(target);
+    return failure ? Promise.reject(failure.error) : Promise.resolve();
+  }
+
   /** Syncs until no waiter is left; one sync at a time, each covering every commit made before it began. */
   async #run(): Promise<void> {
     if (this.#running) return;
@@ -97,8 +137,7 @@ export class LogSync {
         } catch (error) {
           failure = { error };
         }
-        this.#synced = target;
-        for (const [user, commit] of this.#userCommits) if (commit <= target) this.#userCommits.delete(user);
+        this.#markSynced(target);
         const settled = this.#waiters.filter((waiter) => waiter.commit <= target);
         this.#waiters = this.#waiters.filter((waiter) => waiter.commit > target);
         for (const waiter of settled) {
@@ -112,6 +151,15 @@ export class LogSync {
   }
 
   /**
+   * Records that every commit up to `target` has been synced: or, when the sync failed, that it is of unknown
+   * durability, which its waiters were told; nothing later waits for it.
+   */
+  #markSynced(target: number): void {
+    this.#synced = target;
+    for (const [user, commit] of this.#userCommits) if (commit <= target) this.#userCommits.delete(user);
+  }
+
+  /**
    * `fdatasync` of the log, and once, of its directory (the log's entry in it must survive too, as SQLite
    * ensures for a new log). No log file means nothing is waiting in one: SQLite removes it only after a
    * checkpoint copied it all into the database and synced that, and never while this store's connection has
@@ -120,7 +168,8 @@ export class LogSync {
   async #syncLog(): Promise<void> {
     const fd = this.#openLog();
     if (fd === undefined) return;
-    this.#lastSyncMs = performance.now();
+    const started = performance.now();
+    this.#lastSyncMs = started;
     try {
       await fdatasyncAsync(fd);
     } catch (error) {
@@ -128,7 +177,7 @@ export class LogSync {
       this.#dropLog();
       throw error;
     }
-    if (!this.#directorySynced && process.platform !== "win32") {
+    if (this.#mustSyncDirectory()) {
       const directory = openSync(dirname(this.#logFile), "r");
       try {
         await fsyncAsync(directory);
@@ -137,6 +186,36 @@ export class LogSync {
       }
       this.#directorySynced = true;
     }
+    this.#lastSyncTookMs = performance.now() - started;
+  }
+
+  /** {@link #syncLog} on this thread: the same syncs, each blocking until it is done. */
+  #syncLogInPlace(): void {
+    const fd = this.#openLog();
+    if (fd === undefined) return;
+    const started = performance.now();
+    this.#lastSyncMs = started;
+    try {
+      fdatasyncSync(fd);
+    } catch (error) {
+      this.#dropLog(); // as in #syncLog
+      throw error;
+    }
+    if (this.#mustSyncDirectory()) {
+      const directory = openSync(dirname(this.#logFile), "r");
+      try {
+        fsyncSync(directory);
+      } finally {
+        closeSync(directory);
+      }
+      this.#directorySynced = true;
+    }
+    this.#lastSyncTookMs = performance.now() - started;
+  }
+
+  /** Whether the log's directory still needs its one sync (not on Windows, where a directory cannot be opened). */
+  #mustSyncDirectory(): boolean {
+    return !this.#directorySynced && process.platform !== "win32";
   }
 
   /** The log's descriptor, opened when none is (`undefined`: no log file), kept until the store is idle. */

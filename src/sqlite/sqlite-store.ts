@@ -10,7 +10,7 @@
  * `apply-write.ts`). No other write, from this process or another, can slip between a check and the write.
  * One `COMMIT`, so one sync of the log to the disk, serves the whole batch, and every write's promise settles
  * after it. With `synchronous: "FULL"` that sync runs off the event loop (see `log-sync.ts`), and the next
- * batch gathers while it does.
+ * batch gathers while it does; a lone write's fast sync runs in place.
  *
  * @module
  */
@@ -339,7 +339,7 @@ export class SqliteStore implements AppointmentStore {
     if (this.#logSync === undefined) return settlements;
     // Every answer waits until what it saw is durable: its own commit, and the earlier ones it read. When the
     // sync fails, no answer can be trusted to last: each becomes that error, an unknown outcome.
-    return this.#logSync.durable().then(
+    return this.#logSync.durableAfterBatch(batch.length).then(
       () => settlements,
       (error: unknown) => settlements.map((settlement) => ("error" in settlement ? settlement : { error })),
     );
@@ -348,7 +348,8 @@ export class SqliteStore implements AppointmentStore {
   /**
    * `writes` in one `BEGIN IMMEDIATE … COMMIT`, each in a savepoint of its own: a write that wrote is
    * released into the transaction; one that wrote nothing (a refusal, a replay) or failed is rolled back to
-   * its savepoint, so that it changes nothing for the others. Then one `COMMIT`, one sync, and every write
+   * its savepoint, so that it changes nothing for the others (a lone write runs without one: the whole
+   * transaction is its to undo). Then one `COMMIT`, one sync, and every write
    * is settled with its own outcome; a batch that wrote nothing rolls back instead. Settles every write and
    * answers `[]`, or, when a failed write took the whole transaction down with it (nothing of it written),
    * settles that one and answers the others, to run again in a new transaction.
@@ -370,12 +371,14 @@ export class SqliteStore implements AppointmentStore {
     }
     const answered: [BatchWrite, WriteResult][] = [];
     let wrote = false;
+    // A lone write needs no savepoint: what it would undo alone is the whole transaction, rolled back below.
+    const lone = writes.length === 1;
     for (const write of writes) {
       let applied: Applied;
       try {
-        applied = this.#applyInSavepoint(statements, write.request);
+        applied = lone ? applyWrite(statements, write.request) : this.#applyInSavepoint(statements, write.request);
       } catch (error) {
-        const undoneAlone = this.#undoSavepoint();
+        const undoneAlone = !lone && this.#undoSavepoint();
         if (!undoneAlone && !this.#endTransaction()) {
           // Not even the whole transaction could be rolled back: no write without an answer yet can be told.
           for (const other of writes) other.settlement ??= { error };

@@ -207,13 +207,18 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
         const { store, runs } = observedStore(opened);
         expect(await store.write(booking("lone", "a", START))).toMatchObject({ status: "written" });
         expect([runs("BEGIN IMMEDIATE"), runs("COMMIT"), runs("ROLLBACK")]).toEqual([1, 1, 0]);
+        // Alone in its transaction, a write needs no savepoint; two in one batch take one each.
+        expect(runs("SAVEPOINT scheduler_write")).toBe(0);
+        expect(await store.write(booking("lone", "a", START))).toMatchObject({ status: "id-taken" });
+        expect([runs("BEGIN IMMEDIATE"), runs("COMMIT"), runs("ROLLBACK")]).toEqual([2, 1, 1]);
         // Refusals only: rolled back, as a write that wrote nothing always was.
         const refused = await Promise.all([
           store.write(booking("lone", "b", START)),
           store.write(cancellation("lone", "zzz")),
         ]);
         expect(refused.map((result) => result.status)).toEqual(["limit-reached", "not-found"]);
-        expect([runs("BEGIN IMMEDIATE"), runs("COMMIT"), runs("ROLLBACK")]).toEqual([2, 1, 1]);
+        expect([runs("BEGIN IMMEDIATE"), runs("COMMIT"), runs("ROLLBACK")]).toEqual([3, 1, 2]);
+        expect(runs("SAVEPOINT scheduler_write")).toBe(2);
       });
     });
 

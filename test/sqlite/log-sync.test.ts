@@ -4,7 +4,8 @@
  * `node:fs`, whose `fdatasync` and `fsync` each test can hold back or fail: a write resolves only after the sync
  * of its commit, one sync serves every commit made before it began, a read waits for the commits it saw, a
  * failed sync is an unknown outcome (which a retry with the same key settles), and the log's directory is
- * synced once.
+ * synced once. A lone write after fast syncs is synced in place (`fdatasyncSync`), which a test can fail too;
+ * the tests that hold syncs back write two bookings at once, so that their batch syncs off the loop.
  */
 import { createScheduler, OutcomeUnknownError } from "appointment-scheduler";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -14,12 +15,14 @@ import { openStore, sqliteTargets } from "./targets.js";
 
 /** Every `fdatasync` and `fsync`, with the path its descriptor was opened on; a test may hold them back. */
 const syncs = vi.hoisted(() => ({
-  calls: [] as { path: string; kind: "fdatasync" | "fsync" }[],
+  calls: [] as { path: string; kind: "fdatasync" | "fsync"; inPlace?: true }[],
   /** Every path opened, and every descriptor closed (by its path). */
   opened: [] as string[],
   closed: [] as string[],
   /** When set, each sync waits for this promise (and fails when it rejects). */
   gate: undefined as Promise<void> | undefined,
+  /** When set, each sync in place throws it. */
+  inPlaceFailure: undefined as Error | undefined,
 }));
 
 vi.mock("node:fs", async (importOriginal) => {
@@ -44,11 +47,20 @@ vi.mock("node:fs", async (importOriginal) => {
         (error: Error) => callback(error),
       );
     };
+  const inPlace =
+    (kind: "fdatasync" | "fsync", run: typeof actual.fsyncSync) =>
+    (fd: number): void => {
+      syncs.calls.push({ path: paths.get(fd) ?? "?", kind, inPlace: true });
+      if (syncs.inPlaceFailure) throw syncs.inPlaceFailure;
+      run(fd);
+    };
   const replaced = {
     openSync,
     closeSync,
     fdatasync: held("fdatasync", actual.fdatasync),
     fsync: held("fsync", actual.fsync),
+    fdatasyncSync: inPlace("fdatasync", actual.fdatasyncSync),
+    fsyncSync: inPlace("fsync", actual.fsyncSync),
   };
   return { ...actual, ...replaced, default: { ...actual, ...replaced } };
 });
@@ -79,6 +91,7 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 afterEach(() => {
   vi.useRealTimers();
   syncs.gate = undefined;
+  syncs.inPlaceFailure = undefined;
   syncs.calls.length = 0;
   syncs.opened.length = 0;
   syncs.closed.length = 0;
@@ -112,21 +125,57 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
       expect(syncs.calls.map((call) => call.kind)).toEqual(["fdatasync", "fsync"]);
       syncs.calls.length = 0;
       const gate = holdSyncs();
+      // Two writes in one turn: one batch, whose sync runs off the loop.
       const write = opened.store.write(booking("held", "a", START));
+      const other = opened.store.write(booking("other", "a", START));
       expect(await settled(write)).toBe(false);
       // Committed already: another connection sees it while the sync runs.
-      expect(syncs.calls.map((call) => call.kind)).toEqual(["fdatasync"]);
-      expect(syncs.calls[0]?.path).toMatch(/-wal$/);
+      expect(syncs.calls).toEqual([{ path: expect.stringMatching(/-wal$/), kind: "fdatasync" }]);
       const read = opened.store.getAppointment("held", "a");
       expect(await settled(read)).toBe(false); // a read that saw it waits for it too
       gate.open();
       expect(await write).toMatchObject({ status: "written" });
+      expect(await other).toMatchObject({ status: "written" });
       expect(await read).toMatchObject({ id: "a" });
       expect(syncs.calls.map((call) => call.kind)).toEqual(["fdatasync"]);
     } finally {
       await opened.close();
     }
   });
+
+  it.skipIf(skip)(
+    "syncs a lone write's commit in place after fast syncs, and off the loop again after a slow one",
+    async () => {
+      // The clock the store times its syncs by stands still unless the test moves it: fast, on any disk.
+      vi.useFakeTimers({ toFake: ["performance"] });
+      const opened = await openStore(target);
+      try {
+        syncs.calls.length = 0;
+        const gate = holdSyncs(); // holds only syncs off the loop
+        // A lone write: synced in place (migrate()'s sync was fast), answered without the gate.
+        expect(await opened.store.write(booking("lone", "a", START))).toMatchObject({ status: "written" });
+        expect(syncs.calls).toEqual([{ path: expect.stringMatching(/-wal$/), kind: "fdatasync", inPlace: true }]);
+        // A batch of two, whose sync is held for a while: the last sync is now slow.
+        const pair = [opened.store.write(booking("p1", "a", START)), opened.store.write(booking("p2", "a", START))];
+        await settled(pair[0] as Promise<unknown>);
+        vi.advanceTimersByTime(20);
+        gate.open();
+        await Promise.all(pair);
+        // So the next lone write syncs off the loop: it waits for a held sync.
+        const nextGate = holdSyncs();
+        const next = opened.store.write(booking("next", "a", START));
+        expect(await settled(next)).toBe(false);
+        nextGate.open();
+        expect(await next).toMatchObject({ status: "written" });
+        expect(syncs.calls.map((call) => call.inPlace ?? false)).toEqual([true, false, false]);
+        // That sync was fast: the one after it is in place again.
+        await opened.store.write(booking("again", "a", START));
+        expect(syncs.calls.at(-1)).toMatchObject({ kind: "fdatasync", inPlace: true });
+      } finally {
+        await opened.close();
+      }
+    },
+  );
 
   it.skipIf(skip)(
     "answers a read of one user without waiting for the sync of another user's commit, and every other read after it",
@@ -137,6 +186,7 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
         await store.write(booking("b", "b1", START)); // synced: nothing of b is waiting
         const gate = holdSyncs();
         const write = store.write(booking("a", "a1", START));
+        const other = store.write(booking("c", "c1", START)); // in the same batch: its sync runs off the loop
         await settled(write); // committed, its sync held back
         // b's records, its appointment and its feed: nothing a's commit changed.
         const readsOfB = [
@@ -156,7 +206,7 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
         ];
         for (const read of waiting) expect(await settled(read)).toBe(false);
         gate.open();
-        await write;
+        await Promise.all([write, other]);
         expect(await waiting[0]).toMatchObject([{ id: "a1" }]);
         await Promise.all(waiting);
         // A purge may change anyone's records: after it, a read of b waits for its sync too.
@@ -181,6 +231,7 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
         syncs.calls.length = 0;
         const gate = holdSyncs();
         const first = opened.store.write(booking("u1", "a", START));
+        const alongside = opened.store.write(booking("u0", "a", START));
         await settled(first); // its batch committed, its sync started and waits
         // Three batches, one after the other, each committed while the first sync runs.
         const during: Promise<unknown>[] = [];
@@ -191,9 +242,9 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
         }
         expect(syncs.calls).toHaveLength(1);
         gate.open();
-        await Promise.all([first, ...during]);
+        await Promise.all([first, alongside, ...during]);
         expect(syncs.calls).toHaveLength(2); // one sync for all three
-        expect(opened.db.prepare("SELECT count(*) AS n FROM scheduler_appointments").get()).toEqual({ n: 4 });
+        expect(opened.db.prepare("SELECT count(*) AS n FROM scheduler_appointments").get()).toEqual({ n: 5 });
       } finally {
         await opened.close();
       }
@@ -232,13 +283,23 @@ describe.each(sqliteTargets)("SqliteStore with synchronous FULL on $name", (targ
       await scheduler.book("warm", "2021-04-21 10:00");
       const gate = holdSyncs();
       const attempt = scheduler.book("u", "2021-04-22 10:00", { idempotencyKey: "k" });
+      const alongside = scheduler.book("v", "2021-04-22 10:00"); // a batch of two: synced off the loop
       await settled(attempt);
       gate.fail(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
       await expect(attempt).rejects.toBeInstanceOf(OutcomeUnknownError);
+      await expect(alongside).rejects.toBeInstanceOf(OutcomeUnknownError);
       syncs.gate = undefined;
       const retried = await scheduler.book("u", "2021-04-22 10:00", { idempotencyKey: "k" });
       expect(retried.start.toString()).toContain("2021-04-22T10:00");
       expect(await scheduler.list("u")).toMatchObject({ appointments: [{ id: retried.id }] });
+      // A lone write's sync, in place, fails alike.
+      syncs.inPlaceFailure = Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" });
+      const lone = scheduler.book("w", "2021-04-22 10:00", { idempotencyKey: "k" });
+      await expect(lone).rejects.toBeInstanceOf(OutcomeUnknownError);
+      expect(syncs.calls.at(-1)).toMatchObject({ kind: "fdatasync", inPlace: true });
+      syncs.inPlaceFailure = undefined;
+      const settledLone = await scheduler.book("w", "2021-04-22 10:00", { idempotencyKey: "k" });
+      expect(await scheduler.list("w")).toMatchObject({ appointments: [{ id: settledLone.id }] });
     } finally {
       await opened.close();
     }

@@ -217,13 +217,13 @@ function resourceStatements(names: TableNames): string[] {
  * altering tables recommends; then the indexes are created again. In the caller's one transaction, so a
  * failure leaves the step-2 tables as they were.
  *
- * The appointments table's `change_id` becomes `AUTOINCREMENT`. Expired holds are the first rows the store
- * deletes (`purgeExpired`), and a deleted row may hold the largest position: positions must not be handed
- * out again, or a consumer that read up to one would skip the next event given it. SQLite keeps the largest
- * rowid an `AUTOINCREMENT` table ever inserted in `sqlite_sequence`; a move or another change of state
- * (an `UPDATE` of `change_id`, which SQLite does not record there) takes one more than the larger of that
- * and the table's largest. Held rows get their positions by `INSERT` only (a hold is never moved), so every
- * position of a deleted row is at most the recorded one.
+ * Expired holds are the first rows the store deletes (`purgeExpired`), and a deleted row may hold the largest
+ * position: positions must not be handed out again, or a consumer that read up to one would skip the next
+ * event given it. So the step adds the one-row `positions` table: before it deletes rows, `purgeExpired`
+ * records the table's largest `change_id` there (`deleted_up_to`), and every write gives its row one more
+ * than the larger of that and the table's largest (see statements.ts). Not `AUTOINCREMENT`, which would keep
+ * the same bound in `sqlite_sequence`, but rewrite it at every booking: a page more to log and sync each time
+ * (a fifth of a booking's pages), where `positions` changes only at a purge that deletes.
  *
  * Indexes: the resource index now holds only rows that can occupy a resource (booked, held): cancelled and
  * released ones leave it, as they leave the in-memory store's, so capacity checks do not pass over them; a
@@ -246,7 +246,7 @@ function holdStatements(names: TableNames): string[] {
   appointment_type`;
   return [
     `CREATE TABLE ${newAppointments} (
-  change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id INTEGER PRIMARY KEY,
   user_id TEXT NOT NULL,
   id TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'held', 'released')),
@@ -276,6 +276,12 @@ function holdStatements(names: TableNames): string[] {
   SELECT ${appointmentColumns} FROM ${appointments} ORDER BY change_id`,
     `DROP TABLE ${appointments}`,
     `ALTER TABLE ${newAppointments} RENAME TO ${appointments}`,
+    `CREATE TABLE ${names.positions} (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  deleted_up_to INTEGER NOT NULL
+) STRICT`,
+    // Before this step nothing was deleted: no position is spent beyond the table's own.
+    `INSERT INTO ${names.positions} (id, deleted_up_to) VALUES (1, 0)`,
     // As steps 1 and 2 made them, but the resource index: see above.
     `CREATE UNIQUE INDEX ${names.index("appointments_by_id")} ON ${appointments} (user_id, id)`,
     `CREATE INDEX ${names.index("appointments_in_list_order")} ON ${appointments} (user_id, start_ms, id, end_ms)`,

@@ -313,6 +313,7 @@ export class SqliteStore implements AppointmentStore {
     let removed: number;
     try {
       statements.archiveExpiredHolds.run(now, now);
+      statements.spendPositions.run(now);
       removed =
         changesOf(statements.purgeKeys.run(now)) +
         changesOf(statements.purgeHolds.run(now)) +

@@ -50,6 +50,7 @@ export interface Statements {
   readonly purgeKeys: SqliteStatement;
   readonly purgeChanges: SqliteStatement;
   readonly archiveExpiredHolds: SqliteStatement;
+  readonly spendPositions: SqliteStatement;
   readonly purgeHolds: SqliteStatement;
 }
 
@@ -75,11 +76,10 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
     prepare(`SELECT ${RECORD_COLUMNS} FROM ${a}
       WHERE user_id = ? AND end_ms > ? AND start_ms < ? AND (start_ms, id) > (?, ?) AND ${where}
       ORDER BY start_ms, id ${LIMIT}`);
-  // A changed version's position: one more than the largest ever handed out, under the write lock. An UPDATE
-  // of the rowid is not recorded in sqlite_sequence, an INSERT is, and a deleted (purged) row may have held
-  // the largest: the larger of both (see migrations.ts, step 3).
+  // A new version's position: one more than the largest ever handed out, under the write lock: the table's
+  // largest, or one that a row deleted by purgeExpired held (see migrations.ts, step 3).
   const nextPosition = `max(
-      coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${a}'), 0),
+      coalesce((SELECT deleted_up_to FROM ${names.positions} WHERE id = 1), 0),
       coalesce((SELECT max(change_id) FROM ${a}), 0)) + 1`;
   // The records that occupy their time at the write's instant (the parameter): booked, or held until after it.
   const occupying = "(status = 'booked' OR status = 'held' AND hold_expires_ms > ?)";
@@ -111,13 +111,12 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
         AND resource_from_ms < ? AND resource_to_ms > ? AND status IN ('booked', 'held')
         AND (status = 'booked' OR hold_expires_ms > ?) AND change_id IS NOT ?`,
     ),
-    // A booking or hold. The row is its own event: its position is the next one (the table's AUTOINCREMENT
-    // rowid: one more than the largest it ever had).
+    // A booking or hold. The row is its own event: its position is the next one.
     insert: prepare(
-      `INSERT INTO ${a} (user_id, id, status, start_ms, end_ms, local_start_ms, local_end_ms, version, created_ms,
-        updated_ms, metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
-        change_key, change_expires_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${a} (change_id, user_id, id, status, start_ms, end_ms, local_start_ms, local_end_ms, version,
+        created_ms, updated_ms, metadata, resource_id, resource_from_ms, resource_to_ms, appointment_type,
+        hold_expires_ms, change_key, change_expires_ms)
+      VALUES (${nextPosition}, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (user_id, id) DO NOTHING`,
     ),
     archive: prepare(
@@ -204,6 +203,12 @@ export function prepareStatements(connection: SqliteConnection, names: TableName
         resource_id, resource_from_ms, resource_to_ms, appointment_type, hold_expires_ms,
         NULL, NULL, change_key, updated_ms, change_expires_ms
       FROM ${a} WHERE status = 'held' AND hold_expires_ms <= ? AND change_expires_ms > ?`,
+    ),
+    // Before expired holds are deleted (when there are some): no position up to the table's largest is handed
+    // out again.
+    spendPositions: prepare(
+      `UPDATE ${names.positions} SET deleted_up_to = max(deleted_up_to, (SELECT max(change_id) FROM ${a}))
+      WHERE id = 1 AND EXISTS (SELECT 1 FROM ${a} WHERE status = 'held' AND hold_expires_ms <= ?)`,
     ),
     purgeHolds: prepare(`DELETE FROM ${a} WHERE status = 'held' AND hold_expires_ms <= ?`),
   };

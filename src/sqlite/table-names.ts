@@ -19,6 +19,8 @@ export interface TableNames {
   readonly changes: string;
   /** One row per idempotency key of a user, with the outcome of its write. */
   readonly idempotencyKeys: string;
+  /** One row: the largest feed position a deleted row may have held, never handed out again. */
+  readonly positions: string;
   /** The migration steps applied, one row each. */
   readonly migrations: string;
   /** The name of an index: the prefix and `suffix`. */
@@ -42,6 +44,7 @@ export function tableNames(tablePrefix: unknown = DEFAULT_TABLE_PREFIX): TableNa
     appointments: `${tablePrefix}appointments`,
     changes: `${tablePrefix}changes`,
     idempotencyKeys: `${tablePrefix}idempotency_keys`,
+    positions: `${tablePrefix}positions`,
     migrations: `${tablePrefix}migrations`,
     index: (suffix) => `${tablePrefix}${suffix}`,
   };

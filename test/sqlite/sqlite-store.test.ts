@@ -77,6 +77,7 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
         "table scheduler_idempotency_keys",
         "index scheduler_idempotency_keys_expiry",
         "table scheduler_migrations",
+        "table scheduler_positions",
       ]);
       expect(rows(db, "SELECT version, name FROM scheduler_migrations")).toEqual([
         { version: 1, name: "store contract v2: appointments, change feed, idempotency keys" },
@@ -107,8 +108,8 @@ describe.each(sqliteTargets)("SqliteStore on $name", (target) => {
         expect(strip(schemaOf(db, "own_"), "own_")).toEqual(strip(schemaOf(opened.db), "scheduler_"));
         expect(await store.write(booking("own", "a", START))).toMatchObject({ status: "written" });
         expect(sqliteSchemaStatements({ fromVersion: 3 })).toHaveLength(1); // only the migrations table
-        expect(sqliteSchemaStatements({ fromVersion: 2 })).toHaveLength(1 + 14); // step 3 and its row
-        expect(sqliteSchemaStatements({ fromVersion: 1 })).toHaveLength(1 + 10 + 14); // steps 2 and 3, their rows
+        expect(sqliteSchemaStatements({ fromVersion: 2 })).toHaveLength(1 + 16); // step 3 and its row
+        expect(sqliteSchemaStatements({ fromVersion: 1 })).toHaveLength(1 + 10 + 16); // steps 2 and 3, their rows
         expect(() => sqliteSchemaStatements({ fromVersion: 4 })).toThrow(InvalidArgumentError);
       } finally {
         db.close();

@@ -114,14 +114,14 @@ export class LogSync {
       this.#lastSyncTookMs < IN_PLACE_SYNC_MAX_MS;
     if (!inPlace) return this.durable();
     const target = this.#committed;
-    let failure: { error: unknown } | undefined;
     try {
       this.#syncLogInPlace();
+      return Promise.resolve();
     } catch (error) {
-      failure = { error };
+      return Promise.reject(error);
+    } finally {
+      this.#markSynced(target); // synced, or of unknown durability: nothing later waits for it (as in #run)
     }
-    this.#markSynced(target);
-    return failure ? Promise.reject(failure.error) : Promise.resolve();
   }
 
   /** Syncs until no waiter is left; one sync at a time, each covering every commit made before it began. */

@@ -30,20 +30,25 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
+  // Callback handlers, not async ones: Fastify makes an async handler's promise, and the reply it returns
+  // (a thenable), cost each request more promise jobs (measured: about 3 µs of server CPU a request).
   for (const route of api.routes) {
     app.route<{ Params: Record<string, string> }>({
       method: route.method,
       url: route.path,
-      handler: async (request, reply) =>
-        send(
-          reply,
-          await route.handle({
+      handler: (request, reply) => {
+        route
+          .handle({
             params: request.params,
             query: request.query as Record<string, unknown>,
             headers: request.headers,
             body: request.body as RequestBody,
-          }),
-        ),
+          })
+          .catch((error: unknown) => api.error(error))
+          .then((response) => send(reply, response))
+          // The answer could not be written (the client is gone): closing the connection is all that is left.
+          .catch(() => reply.raw.destroy());
+      },
     });
   }
   // The booking page: `GET` (and `HEAD`) of its few files, each at its own path (see booking-page/serve.ts).

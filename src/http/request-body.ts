@@ -7,6 +7,7 @@
  * @module
  */
 import { isSchedulerError } from "../errors/scheduler-errors.js";
+import { whenAborted } from "../scheduler/abort-waiters.js";
 import { abortError, untilAborted } from "../scheduler/operation-options.js";
 import { HttpRequestError } from "./http-request-error.js";
 
@@ -141,21 +142,21 @@ function readNodeStream(
       fail(new HttpRequestError("BAD_REQUEST", "The request body could not be read", { cause }));
     // A client that goes away mid-body: the stream closes without ending.
     const onClose = () => onError(new Error("The request closed before its body ended"));
-    const onAbort = () => fail(abortError(signal));
+    let stopWaiting = () => {};
     const stop = () => {
       stream.removeListener("data", onData);
       stream.removeListener("end", onEnd);
       stream.removeListener("error", onError);
       stream.removeListener("close", onClose);
-      signal.removeEventListener("abort", onAbort);
+      stopWaiting();
     };
     const fail = (error: unknown) => {
       stop();
       reject(error);
     };
-    if (signal.aborted) return onAbort();
+    if (signal.aborted) return fail(abortError(signal));
     if (stream.readableEnded) return resolve(new Uint8Array(0));
-    signal.addEventListener("abort", onAbort, { once: true });
+    stopWaiting = whenAborted(signal, () => fail(abortError(signal)));
     stream.on("data", onData);
     stream.on("end", onEnd);
     stream.on("error", onError);
@@ -176,7 +177,9 @@ async function nextChunk<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Pr
 const utf8Encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** The chunks as one array of bytes: the only chunk itself (a booking's body comes in one), else a copy. */
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -17,6 +17,7 @@ import {
   type SchedulerError,
 } from "../errors/scheduler-errors.js";
 import type { JsonObject } from "../model/json.js";
+import { whenAborted } from "./abort-waiters.js";
 import { storesExactly } from "./appointment-id.js";
 import { type ListPosition, positionOf } from "./list-cursor.js";
 import { metadataOf } from "./metadata.js";
@@ -456,9 +457,9 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
     throw error;
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
+    let stopWaiting: () => void;
     try {
-      signal.addEventListener("abort", onAbort, { once: true });
+      stopWaiting = whenAborted(signal, () => reject(abortError(signal)));
     } catch (cause) {
       promise.then(undefined, ignore); // given up before it settles: its failure is no one's to handle
       reject(unusableSignal(cause));
@@ -466,24 +467,15 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
     }
     promise.then(
       (value) => {
-        forget(signal, onAbort);
+        stopWaiting();
         resolve(value);
       },
       (error: unknown) => {
-        forget(signal, onAbort);
+        stopWaiting();
         reject(error);
       },
     );
   });
-}
-
-/** Removes a listener; a look-alike that fails to (after {@link signalOf} saw it work) keeps it: the answer stands. */
-function forget(signal: AbortSignal, listener: () => void): void {
-  try {
-    signal.removeEventListener("abort", listener);
-  } catch {
-    // See above.
-  }
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

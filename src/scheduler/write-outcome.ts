@@ -8,6 +8,7 @@
  * @module
  */
 import { isSchedulerError, OutcomeUnknownError } from "../errors/scheduler-errors.js";
+import { whenAborted } from "./abort-waiters.js";
 
 /**
  * Settles as the store's pending write does, or rejects with {@link OutcomeUnknownError} as soon as
@@ -19,15 +20,16 @@ export function untilDeadline<T>(
   idempotencyKey: string | undefined,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new OutcomeUnknownError(idempotencyKey ?? null, { cause: signal.reason }));
-    signal.addEventListener("abort", onAbort, { once: true });
+    const stopWaiting = whenAborted(signal, () =>
+      reject(new OutcomeUnknownError(idempotencyKey ?? null, { cause: signal.reason })),
+    );
     pending.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        stopWaiting();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        stopWaiting();
         reject(error);
       },
     );

@@ -1,0 +1,45 @@
+/**
+ * Waiting for a signal, cheaply, however many operations wait on it. Every operation with a signal (the
+ * caller's, or an HTTP request's deadline, which the requests of a slice of time share) waits for it to fire
+ * while the store works. An `EventTarget` listener added and removed per operation costs each of them more
+ * than a `MemoryStore` write (Node.js validates the listener and its options, and searches its list to
+ * remove it); here a signal gets one listener, the first time anything waits on it, and each operation only
+ * enters and leaves a set.
+ *
+ * @module
+ */
+
+/** The callbacks waiting on each signal that has not fired yet. */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `onAbort` once when `signal` fires, unless the returned function is called first. Like
+ * `addEventListener("abort", onAbort, { once: true })`: nothing happens for a signal that has fired already,
+ * and callbacks run in the order they started waiting.
+ *
+ * @throws whatever the signal's `addEventListener` throws, the first time anything waits on it (a look-alike
+ *   that is not usable).
+ */
+export function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+  let callbacks = waiting.get(signal);
+  if (callbacks === undefined) {
+    const fresh = new Set<() => void>();
+    signal.addEventListener(
+      "abort",
+      () => {
+        waiting.delete(signal);
+        for (const callback of fresh) callback();
+      },
+      { once: true },
+    );
+    waiting.set(signal, fresh);
+    callbacks = fresh;
+  }
+  const own = callbacks;
+  // A callback of its own, so that the same function waiting twice is called twice, as listeners would not be.
+  const entry = () => onAbort();
+  own.add(entry);
+  return () => {
+    own.delete(entry);
+  };
+}

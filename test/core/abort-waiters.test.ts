@@ -1,0 +1,120 @@
+/**
+ * whenAborted stands for `addEventListener("abort", …, { once: true })` and its removal, with one listener
+ * per signal however many operations wait on it. For any sequence of operations starting and stopping to
+ * wait, the callbacks called when the signal fires must be exactly those still waiting, once each, in the
+ * order they started, as separate listeners would be.
+ */
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
+import { whenAborted } from "../../src/scheduler/abort-waiters.js";
+
+/** What waiting on a signal may do: start waiting (a new waiter), or stop the `index`th waiter so far. */
+type Step = { kind: "wait" } | { kind: "stop"; index: number };
+
+const steps = fc.array(
+  fc.oneof(
+    fc.constant<Step>({ kind: "wait" }),
+    fc.nat(30).map((index): Step => ({ kind: "stop", index })),
+  ),
+  { maxLength: 40 },
+);
+
+/** Runs `plan` against `signal` with whenAborted; returns the callbacks called, by waiter number, and each stop. */
+function run(plan: readonly Step[], signal: AbortSignal, abort: () => void) {
+  const called: number[] = [];
+  const stops: (() => void)[] = [];
+  for (const step of plan) {
+    if (step.kind === "wait") {
+      const waiter = stops.length;
+      stops.push(whenAborted(signal, () => called.push(waiter)));
+    } else {
+      stops[step.index % Math.max(1, stops.length)]?.();
+    }
+  }
+  abort();
+  abort(); // a second abort calls nothing again
+  return called;
+}
+
+/** The same plan with a listener of the platform's own per waiter: what whenAborted must match. */
+function runWithListeners(plan: readonly Step[]) {
+  const controller = new AbortController();
+  const called: number[] = [];
+  const stops: (() => void)[] = [];
+  for (const step of plan) {
+    if (step.kind === "wait") {
+      const waiter = stops.length;
+      const listener = () => called.push(waiter);
+      controller.signal.addEventListener("abort", listener, { once: true });
+      stops.push(() => controller.signal.removeEventListener("abort", listener));
+    } else {
+      stops[step.index % Math.max(1, stops.length)]?.();
+    }
+  }
+  controller.abort();
+  controller.abort();
+  return called;
+}
+
+describe("whenAborted", () => {
+  it("calls exactly the waiters still waiting when the signal fires, once each, in order, as listeners would", () => {
+    fc.assert(
+      fc.property(steps, (plan) => {
+        const controller = new AbortController();
+        expect(run(plan, controller.signal, () => controller.abort())).toEqual(runWithListeners(plan));
+      }),
+    );
+  });
+
+  it("adds one listener to a signal, whatever the number of waiters, and none once it has fired", () => {
+    const controller = new AbortController();
+    const add = vi.spyOn(controller.signal, "addEventListener");
+    const stops = Array.from({ length: 5 }, () => whenAborted(controller.signal, () => {}));
+    for (const stop of stops) stop();
+    whenAborted(controller.signal, () => {});
+    expect(add).toHaveBeenCalledTimes(1);
+    controller.abort();
+    // A signal that has fired gets a listener again, which never runs: as addEventListener after the abort.
+    const late = vi.fn();
+    whenAborted(controller.signal, late);
+    expect(late).not.toHaveBeenCalled();
+  });
+
+  it("keeps each signal's waiters apart", () => {
+    const first = new AbortController();
+    const second = new AbortController();
+    const onFirst = vi.fn();
+    const onSecond = vi.fn();
+    whenAborted(first.signal, onFirst);
+    whenAborted(second.signal, onSecond);
+    first.abort();
+    expect(onFirst).toHaveBeenCalledTimes(1);
+    expect(onSecond).not.toHaveBeenCalled();
+    second.abort();
+    expect(onSecond).toHaveBeenCalledTimes(1);
+  });
+
+  it("calls the same function twice when it waits twice, as two operations would need", () => {
+    const controller = new AbortController();
+    const callback = vi.fn();
+    whenAborted(controller.signal, callback);
+    whenAborted(controller.signal, callback);
+    controller.abort();
+    expect(callback).toHaveBeenCalledTimes(2);
+  });
+
+  it("throws what an unusable look-alike's addEventListener throws, and waits on nothing", () => {
+    const failure = new Error("no listeners here");
+    const lookAlike = {
+      aborted: false,
+      reason: undefined,
+      addEventListener: () => {
+        throw failure;
+      },
+      removeEventListener: () => {},
+    } as unknown as AbortSignal;
+    expect(() => whenAborted(lookAlike, () => {})).toThrow(failure);
+    // Not recorded as waited on: the next attempt tries the signal again.
+    expect(() => whenAborted(lookAlike, () => {})).toThrow(failure);
+  });
+});

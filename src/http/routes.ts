@@ -64,20 +64,27 @@ export type RouteMatch =
   | { readonly kind: "method-not-allowed"; readonly allow: readonly string[] }
   | { readonly kind: "not-found" };
 
-interface CompiledRoute {
-  readonly route: RouteDefinition;
+/** Routes of one path in a row of the table (a path's methods), matched and decoded once for all of them. */
+interface CompiledPath {
   readonly pattern: RegExp;
   readonly names: readonly string[];
+  readonly routes: RouteDefinition[];
 }
 
-const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => {
+const COMPILED: readonly CompiledPath[] = ROUTES.reduce<CompiledPath[]>((paths, route) => {
+  const last = paths.at(-1);
+  if (last?.routes[0]?.path === route.path) {
+    last.routes.push(route);
+    return paths;
+  }
   const names: string[] = [];
   const source = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
     names.push(name);
     return "([^/]+)";
   });
-  return { route, pattern: new RegExp(`^${source}$`), names };
-});
+  paths.push({ pattern: new RegExp(`^${source}$`), names, routes: [route] });
+  return paths;
+}, []);
 
 /**
  * The route of `method` and a request path or URL (its query ignored), as the frameworks match it: exact
@@ -95,13 +102,15 @@ export function matchRoute(method: string, pathOrUrl: string): RouteMatch {
   const path = pathOf(pathOrUrl);
   const effective = method === "HEAD" ? "GET" : method;
   const allowed: RouteMethod[] = [];
-  for (const { route, pattern, names } of COMPILED) {
+  for (const { pattern, names, routes } of COMPILED) {
     const match = pattern.exec(path);
     if (!match) continue;
     const params = decodedParams(names, match);
     if (params === undefined) return { kind: "not-found" };
-    if (route.method === effective) return { kind: "route", route, params };
-    allowed.push(route.method);
+    for (const route of routes) {
+      if (route.method === effective) return { kind: "route", route, params };
+      allowed.push(route.method);
+    }
   }
   return allowed.length === 0 ? { kind: "not-found" } : { kind: "method-not-allowed", allow: allowHeader(allowed) };
 }
@@ -116,21 +125,27 @@ function allowHeader(methods: readonly RouteMethod[]): string[] {
 
 function decodedParams(names: readonly string[], match: RegExpExecArray): RouteParams | undefined {
   const params: Record<string, string> = {};
-  for (const [index, name] of names.entries()) {
-    let value: string;
-    try {
-      value = decodeURIComponent(match[index + 1] as string);
-    } catch {
-      return undefined;
+  for (let index = 0; index < names.length; index++) {
+    const segment = match[index + 1] as string;
+    let value = segment;
+    // Most segments have nothing to decode (a user id's digits).
+    if (segment.includes("%")) {
+      try {
+        value = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
     }
     if (value === "." || value === "..") return undefined;
-    params[name] = value;
+    params[names[index] as string] = value;
   }
   return params;
 }
 
 /** `pathOrUrl` without its query and fragment. */
 export function pathOf(pathOrUrl: string): string {
-  const end = pathOrUrl.search(/[?#]/);
+  const query = pathOrUrl.indexOf("?");
+  const fragment = pathOrUrl.indexOf("#");
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
   return end === -1 ? pathOrUrl : pathOrUrl.slice(0, end);
 }

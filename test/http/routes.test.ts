@@ -480,6 +480,69 @@ describe("the route table", () => {
     );
   });
 
+  it("matches as a plain loop over the table would, route by route, decoding each match (property)", () => {
+    // The plain matcher, for reference: matchRoute tests each path once for all its methods, and decodes a
+    // segment only when it holds a percent sign.
+    const plain = (method: string, url: string) => {
+      const path = url.split(/[?#]/)[0] as string;
+      const effective = method === "HEAD" ? "GET" : method;
+      const allowed: string[] = [];
+      for (const route of ROUTES) {
+        const names: string[] = [];
+        const source = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+          names.push(name);
+          return "([^/]+)";
+        });
+        const match = new RegExp(`^${source}$`).exec(path);
+        if (!match) continue;
+        const params: Record<string, string> = {};
+        for (const [index, name] of names.entries()) {
+          let value: string;
+          try {
+            value = decodeURIComponent(match[index + 1] as string);
+          } catch {
+            return { kind: "not-found" };
+          }
+          if (value === "." || value === "..") return { kind: "not-found" };
+          params[name] = value;
+        }
+        if (route.method === effective) return { kind: "route", route, params };
+        allowed.push(route.method);
+      }
+      if (allowed.length === 0) return { kind: "not-found" };
+      const allow = new Set(allowed);
+      if (allow.has("GET")) allow.add("HEAD");
+      return {
+        kind: "method-not-allowed",
+        allow: ["GET", "HEAD", "POST", "PATCH", "DELETE"].filter((m) => allow.has(m)),
+      };
+    };
+    const piece = fc.oneof(
+      fc.constantFrom("api", "appointments", "availability", "resources", "changes", "holds", "confirm", "release"),
+      fc.constantFrom("calendar.ics", "calendar-link", ".", "..", "%2E", "%2e%2E", "%E0%A4%A", "%41", "%", "1", "42"),
+      fc.string({ maxLength: 6 }),
+    );
+    // A route's path with pieces for its parameters, sometimes a piece more; or pieces alone.
+    const routeShaped = fc
+      .tuple(fc.constantFrom(...ROUTES), fc.array(piece, { minLength: 3, maxLength: 3 }), fc.option(piece))
+      .map(([route, values, extra]) => {
+        let index = 0;
+        const path = route.path.replace(/:([A-Za-z]+)/g, () => values[index++] as string);
+        return extra === null ? path : `${path}/${extra}`;
+      });
+    const anyPath = fc.array(piece, { minLength: 1, maxLength: 6 }).map((pieces) => `/${pieces.join("/")}`);
+    const url = fc
+      .tuple(fc.oneof(routeShaped, anyPath), fc.constantFrom("", "?x=1", "#f", "?a#b", "#a?b"))
+      .map(([path, suffix]) => `${path}${suffix}`);
+    const method = fc.constantFrom("GET", "HEAD", "POST", "PATCH", "DELETE", "PUT", "OPTIONS");
+    fc.assert(
+      fc.property(method, url, (verb, path) => {
+        expect(matchRoute(verb, path)).toEqual(plain(verb, path));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("answers 405 with the path's methods, and 404 for paths no route has", async () => {
     const { api } = clinic();
     expect(api.unmatched("/api/appointments/1/abc", "PUT")).toEqual({

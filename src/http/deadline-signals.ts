@@ -16,7 +16,8 @@ export function deadlineSignals(deadlineMs: number): () => AbortSignal {
     const now = performance.now();
     if (current && now < current.sliceEnds && !current.signal.aborted) return current.signal;
     const controller = new AbortController();
-    // Every request in flight in the slice listens to it: not a leak, so no warning past 10 listeners.
+    // The library's waits share one listener (abort-waiters.ts), but a store may add one per operation (the
+    // PostgreSQL store does) for every request in flight in the slice: not a leak, so no warning past 10.
     setMaxListeners(0, controller.signal);
     const timer = setTimeout(
       () => controller.abort(new DOMException("The request timed out", "TimeoutError")),

@@ -24,22 +24,33 @@ export function whenAborted(signal: AbortSignal, onAbort: () => void): () => voi
   let callbacks = waiting.get(signal);
   if (callbacks === undefined) {
     const fresh = new Set<() => void>();
-    signal.addEventListener(
-      "abort",
-      () => {
-        waiting.delete(signal);
-        for (const callback of fresh) callback();
-      },
-      { once: true },
-    );
+    signal.addEventListener("abort", () => callEach(signal, fresh), { once: true });
     waiting.set(signal, fresh);
     callbacks = fresh;
   }
   const own = callbacks;
-  // A callback of its own, so that the same function waiting twice is called twice, as listeners would not be.
+  // An entry of its own: two operations that pass the same function are two waits (one listener, added
+  // twice, would be called once).
   const entry = () => onAbort();
   own.add(entry);
   return () => {
     own.delete(entry);
   };
+}
+
+/**
+ * Calls every callback waiting on `signal`, each whatever the others do, as separate listeners would be; the
+ * first one's failure is thrown once all have run, for the platform to report as it reports a listener's.
+ */
+function callEach(signal: AbortSignal, callbacks: Set<() => void>): void {
+  waiting.delete(signal);
+  let failure: { error: unknown } | undefined;
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
 }

@@ -103,6 +103,33 @@ describe("whenAborted", () => {
     expect(callback).toHaveBeenCalledTimes(2);
   });
 
+  it("calls every waiter when one of them throws, then throws the first failure, as the listener that fails", () => {
+    // A look-alike that keeps the one listener, to call it as the platform would.
+    let listener: (() => void) | undefined;
+    const signal = {
+      aborted: false,
+      reason: undefined,
+      addEventListener: (_type: string, added: () => void) => {
+        listener = added;
+      },
+      removeEventListener: () => {},
+    } as unknown as AbortSignal;
+    const called: number[] = [];
+    const first = new Error("first");
+    whenAborted(signal, () => called.push(1));
+    whenAborted(signal, () => {
+      called.push(2);
+      throw first;
+    });
+    whenAborted(signal, () => {
+      called.push(3);
+      throw new Error("second");
+    });
+    whenAborted(signal, () => called.push(4));
+    expect(() => listener?.()).toThrow(first);
+    expect(called).toEqual([1, 2, 3, 4]);
+  });
+
   it("throws what an unusable look-alike's addEventListener throws, and waits on nothing", () => {
     const failure = new Error("no listeners here");
     const lookAlike = {

@@ -21,21 +21,22 @@ const waiting = new WeakMap<AbortSignal, Set<() => void>>();
  *   that is not usable).
  */
 export function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
-  let callbacks = waiting.get(signal);
-  if (callbacks === undefined) {
-    const fresh = new Set<() => void>();
-    signal.addEventListener("abort", () => callEach(signal, fresh), { once: true });
-    waiting.set(signal, fresh);
-    callbacks = fresh;
-  }
-  const own = callbacks;
+  const callbacks = waiting.get(signal) ?? listenTo(signal);
   // An entry of its own: two operations that pass the same function are two waits (one listener, added
   // twice, would be called once).
   const entry = () => onAbort();
-  own.add(entry);
+  callbacks.add(entry);
   return () => {
-    own.delete(entry);
+    callbacks.delete(entry);
   };
+}
+
+/** The signal's one listener, added the first time anything waits on it; the set of callbacks it calls. */
+function listenTo(signal: AbortSignal): Set<() => void> {
+  const callbacks = new Set<() => void>();
+  signal.addEventListener("abort", () => callEach(signal, callbacks), { once: true });
+  waiting.set(signal, callbacks);
+  return callbacks;
 }
 
 /**

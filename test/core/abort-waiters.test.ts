@@ -19,40 +19,31 @@ const steps = fc.array(
   { maxLength: 40 },
 );
 
-/** Runs `plan` against `signal` with whenAborted; returns the callbacks called, by waiter number, and each stop. */
-function run(plan: readonly Step[], signal: AbortSignal, abort: () => void) {
-  const called: number[] = [];
-  const stops: (() => void)[] = [];
-  for (const step of plan) {
-    if (step.kind === "wait") {
-      const waiter = stops.length;
-      stops.push(whenAborted(signal, () => called.push(waiter)));
-    } else {
-      stops[step.index % Math.max(1, stops.length)]?.();
-    }
-  }
-  abort();
-  abort(); // a second abort calls nothing again
-  return called;
-}
+/** How a waiter waits on a signal: it starts, and the function returned stops it. */
+type Wait = (signal: AbortSignal, onAbort: () => void) => () => void;
 
-/** The same plan with a listener of the platform's own per waiter: what whenAborted must match. */
-function runWithListeners(plan: readonly Step[]) {
+/** A listener of the platform's own per waiter: what whenAborted must match. */
+const withListener: Wait = (signal, onAbort) => {
+  const listener = () => onAbort();
+  signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+};
+
+/** Runs `plan` on a new signal, waiting with `wait`, then fires it twice; returns the waiters called, by number. */
+function run(plan: readonly Step[], wait: Wait) {
   const controller = new AbortController();
   const called: number[] = [];
   const stops: (() => void)[] = [];
   for (const step of plan) {
     if (step.kind === "wait") {
       const waiter = stops.length;
-      const listener = () => called.push(waiter);
-      controller.signal.addEventListener("abort", listener, { once: true });
-      stops.push(() => controller.signal.removeEventListener("abort", listener));
+      stops.push(wait(controller.signal, () => called.push(waiter)));
     } else {
       stops[step.index % Math.max(1, stops.length)]?.();
     }
   }
   controller.abort();
-  controller.abort();
+  controller.abort(); // a second abort calls nothing again
   return called;
 }
 
@@ -60,8 +51,7 @@ describe("whenAborted", () => {
   it("calls exactly the waiters still waiting when the signal fires, once each, in order, as listeners would", () => {
     fc.assert(
       fc.property(steps, (plan) => {
-        const controller = new AbortController();
-        expect(run(plan, controller.signal, () => controller.abort())).toEqual(runWithListeners(plan));
+        expect(run(plan, whenAborted)).toEqual(run(plan, withListener));
       }),
     );
   });

@@ -28,7 +28,12 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
   });
   // No body parser: the helper reads the raw request, so every framework rejects bad bodies alike.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+  const rawPayload = (_request: unknown, payload: RequestBody, done: (error: null, body: RequestBody) => void) =>
+    done(null, payload);
+  app.addContentTypeParser("*", rawPayload);
+  // JSON, what nearly every body is, under its own name too: Fastify caches the parser of a Content-Type
+  // registered by name, but parses the header anew on every request that falls through to "*".
+  app.addContentTypeParser("application/json", rawPayload);
 
   // Callback handlers, not async ones: Fastify makes an async handler's promise, and the reply it returns
   // (a thenable), cost each request more promise jobs (measured: about 3 µs of server CPU a request).
@@ -45,7 +50,10 @@ export function createFastifyApp(scheduler: Scheduler, options?: AppointmentsHtt
             body: request.body as RequestBody,
           })
           .catch((error: unknown) => api.error(error))
-          .then((response) => send(reply, response))
+          // Not returned: the reply is a thenable, which the promise would adopt at the cost of more jobs.
+          .then((response) => {
+            send(reply, response);
+          })
           // The answer could not be written (the client is gone): closing the connection is all that is left.
           .catch(() => reply.raw.destroy());
       },
@@ -81,7 +89,9 @@ function noSchemas(): never {
 }
 
 function namesNothing(params: unknown): boolean {
-  for (const value of Object.values(params as Record<string, string>)) {
+  const values = params as Record<string, string>;
+  for (const name in values) {
+    const value = values[name];
     if (value === "" || value === "." || value === "..") return true;
   }
   return false;

@@ -80,9 +80,9 @@ export function markdownReport(sections: readonly Section[], env: readonly strin
 
 \`npm run bench\` measures what the library costs against the least code that does the same job, always as a
 ratio against a baseline run in the same process and the same run: these machines are noisy, so absolute
-figures vary from run to run while the ratios hold far better. Across machines even the ratios move, where the
-library and its baseline lean on different parts of the machine (see the findings of session 16). It rewrites this page with the figures exactly as
-measured. \`npm run bench -- memory\` (or \`list\`, \`http\`, \`http-breakdown\`, \`postgres\`, \`embedded\`, \`resources\`) runs one part; \`--quick\` gives a
+figures vary from run to run while the ratios hold far better. Across machines even the ratios move, where
+the library and its baseline lean on different parts of the machine (see the findings of session 16). It
+rewrites this page with the figures exactly as measured. \`npm run bench -- memory\` (or \`list\`, \`http\`, \`http-breakdown\`, \`postgres\`, \`embedded\`, \`resources\`) runs one part; \`--quick\` gives a
 short trial run; neither rewrites this page. Every run measures the package as built from the sources (tsup, as
 \`npm run build\`). Benchmarks are not part of \`npm test\` or CI.
 

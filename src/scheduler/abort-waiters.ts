@@ -31,6 +31,37 @@ export function whenAborted(signal: AbortSignal, onAbort: () => void): () => voi
   };
 }
 
+/**
+ * Settles as `promise` does, or rejects with `abortReason()` as soon as `signal` fires while it is pending:
+ * what every wait of an operation on the store (or on a resolver) comes down to.
+ *
+ * @throws whatever {@link whenAborted} throws (a look-alike signal that is not usable), before any waiting.
+ */
+export function settleUnlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  abortReason: () => unknown,
+): Promise<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const answer = new Promise<T>((settle, fail) => {
+    resolve = settle;
+    reject = fail;
+  });
+  const stopWaiting = whenAborted(signal, () => reject(abortReason()));
+  promise.then(
+    (value) => {
+      stopWaiting();
+      resolve(value);
+    },
+    (error: unknown) => {
+      stopWaiting();
+      reject(error);
+    },
+  );
+  return answer;
+}
+
 /** The signal's one listener, added the first time anything waits on it; the set of callbacks it calls. */
 function listenTo(signal: AbortSignal): Set<() => void> {
   const callbacks = new Set<() => void>();

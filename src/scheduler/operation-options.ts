@@ -17,7 +17,7 @@ import {
   type SchedulerError,
 } from "../errors/scheduler-errors.js";
 import type { JsonObject } from "../model/json.js";
-import { whenAborted } from "./abort-waiters.js";
+import { settleUnlessAborted } from "./abort-waiters.js";
 import { storesExactly } from "./appointment-id.js";
 import { type ListPosition, positionOf } from "./list-cursor.js";
 import { metadataOf } from "./metadata.js";
@@ -456,26 +456,12 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
     promise.then(undefined, ignore); // given up before it settles: its failure is no one's to handle
     throw error;
   }
-  return new Promise<T>((resolve, reject) => {
-    let stopWaiting: () => void;
-    try {
-      stopWaiting = whenAborted(signal, () => reject(abortError(signal)));
-    } catch (cause) {
-      promise.then(undefined, ignore); // given up before it settles: its failure is no one's to handle
-      reject(unusableSignal(cause));
-      return;
-    }
-    promise.then(
-      (value) => {
-        stopWaiting();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stopWaiting();
-        reject(error);
-      },
-    );
-  });
+  try {
+    return settleUnlessAborted(promise, signal, () => abortError(signal));
+  } catch (cause) {
+    promise.then(undefined, ignore); // given up before it settles: its failure is no one's to handle
+    return Promise.reject(unusableSignal(cause));
+  }
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

@@ -8,7 +8,7 @@
  * @module
  */
 import { isSchedulerError, OutcomeUnknownError } from "../errors/scheduler-errors.js";
-import { whenAborted } from "./abort-waiters.js";
+import { settleUnlessAborted } from "./abort-waiters.js";
 
 /**
  * Settles as the store's pending write does, or rejects with {@link OutcomeUnknownError} as soon as
@@ -19,21 +19,11 @@ export function untilDeadline<T>(
   signal: AbortSignal,
   idempotencyKey: string | undefined,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const stopWaiting = whenAborted(signal, () =>
-      reject(new OutcomeUnknownError(idempotencyKey ?? null, { cause: signal.reason })),
-    );
-    pending.then(
-      (value) => {
-        stopWaiting();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stopWaiting();
-        reject(error);
-      },
-    );
-  });
+  return settleUnlessAborted(
+    pending,
+    signal,
+    () => new OutcomeUnknownError(idempotencyKey ?? null, { cause: signal.reason }),
+  );
 }
 
 /** A store's failure of a write as the caller sees it: the store's own typed error, or an unknown outcome. */

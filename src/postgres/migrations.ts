@@ -10,7 +10,13 @@ import { InvalidArgumentError } from "../errors/scheduler-errors.js";
 import { legacySchemaStatements } from "./legacy-schema.js";
 import { instantFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
-import { canHoldPeriodsSql, mayOccupyResourceSql, writeFunctionStatement } from "./write-function.js";
+import {
+  canHoldPeriodsSql,
+  longestSpansPredicateSql,
+  longestSpanV4Sql,
+  mayOccupyResourceSql,
+  writeFunctionStatement,
+} from "./write-function.js";
 import { WRITE_FUNCTION_V2_ARGUMENTS, writeFunctionV2Statement } from "./write-function-v2.js";
 import { holdsPeriodsV3Sql, WRITE_FUNCTION_V3_ARGUMENTS, writeFunctionV3Statement } from "./write-function-v3.js";
 
@@ -72,6 +78,11 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
     version: 4,
     name: "holds and resource choices: held and released appointments, hold expiry, any-of claims; write_appointment",
     statements: holdsStatements,
+  },
+  {
+    version: 5,
+    name: "the index of longest spans serves only its probe; write_appointment",
+    statements: longestSpansStatements,
   },
 ];
 
@@ -309,6 +320,24 @@ function holdsStatements(names: TableNames): string[] {
     // purgeExpired's holds, by expiry: only held rows, so it costs bookings nothing and never scans live ones.
     `CREATE INDEX ${names.index("holds_by_expiry")} ON ${appointments} (hold_expires_at) WHERE status = 'held'`,
     `DROP FUNCTION IF EXISTS ${names.writeFunction}(${WRITE_FUNCTION_V3_ARGUMENTS.join(", ")})`,
+    writeFunctionStatement(names, longestSpanV4Sql),
+  ];
+}
+
+/**
+ * Step 5: the index of each resource's longest span gets a predicate that only its probe states (see
+ * `longestSpansPredicateSql`), so that the capacity check's search of a resource's spans by start can no
+ * longer be planned on it: step 4's had the predicate of the spans index, and on a table not yet analysed
+ * the planner took it, reading every span of the resource at every booking. The write function's probe
+ * states the new term (same signature: replaced in place).
+ */
+function longestSpansStatements(names: TableNames): string[] {
+  const { appointments } = names;
+  return [
+    `DROP INDEX ${qualifiedIndex(names, "resource_longest_spans")}`,
+    // The span start last: most spans are equally long, and keys that differ spare the index's deduplication
+    // of equal ones at every insert.
+    `CREATE INDEX ${names.index("resource_longest_spans")} ON ${appointments} (resource_id, (resource_to - resource_from), resource_from) WHERE ${longestSpansPredicateSql()}`,
     writeFunctionStatement(names),
   ];
 }

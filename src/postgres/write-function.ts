@@ -9,9 +9,11 @@
  * in a tuplestore at every call, and because Citus delegates only a plain `SELECT f(…)` to the node that
  * owns the user.
  *
- * This is the function of migration step 4 (holds, resource choices); step 3's, frozen, is in
- * `write-function-v3.ts`, and step 2's in `write-function-v2.ts`. Changing the function's text changes what
- * step 4 creates: add a step instead, once released.
+ * This is the function of migration step 5 (the longest-span probe of its own index). Step 4's is the same
+ * text but for that probe: {@link writeFunctionStatement} builds both, given the probe. Step 3's, frozen, is
+ * in `write-function-v3.ts`, and step 2's in `write-function-v2.ts`. Changing the function's text changes
+ * what steps 4 and 5 create (test/postgres/migrations.test.ts holds their digests): first freeze the text of
+ * both, as `write-function-v3.ts` is, then add a step.
  *
  * @module
  */
@@ -123,6 +125,20 @@ export function recordJson(row: string): string {
 }
 
 /**
+ * Whether the appointments row `row` (bare columns without it) is in the index of longest spans: it may
+ * occupy its resource ({@link mayOccupyResourceSql}), and its span is not empty. Every such span is longer
+ * than zero (an appointment ends after it starts), so the last term leaves nothing out; it is there because
+ * only the probe of {@link longestSpanSql} states it. A partial index serves only the queries that imply
+ * its predicate, so no search of a resource's spans by start can be planned on this index, whose third
+ * column would let it read every span of the resource: on a table not yet analysed both indexes look
+ * alike to the planner, and it took this one (measured: a capacity check read the resource's whole history).
+ */
+export function longestSpansPredicateSql(row?: string): string {
+  const column = columnOf(row);
+  return `${mayOccupyResourceSql(row)} AND ${column("resource_to")} > ${column("resource_from")}`;
+}
+
+/**
  * The longest span (an `interval`) of the records that may occupy the resource `resourceId` (an SQL
  * expression), or zero when there are none: one probe of the partial index on `(resource_id, resource_to -
  * resource_from, resource_from)`. A span that overlaps a range starting at `t` starts after `t` minus it, so a
@@ -132,7 +148,17 @@ export function recordJson(row: string): string {
  */
 export function longestSpanSql(appointments: string, resourceId: string): string {
   return `coalesce((SELECT l.resource_to - l.resource_from FROM ${appointments} AS l
-            WHERE l.resource_id = ${resourceId} AND (${mayOccupyResourceSql("l")})
+            WHERE l.resource_id = ${resourceId} AND ${longestSpansPredicateSql("l")}
+            ORDER BY l.resource_to - l.resource_from DESC LIMIT 1), interval '0')`;
+}
+
+/**
+ * {@link longestSpanSql} as migration step 4 wrote it, frozen: with step 4's index, whose predicate was that of
+ * the spans index, so that the planner could take either for a search of spans by start.
+ */
+export function longestSpanV4Sql(appointments: string, resourceId: string): string {
+  return `coalesce((SELECT l.resource_to - l.resource_from FROM ${appointments} AS l
+            WHERE l.resource_id = ${resourceId} AND (l.resource_id IS NOT NULL AND (l.status = 'booked' OR l.status = 'held'))
             ORDER BY l.resource_to - l.resource_from DESC LIMIT 1), interval '0')`;
 }
 
@@ -176,8 +202,14 @@ export function archivedEventValues(row: string): string {
           ${row}.resource_from, ${row}.resource_to, ${row}.appointment_type, ${row}.hold_expires_at`;
 }
 
-/** The `CREATE OR REPLACE FUNCTION` of the write function (step 4's). */
-export function writeFunctionStatement(names: TableNames): string {
+/**
+ * The `CREATE OR REPLACE FUNCTION` of the write function: step 5's, or with `longestSpan` step 4's
+ * ({@link longestSpanV4Sql}), the only difference between the two.
+ */
+export function writeFunctionStatement(
+  names: TableNames,
+  longestSpan: (appointments: string, resourceId: string) => string = longestSpanSql,
+): string {
   const { appointments, idempotencyKeys: keys, changes, changeIds, writeFunction, lockKey } = names;
   // The user's appointments that can collide with the change: those that hold periods at the write's instant
   // (booked, held and not expired, or cancelled at or after their start; all within the predicate of the
@@ -207,7 +239,7 @@ export function writeFunctionStatement(names: TableNames): string {
     FOR v_i IN 1 .. v_claims LOOP
       -- (The first claim's times were converted with the others above.)
       IF v_i > 1 THEN
-        SELECT c.from_at, c.to_at, greatest(c.candidates_from, c.from_at - ${longestSpanSql(appointments, "p_resource_ids[v_i]")}),
+        SELECT c.from_at, c.to_at, greatest(c.candidates_from, c.from_at - ${longestSpan(appointments, "p_resource_ids[v_i]")}),
           c.candidates_to
         INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to
         FROM (SELECT ${instantFromMs("p_resource_from_ms[v_i]")} AS from_at, ${instantFromMs("p_resource_to_ms[v_i]")} AS to_at,
@@ -425,7 +457,7 @@ BEGIN
     -- caller's window when that is later: a few spans, not the days of history the caller's window allows.
     IF v_claims > 0 THEN
       v_resource_candidates_from := greatest(v_resource_candidates_from,
-        v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[1]")});
+        v_resource_from - ${longestSpan(appointments, "p_resource_ids[1]")});
     END IF;
     IF v_claims = 1 THEN
       v_i := 1;

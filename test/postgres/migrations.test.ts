@@ -3,8 +3,8 @@
  * appointments booked through 0.1's function) is converted in place, and the scheduler then finds every
  * appointment booked and counting toward the limit; databases written through step 2's and step 3's write
  * functions are upgraded, their records, events and kept outcomes intact (step 4: holds count on the
- * resources step 3's bookings fill). Steps 2 and 3 still create what they did. Also the schema SQL for one's
- * own migration tool.
+ * resources step 3's bookings fill; step 5: step 4's claims count through the rebuilt index of longest spans).
+ * Steps 2, 3 and 4 still create what they did. Also the schema SQL for one's own migration tool.
  * On PGlite always, and on the server of `TEST_DATABASE_URL` when set (skipped, and saying so, when not).
  */
 import { createHash } from "node:crypto";
@@ -91,10 +91,11 @@ describe("migration step 1", () => {
   });
 });
 
-describe("migration steps 2 and 3", () => {
+describe("migration steps 2, 3 and 4", () => {
   it("create exactly what they created when released (their functions and helpers frozen)", () => {
     // The SHA-256 of each step's statements for the default prefix, as released: a change to a frozen file,
-    // or to a helper it still shares (sql-time.ts, code-unit-order.ts), shows here. Add a step instead.
+    // or to a helper it still shares (sql-time.ts, code-unit-order.ts; step 4: the helpers of
+    // write-function.ts and its function's text), shows here. Add a step instead.
     const statements = postgresSchemaStatements();
     const recordOf = (version: number) => statements.findIndex((s) => s.includes(`VALUES (${version},`));
     const digest = (version: number) =>
@@ -103,6 +104,7 @@ describe("migration steps 2 and 3", () => {
         .digest("hex");
     expect(digest(2)).toBe("34671c2aa37ab87da82344ed4449e7c855cc7b4fd6f3be84c103fce01e93f819");
     expect(digest(3)).toBe("59b6dc3ace2b920e8571987247cfdd428aa3b9c5b3e0913a116013ffef8029a4");
+    expect(digest(4)).toBe("69a7b7abce13f62d52c51ad8be2da3aa5977b8adb5b83671b7429a1accb94150");
   });
 });
 
@@ -164,7 +166,7 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       ]);
       expect(functions).toEqual([]);
       const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     } finally {
       await close(prefix);
     }
@@ -203,7 +205,7 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
       const store = new PostgresStore(db, { tablePrefix: prefix });
       await store.migrate(); // finds both steps recorded, and changes nothing
       const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       expect(await store.getAppointment("42", "a1")).toMatchObject({ status: "booked" });
     } finally {
       await close(prefix);
@@ -292,7 +294,7 @@ describeEachTarget(databases)("a database at version 2, before resources, on $na
         }
         await store.migrate(); // finds every step recorded
         const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
         // Step 2's function is gone; the current one takes the claims, the type, the expected version and a
         // hold's expiry.
         const { rows: functions } = await db.query(
@@ -442,7 +444,7 @@ describeEachTarget(databases)("a database at version 3, with resources, before h
         }
         await store.migrate(); // finds every step recorded
         const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
         // Step 3's function is gone: one function, the current one.
         const { rows: functions } = await db.query(
           "SELECT pronargs FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace",
@@ -554,6 +556,75 @@ describeEachTarget(databases)("a database at version 3, with resources, before h
   }
 });
 
+describeEachTarget(databases)("a database at version 4, before the probe's own index, on $name", ({ open }) => {
+  for (const how of ["migrate()", "postgresSchemaSql({ fromVersion: 4 })"] as const) {
+    it(`is upgraded by ${how}: its claims still count, and the index of longest spans serves only the probe`, async () => {
+      const { db, close } = await open();
+      const prefix = uniquePrefix();
+      try {
+        for (const statement of statementsUpTo(prefix, 4)) await db.query(statement);
+        const store = new PostgresStore(db, { tablePrefix: prefix });
+        const hour = 3_600_000;
+        const start = Date.UTC(2021, 3, 26, 10);
+        const far = Date.UTC(9999, 0, 1);
+        const window = { fromMs: 0, toMs: far };
+        const book = (userId: string, startMs: number, minutes: number) =>
+          store.write({
+            userId,
+            change: {
+              type: "book",
+              id: "a",
+              times: { startMs, endMs: startMs + hour, localStartMs: startMs, localEndMs: startMs + hour },
+              metadata: null,
+              occupancy: {
+                periods: [],
+                limit: 1,
+                noOverlap: false,
+                candidatesStartWithin: window,
+                candidatesEndWithin: window,
+              },
+              resource: {
+                resourceId: "room",
+                fromMs: startMs,
+                toMs: startMs + minutes * 60_000,
+                capacity: 1,
+                candidatesStartWithin: window,
+              },
+            },
+            atMs: 1_000,
+            changeExpiresAtMs: far,
+          });
+        // Written through step 4's function (same arguments as the current one): a 3-hour span from 10:00.
+        expect((await book("1", start, 180)).status).toBe("written");
+        if (how === "migrate()") {
+          await store.migrate();
+        } else {
+          await db.query("BEGIN");
+          for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 4 }))
+            await db.query(statement);
+          await db.query("COMMIT");
+        }
+        await store.migrate(); // finds every step recorded
+        const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
+        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+        const { rows: indexes } = await db.query("SELECT indexdef FROM pg_indexes WHERE indexname = $1", [
+          `${prefix}resource_longest_spans`,
+        ]);
+        expect((indexes as { indexdef: string }[])[0]?.indexdef).toMatch(/\(resource_to > resource_from\)\)$/);
+        // The span written before the step is in the rebuilt index: it is the longest, so a claim at 12:00 finds
+        // it (it started two hours earlier), and one after it is taken.
+        expect(await book("2", start + 2 * hour, 30)).toMatchObject({
+          status: "resource-full",
+          conflicting: { userId: "1", id: "a" },
+        });
+        expect((await book("3", start + 3 * hour, 30)).status).toBe("written");
+      } finally {
+        await close(prefix);
+      }
+    });
+  }
+});
+
 describe("the schema as SQL", () => {
   it("is shown in docs/postgres.md exactly as postgresSchemaSql() gives it", () => {
     const doc = readFileSync(new URL("../../docs/postgres.md", import.meta.url), "utf8");
@@ -587,7 +658,7 @@ describe("the schema as SQL", () => {
       expect(() => postgresSchemaStatements({ schema } as never)).toThrow(InvalidArgumentError);
       expect(() => postgresDistributionSql({ schema } as never)).toThrow(InvalidArgumentError);
     }
-    for (const fromVersion of [-1, 5, 1.5]) {
+    for (const fromVersion of [-1, 6, 1.5]) {
       expect(() => postgresSchemaStatements({ fromVersion })).toThrow(InvalidArgumentError);
     }
     expect(() => postgresSchemaStatements({ legacyTimeZone: "x'y" })).toThrow(InvalidArgumentError);

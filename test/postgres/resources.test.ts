@@ -4,7 +4,8 @@
  * the record named at the first full instant, ties by user id and by id in code-unit order), `stale` moves,
  * spans and types on records and feed events, `listResourceAppointments`, and concurrent claims of one
  * resource by many users through several pool connections: never an instant over capacity, every
- * acknowledged booking kept, no deadlock. On PGlite always, on the server of `TEST_DATABASE_URL` when set.
+ * acknowledged booking kept, no deadlock. On PGlite always, on the server of `TEST_DATABASE_URL` when set;
+ * there also the plans of the capacity check on a table not yet analysed.
  */
 import type {
   AppointmentRecord,
@@ -14,9 +15,11 @@ import type {
   WriteRequest,
   WriteResult,
 } from "appointment-scheduler";
+import { PostgresStore } from "appointment-scheduler/postgres";
+import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { resourceConflict } from "../../src/store/resource-capacity.js";
-import { describeEachTarget, type OpenedStore, postgresTargets } from "./targets.js";
+import { describeEachTarget, type OpenedStore, postgresTargets, serverTarget, TEST_DATABASE_URL } from "./targets.js";
 
 const MINUTE = 60_000;
 /** Monday 2021-04-26 10:00 UTC. */
@@ -481,6 +484,43 @@ describeEachTarget(postgresTargets)("PostgresStore with resources on $name", (ta
             (x.userId < y.userId ? -1 : x.userId > y.userId ? 1 : x.id < y.id ? -1 : 1),
         ),
       );
+    }
+  });
+});
+
+describeEachTarget([serverTarget])("the capacity check's plans on $name, before the table is analysed", (target) => {
+  it("search the resource's spans by start, and read the index of longest spans only for the longest", async (context) => {
+    const opened = await target.open();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      // A resource with a history, in tables that no ANALYZE has seen: one booking a day for 300 days.
+      for (let day = 0; day < 300; day++) {
+        written(await opened.store.write(book(`u${day}`, "a", day * 1440, { resourceId: "room" })));
+      }
+      // The plans of the write function's statements, sent to this client as notices.
+      try {
+        await client.query("LOAD 'auto_explain'");
+      } catch (error) {
+        context.skip(`auto_explain cannot be loaded on this server (${(error as Error).message})`);
+      }
+      await client.query(
+        "SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice",
+      );
+      const plans: string[] = [];
+      client.on("notice", (notice) => plans.push(notice.message ?? ""));
+      const store = new PostgresStore(client, { tablePrefix: opened.prefix });
+      written(await store.write(book("u-new", "a", 150 * 1440 + 60, { resourceId: "room" })));
+      const text = plans.join("\n");
+      // The count of the claim's candidates goes through the spans index, by start...
+      expect(text).toContain(`Index Scan using ${opened.prefix}resource_spans`);
+      // ...and the index of longest spans is read once, backwards, for the longest span: never searched by
+      // start, which it can only do by reading every span of the resource.
+      expect(text.match(/Index Scan Backward using \w*resource_longest_spans/g)).toHaveLength(1);
+      expect(text).not.toMatch(/Index Scan using \w*resource_longest_spans/);
+    } finally {
+      await client.end();
+      await opened.close();
     }
   });
 });

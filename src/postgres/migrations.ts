@@ -15,6 +15,7 @@ import {
   longestSpansPredicateSql,
   longestSpanV4Sql,
   mayOccupyResourceSql,
+  resourceSpansPredicateSql,
   writeFunctionStatement,
 } from "./write-function.js";
 import { WRITE_FUNCTION_V2_ARGUMENTS, writeFunctionV2Statement } from "./write-function-v2.js";
@@ -81,8 +82,8 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
   },
   {
     version: 5,
-    name: "the index of longest spans serves only its probe; write_appointment",
-    statements: longestSpansStatements,
+    name: "the two indexes of resource spans, each with a predicate of its own; write_appointment",
+    statements: resourceSpanIndexesStatements,
   },
 ];
 
@@ -325,15 +326,16 @@ function holdsStatements(names: TableNames): string[] {
 }
 
 /**
- * Step 5: the index of each resource's longest span gets a predicate that only its probe states (see
- * `longestSpansPredicateSql`), so that the capacity check's search of a resource's spans by start can no
- * longer be planned on it: step 4's had the predicate of the spans index, and on a table not yet analysed
- * the planner took it, reading every span of the resource at every booking. The write function's probe
- * states the new term (same signature: replaced in place).
+ * Step 5: the two indexes of resource spans get predicates of their own (see `resourceSpansPredicateSql`), so
+ * that each can serve only its own queries: step 4 built both with one predicate, and on a table not yet
+ * analysed the planner took either for the other's queries, reading every span of the resource at each
+ * booking with one. The write function's probe states its index's term (same signature: replaced in place).
  */
-function longestSpansStatements(names: TableNames): string[] {
+function resourceSpanIndexesStatements(names: TableNames): string[] {
   const { appointments } = names;
   return [
+    `DROP INDEX ${qualifiedIndex(names, "resource_spans")}`,
+    `CREATE INDEX ${names.index("resource_spans")} ON ${appointments} (resource_id, resource_from) WHERE ${resourceSpansPredicateSql()}`,
     `DROP INDEX ${qualifiedIndex(names, "resource_longest_spans")}`,
     // The span start last: most spans are equally long, and keys that differ spare the index's deduplication
     // of equal ones at every insert.

@@ -125,17 +125,29 @@ export function recordJson(row: string): string {
 }
 
 /**
- * Whether the appointments row `row` (bare columns without it) is in the index of longest spans: it may
- * occupy its resource ({@link mayOccupyResourceSql}), and its span is not empty. Every such span is longer
- * than zero (an appointment ends after it starts), so the last term leaves nothing out; it is there because
- * only the probe of {@link longestSpanSql} states it. A partial index serves only the queries that imply
- * its predicate, so no search of a resource's spans by start can be planned on this index, whose third
- * column would let it read every span of the resource: on a table not yet analysed both indexes look
- * alike to the planner, and it took this one (measured: a capacity check read the resource's whole history).
+ * The predicate of the spans index (by resource and start), for the row `row` (bare columns without it):
+ * it may occupy its resource ({@link mayOccupyResourceSql}), and its span has an end. Each of the two
+ * indexes of resource spans has a term that only its own queries imply, so the planner can use each for
+ * its queries only, whatever the statistics say: on a table not yet analysed both look alike to it, and it
+ * took either (measured: a capacity check's count on the index of longest spans, which reads every span
+ * the resource ever had; the longest-span probe on this one, reading and sorting them all). Every span
+ * has an end, so this term leaves nothing out; every search of spans by start implies it (each bounds the
+ * spans' ends, `resource_to > …`), and the probe of {@link longestSpanSql} does not (it never compares
+ * `resource_to`).
+ */
+export function resourceSpansPredicateSql(row?: string): string {
+  return `${mayOccupyResourceSql(row)} AND ${columnOf(row)("resource_to")} IS NOT NULL`;
+}
+
+/**
+ * The predicate of the index of longest spans, for the row `row` (bare columns without it): it may occupy
+ * its resource, and it ends after it starts, as every appointment does (a `CHECK` constraint). Only the
+ * probe of {@link longestSpanSql} states that last term, so no search of spans by start can be planned on
+ * this index (see {@link resourceSpansPredicateSql}).
  */
 export function longestSpansPredicateSql(row?: string): string {
   const column = columnOf(row);
-  return `${mayOccupyResourceSql(row)} AND ${column("resource_to")} > ${column("resource_from")}`;
+  return `${mayOccupyResourceSql(row)} AND ${column("end_at")} > ${column("start_at")}`;
 }
 
 /**
@@ -153,8 +165,8 @@ export function longestSpanSql(appointments: string, resourceId: string): string
 }
 
 /**
- * {@link longestSpanSql} as migration step 4 wrote it, frozen: with step 4's index, whose predicate was that of
- * the spans index, so that the planner could take either for a search of spans by start.
+ * {@link longestSpanSql} as migration step 4 wrote it, frozen: with step 4's indexes, which had one predicate,
+ * so that the planner could take either for the other's queries.
  */
 export function longestSpanV4Sql(appointments: string, resourceId: string): string {
   return `coalesce((SELECT l.resource_to - l.resource_from FROM ${appointments} AS l

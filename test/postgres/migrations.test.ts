@@ -3,7 +3,7 @@
  * appointments booked through 0.1's function) is converted in place, and the scheduler then finds every
  * appointment booked and counting toward the limit; databases written through step 2's and step 3's write
  * functions are upgraded, their records, events and kept outcomes intact (step 4: holds count on the
- * resources step 3's bookings fill; step 5: step 4's claims count through the rebuilt index of longest spans).
+ * resources step 3's bookings fill; step 5: step 4's claims count through the rebuilt indexes of spans).
  * Steps 2, 3 and 4 still create what they did. Also the schema SQL for one's own migration tool.
  * On PGlite always, and on the server of `TEST_DATABASE_URL` when set (skipped, and saying so, when not).
  */
@@ -556,74 +556,82 @@ describeEachTarget(databases)("a database at version 3, with resources, before h
   }
 });
 
-describeEachTarget(databases)("a database at version 4, before the probe's own index, on $name", ({ open }) => {
-  for (const how of ["migrate()", "postgresSchemaSql({ fromVersion: 4 })"] as const) {
-    it(`is upgraded by ${how}: its claims still count, and the index of longest spans serves only the probe`, async () => {
-      const { db, close } = await open();
-      const prefix = uniquePrefix();
-      try {
-        for (const statement of statementsUpTo(prefix, 4)) await db.query(statement);
-        const store = new PostgresStore(db, { tablePrefix: prefix });
-        const hour = 3_600_000;
-        const start = Date.UTC(2021, 3, 26, 10);
-        const far = Date.UTC(9999, 0, 1);
-        const window = { fromMs: 0, toMs: far };
-        const book = (userId: string, startMs: number, minutes: number) =>
-          store.write({
-            userId,
-            change: {
-              type: "book",
-              id: "a",
-              times: { startMs, endMs: startMs + hour, localStartMs: startMs, localEndMs: startMs + hour },
-              metadata: null,
-              occupancy: {
-                periods: [],
-                limit: 1,
-                noOverlap: false,
-                candidatesStartWithin: window,
-                candidatesEndWithin: window,
+describeEachTarget(databases)(
+  "a database at version 4, before each index of spans had a predicate of its own, on $name",
+  ({ open }) => {
+    for (const how of ["migrate()", "postgresSchemaSql({ fromVersion: 4 })"] as const) {
+      it(`is upgraded by ${how}: its claims still count, through the rebuilt indexes of spans`, async () => {
+        const { db, close } = await open();
+        const prefix = uniquePrefix();
+        try {
+          for (const statement of statementsUpTo(prefix, 4)) await db.query(statement);
+          const store = new PostgresStore(db, { tablePrefix: prefix });
+          const hour = 3_600_000;
+          const start = Date.UTC(2021, 3, 26, 10);
+          const far = Date.UTC(9999, 0, 1);
+          const window = { fromMs: 0, toMs: far };
+          const book = (userId: string, startMs: number, minutes: number) =>
+            store.write({
+              userId,
+              change: {
+                type: "book",
+                id: "a",
+                times: { startMs, endMs: startMs + hour, localStartMs: startMs, localEndMs: startMs + hour },
+                metadata: null,
+                occupancy: {
+                  periods: [],
+                  limit: 1,
+                  noOverlap: false,
+                  candidatesStartWithin: window,
+                  candidatesEndWithin: window,
+                },
+                resource: {
+                  resourceId: "room",
+                  fromMs: startMs,
+                  toMs: startMs + minutes * 60_000,
+                  capacity: 1,
+                  candidatesStartWithin: window,
+                },
               },
-              resource: {
-                resourceId: "room",
-                fromMs: startMs,
-                toMs: startMs + minutes * 60_000,
-                capacity: 1,
-                candidatesStartWithin: window,
-              },
-            },
-            atMs: 1_000,
-            changeExpiresAtMs: far,
+              atMs: 1_000,
+              changeExpiresAtMs: far,
+            });
+          // Written through step 4's function (same arguments as the current one): a 3-hour span from 10:00.
+          expect((await book("1", start, 180)).status).toBe("written");
+          if (how === "migrate()") {
+            await store.migrate();
+          } else {
+            await db.query("BEGIN");
+            for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 4 }))
+              await db.query(statement);
+            await db.query("COMMIT");
+          }
+          await store.migrate(); // finds every step recorded
+          const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
+          expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+          // Each index of spans has a term of its own in its predicate.
+          const definition = async (suffix: string) => {
+            const { rows } = await db.query("SELECT indexdef FROM pg_indexes WHERE indexname = $1", [
+              `${prefix}${suffix}`,
+            ]);
+            return (rows as { indexdef: string }[])[0]?.indexdef;
+          };
+          expect(await definition("resource_spans")).toMatch(/AND \(resource_to IS NOT NULL\)\)$/);
+          expect(await definition("resource_longest_spans")).toMatch(/AND \(end_at > start_at\)\)$/);
+          // The span written before the step is in the rebuilt index: it is the longest, so a claim at 12:00 finds
+          // it (it started two hours earlier), and one after it is taken.
+          expect(await book("2", start + 2 * hour, 30)).toMatchObject({
+            status: "resource-full",
+            conflicting: { userId: "1", id: "a" },
           });
-        // Written through step 4's function (same arguments as the current one): a 3-hour span from 10:00.
-        expect((await book("1", start, 180)).status).toBe("written");
-        if (how === "migrate()") {
-          await store.migrate();
-        } else {
-          await db.query("BEGIN");
-          for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 4 }))
-            await db.query(statement);
-          await db.query("COMMIT");
+          expect((await book("3", start + 3 * hour, 30)).status).toBe("written");
+        } finally {
+          await close(prefix);
         }
-        await store.migrate(); // finds every step recorded
-        const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
-        expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
-        const { rows: indexes } = await db.query("SELECT indexdef FROM pg_indexes WHERE indexname = $1", [
-          `${prefix}resource_longest_spans`,
-        ]);
-        expect((indexes as { indexdef: string }[])[0]?.indexdef).toMatch(/\(resource_to > resource_from\)\)$/);
-        // The span written before the step is in the rebuilt index: it is the longest, so a claim at 12:00 finds
-        // it (it started two hours earlier), and one after it is taken.
-        expect(await book("2", start + 2 * hour, 30)).toMatchObject({
-          status: "resource-full",
-          conflicting: { userId: "1", id: "a" },
-        });
-        expect((await book("3", start + 3 * hour, 30)).status).toBe("written");
-      } finally {
-        await close(prefix);
-      }
-    });
-  }
-});
+      });
+    }
+  },
+);
 
 describe("the schema as SQL", () => {
   it("is shown in docs/postgres.md exactly as postgresSchemaSql() gives it", () => {

@@ -9,11 +9,11 @@
  * in a tuplestore at every call, and because Citus delegates only a plain `SELECT f(…)` to the node that
  * owns the user.
  *
- * This is the function of migration step 5 (the longest-span probe of its own index). Step 4's is the same
- * text but for that probe: {@link writeFunctionStatement} builds both, given the probe. Step 3's, frozen, is
- * in `write-function-v3.ts`, and step 2's in `write-function-v2.ts`. Changing the function's text changes
- * what steps 4 and 5 create (test/postgres/migrations.test.ts holds their digests): first freeze the text of
- * both, as `write-function-v3.ts` is, then add a step.
+ * This is the function of migration step 5 (whose probe of the longest span states its index's own term).
+ * Step 4's is the same text but for that probe: {@link writeFunctionStatement} builds both, given the probe.
+ * Step 3's, frozen, is in `write-function-v3.ts`, and step 2's in `write-function-v2.ts`. Changing the
+ * function's text changes what steps 4 and 5 create (test/postgres/migrations.test.ts holds step 4's
+ * digest): first freeze the text of the released steps, as `write-function-v3.ts` is, then add a step.
  *
  * @module
  */

@@ -94,8 +94,8 @@ export function holdsPeriodsSql(row: string, at: string): string {
 
 /**
  * Whether the appointments row `row` (bare columns without it) can occupy a resource at some instant: it has
- * one and is booked or held (whatever its expiry). The predicate of the partial index of resource spans, and
- * what `listResourceAppointments` lists.
+ * one and is booked or held (whatever its expiry). What `listResourceAppointments` lists, and the first part
+ * of both indexes' predicates of resource spans (step 4 built them with this one alone).
  */
 export function mayOccupyResourceSql(row?: string): string {
   const column = columnOf(row);

@@ -12,8 +12,8 @@ import { instantFromMs, msOf } from "./sql-time.js";
 import type { TableNames } from "./table-names.js";
 import {
   canHoldPeriodsSql,
+  LONGEST_SPANS_PREDICATE_V4,
   longestSpansPredicateSql,
-  longestSpanV4Sql,
   mayOccupyResourceSql,
   resourceSpansPredicateSql,
   writeFunctionStatement,
@@ -321,7 +321,7 @@ function holdsStatements(names: TableNames): string[] {
     // purgeExpired's holds, by expiry: only held rows, so it costs bookings nothing and never scans live ones.
     `CREATE INDEX ${names.index("holds_by_expiry")} ON ${appointments} (hold_expires_at) WHERE status = 'held'`,
     `DROP FUNCTION IF EXISTS ${names.writeFunction}(${WRITE_FUNCTION_V3_ARGUMENTS.join(", ")})`,
-    writeFunctionStatement(names, longestSpanV4Sql),
+    writeFunctionStatement(names, LONGEST_SPANS_PREDICATE_V4),
   ];
 }
 

@@ -10,7 +10,7 @@
  * owns the user.
  *
  * This is the function of migration step 5 (whose probe of the longest span states its index's own term).
- * Step 4's is the same text but for that probe: {@link writeFunctionStatement} builds both, given the probe.
+ * Step 4's is the same text but for that probe's predicate: {@link writeFunctionStatement} builds both.
  * Step 3's, frozen, is in `write-function-v3.ts`, and step 2's in `write-function-v2.ts`. Changing the
  * function's text changes what steps 4 and 5 create (test/postgres/migrations.test.ts holds step 4's
  * digest): first freeze the text of the released steps, as `write-function-v3.ts` is, then add a step.
@@ -158,21 +158,21 @@ export function longestSpansPredicateSql(row?: string): string {
  * be (days of a practitioner's history). Only a write that holds the resource's lock can lengthen it, so read
  * under that lock it bounds every span the write's later statements can see.
  */
-export function longestSpanSql(appointments: string, resourceId: string): string {
+export function longestSpanSql(
+  appointments: string,
+  resourceId: string,
+  predicate: string = longestSpansPredicateSql("l"),
+): string {
   return `coalesce((SELECT l.resource_to - l.resource_from FROM ${appointments} AS l
-            WHERE l.resource_id = ${resourceId} AND ${longestSpansPredicateSql("l")}
+            WHERE l.resource_id = ${resourceId} AND ${predicate}
             ORDER BY l.resource_to - l.resource_from DESC LIMIT 1), interval '0')`;
 }
 
 /**
- * {@link longestSpanSql} as migration step 4 wrote it, frozen: with step 4's indexes, which had one predicate,
- * so that the planner could take either for the other's queries.
+ * The predicate of {@link longestSpanSql}'s probe (row `l`) as migration step 4 wrote it, frozen: step 4's
+ * indexes had this one predicate both, so that the planner could take either for the other's queries.
  */
-export function longestSpanV4Sql(appointments: string, resourceId: string): string {
-  return `coalesce((SELECT l.resource_to - l.resource_from FROM ${appointments} AS l
-            WHERE l.resource_id = ${resourceId} AND (l.resource_id IS NOT NULL AND (l.status = 'booked' OR l.status = 'held'))
-            ORDER BY l.resource_to - l.resource_from DESC LIMIT 1), interval '0')`;
-}
+export const LONGEST_SPANS_PREDICATE_V4 = "(l.resource_id IS NOT NULL AND (l.status = 'booked' OR l.status = 'held'))";
 
 /**
  * The key of a resource's lock (a `bigint`), for a transaction-scoped advisory lock on a 64-bit key: the hash
@@ -215,12 +215,12 @@ export function archivedEventValues(row: string): string {
 }
 
 /**
- * The `CREATE OR REPLACE FUNCTION` of the write function: step 5's, or with `longestSpan` step 4's
- * ({@link longestSpanV4Sql}), the only difference between the two.
+ * The `CREATE OR REPLACE FUNCTION` of the write function: step 5's, or with `longestSpansPredicate` step 4's
+ * ({@link LONGEST_SPANS_PREDICATE_V4}), the only difference between the two.
  */
 export function writeFunctionStatement(
   names: TableNames,
-  longestSpan: (appointments: string, resourceId: string) => string = longestSpanSql,
+  longestSpansPredicate: string = longestSpansPredicateSql("l"),
 ): string {
   const { appointments, idempotencyKeys: keys, changes, changeIds, writeFunction, lockKey } = names;
   // The user's appointments that can collide with the change: those that hold periods at the write's instant
@@ -251,7 +251,7 @@ export function writeFunctionStatement(
     FOR v_i IN 1 .. v_claims LOOP
       -- (The first claim's times were converted with the others above.)
       IF v_i > 1 THEN
-        SELECT c.from_at, c.to_at, greatest(c.candidates_from, c.from_at - ${longestSpan(appointments, "p_resource_ids[v_i]")}),
+        SELECT c.from_at, c.to_at, greatest(c.candidates_from, c.from_at - ${longestSpanSql(appointments, "p_resource_ids[v_i]", longestSpansPredicate)}),
           c.candidates_to
         INTO v_resource_from, v_resource_to, v_resource_candidates_from, v_resource_candidates_to
         FROM (SELECT ${instantFromMs("p_resource_from_ms[v_i]")} AS from_at, ${instantFromMs("p_resource_to_ms[v_i]")} AS to_at,
@@ -469,7 +469,7 @@ BEGIN
     -- caller's window when that is later: a few spans, not the days of history the caller's window allows.
     IF v_claims > 0 THEN
       v_resource_candidates_from := greatest(v_resource_candidates_from,
-        v_resource_from - ${longestSpan(appointments, "p_resource_ids[1]")});
+        v_resource_from - ${longestSpanSql(appointments, "p_resource_ids[1]", longestSpansPredicate)});
     END IF;
     IF v_claims = 1 THEN
       v_i := 1;

@@ -233,6 +233,27 @@ describeEachTarget(databases)("a database created by 0.1, on $name", ({ open }) 
   });
 });
 
+/**
+ * Upgrades the database of `store` from `options.fromVersion`: by `migrate()`, or by the schema SQL from that
+ * version in one transaction, as one's own migration tool would run it; then `migrate()` again, which finds
+ * every step recorded.
+ */
+async function upgrade(
+  db: PostgresQueryable,
+  store: PostgresStore,
+  how: "migrate()" | `postgresSchemaSql(${string})`,
+  options: { tablePrefix: string; fromVersion: number },
+): Promise<void> {
+  if (how === "migrate()") {
+    await store.migrate();
+  } else {
+    await db.query("BEGIN");
+    for (const statement of postgresSchemaStatements(options)) await db.query(statement);
+    await db.query("COMMIT");
+  }
+  await store.migrate();
+}
+
 /** The statements that make a database at version `version`: the schema SQL up to that step's record. */
 function statementsUpTo(prefix: string, version: number): string[] {
   const statements = postgresSchemaStatements({ tablePrefix: prefix });
@@ -284,15 +305,7 @@ describeEachTarget(databases)("a database at version 2, before resources, on $na
         for (const statement of statementsUpTo(prefix, 2)) await db.query(statement);
         const { start, hour } = await writeThroughVersion2(db, prefix);
         const store = new PostgresStore(db, { tablePrefix: prefix });
-        if (how === "migrate()") {
-          await store.migrate();
-        } else {
-          await db.query("BEGIN");
-          for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 2 }))
-            await db.query(statement);
-          await db.query("COMMIT");
-        }
-        await store.migrate(); // finds every step recorded
+        await upgrade(db, store, how, { tablePrefix: prefix, fromVersion: 2 });
         const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
         expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
         // Step 2's function is gone; the current one takes the claims, the type, the expected version and a
@@ -434,15 +447,7 @@ describeEachTarget(databases)("a database at version 3, with resources, before h
         for (const statement of statementsUpTo(prefix, 3)) await db.query(statement);
         const { start, hour, far } = await writeThroughVersion3(db, prefix);
         const store = new PostgresStore(db, { tablePrefix: prefix });
-        if (how === "migrate()") {
-          await store.migrate();
-        } else {
-          await db.query("BEGIN");
-          for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 3 }))
-            await db.query(statement);
-          await db.query("COMMIT");
-        }
-        await store.migrate(); // finds every step recorded
+        await upgrade(db, store, how, { tablePrefix: prefix, fromVersion: 3 });
         const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
         expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
         // Step 3's function is gone: one function, the current one.
@@ -598,15 +603,7 @@ describeEachTarget(databases)(
             });
           // Written through step 4's function (same arguments as the current one): a 3-hour span from 10:00.
           expect((await book("1", start, 180)).status).toBe("written");
-          if (how === "migrate()") {
-            await store.migrate();
-          } else {
-            await db.query("BEGIN");
-            for (const statement of postgresSchemaStatements({ tablePrefix: prefix, fromVersion: 4 }))
-              await db.query(statement);
-            await db.query("COMMIT");
-          }
-          await store.migrate(); // finds every step recorded
+          await upgrade(db, store, how, { tablePrefix: prefix, fromVersion: 4 });
           const { rows: steps } = await db.query(`SELECT version FROM ${prefix}migrations ORDER BY version`);
           expect(steps).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
           // Each index of spans has a term of its own in its predicate.
